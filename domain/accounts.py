@@ -1,0 +1,68 @@
+"""Account rules: what a valid member looks like, and how login attempts are throttled."""
+
+import re
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+
+from domain.errors import InvalidInput, RateLimited
+
+MIN_PASSWORD = 8
+EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+
+
+def clean_email(email: str) -> str:
+    email = (email or '').strip().lower()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise InvalidInput('Enter a valid email address')
+    return email
+
+
+def clean_name(name: str) -> str:
+    name = ' '.join((name or '').split())
+    if not name or len(name) > 100:
+        raise InvalidInput('Enter a name of 1 to 100 characters')
+    return name
+
+
+def check_password(password: str) -> str:
+    if len(password or '') < MIN_PASSWORD:
+        raise InvalidInput(f'Password must be at least {MIN_PASSWORD} characters')
+    if len(password) > 1024:
+        raise InvalidInput('Password is too long')
+    return password
+
+
+def check_quota(quota_bytes: int | None) -> int | None:
+    if quota_bytes is not None and quota_bytes < 0:
+        raise InvalidInput('Storage quota cannot be negative')
+    return quota_bytes
+
+
+class LoginThrottle:
+    """At most `attempts` failed logins per key (email and client) within `window` seconds."""
+
+    def __init__(self, attempts: int = 5, window: float = 300, clock: Callable[[], float] = time.monotonic):
+        self.attempts, self.window, self.clock = attempts, window, clock
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def check(self, *keys: str) -> None:
+        for key in keys:
+            failures = self._recent(key)
+            if len(failures) >= self.attempts:
+                wait = int(self.window - (self.clock() - failures[0])) + 1
+                raise RateLimited(f'Too many failed sign-in attempts. Try again in {wait} seconds.')
+
+    def failed(self, *keys: str) -> None:
+        for key in keys:
+            self._recent(key).append(self.clock())
+
+    def succeeded(self, *keys: str) -> None:
+        for key in keys:
+            self._failures.pop(key, None)
+
+    def _recent(self, key: str) -> deque[float]:
+        failures = self._failures[key]
+        while failures and self.clock() - failures[0] > self.window:
+            failures.popleft()
+        return failures

@@ -1,0 +1,455 @@
+"""Everything a user does to assets. Each operation checks one permission over the whole set of ids first."""
+
+import asyncio
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from domain import access
+from domain.access import Permission
+from domain.assets import (
+    TrashPolicy,
+    clean_description,
+    clean_tags,
+    display_filename,
+    month_key,
+    month_label,
+    parse_month,
+    validate_position,
+    validate_rating,
+    validate_utc_offset,
+)
+from domain.errors import InvalidInput, NotFound, PayloadTooLarge
+from ml import media
+from services.accounts import Actor
+from services.runtime import Hearth
+from storage import access as access_queries
+from storage import assets as queries
+from storage.files import AssetFiles, StagedFile
+from storage.models import Asset, AssetDetails, AssetUserState, User
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    status: str  # 'created' or 'duplicate'
+    asset_id: uuid.UUID
+    filename: str
+
+
+@dataclass(frozen=True)
+class AssetView:
+    """One asset as the actor sees it: facts, shared details, the actor's own state, and what they may do."""
+
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    owner_name: str
+    is_mine: bool
+    filename: str
+    file_size: int
+    mime_type: str
+    media_type: str
+    width: int
+    height: int
+    duration_seconds: float | None
+    taken_at: datetime
+    utc_offset_minutes: int | None
+    description: str | None
+    tags: list[str]
+    latitude: float | None
+    longitude: float | None
+    camera_make: str | None
+    camera_model: str | None
+    lens_model: str | None
+    exposure_time: str | None
+    f_number: float | None
+    iso: int | None
+    focal_length_mm: float | None
+    uploaded_at: datetime
+    favorite: bool
+    rating: int
+    archived: bool
+    trashed_at: datetime | None
+    trashed_by: str | None
+    purges_at: datetime | None
+    permissions: frozenset[Permission]
+
+
+# ---- ingest -------------------------------------------------------------------------------------------------------
+
+
+async def ingest(hearth: Hearth, actor: Actor, staged: StagedFile, fallback_taken_at: datetime | None = None):
+    """Store a staged upload as the actor's asset. The original and its renditions are in place before the row
+    commits; if anything fails, both are gone. The staged file is always consumed."""
+    try:
+        async with hearth.db.session() as session:
+            if existing := await queries.find_by_checksum(session, actor.id, staged.checksum):
+                return IngestResult('duplicate', existing, display_filename(staged.filename))
+            await _check_quota(session, actor.id, staged.size)
+        return await _store(hearth, actor, staged, fallback_taken_at)
+    finally:
+        staged.discard()
+
+
+async def _check_quota(session, owner_id: uuid.UUID, size: int) -> None:
+    quota = await session.scalar(select(User.quota_bytes).where(User.id == owner_id))
+    if quota is not None and await queries.used_bytes(session, owner_id) + size > quota:
+        raise PayloadTooLarge(f'This upload would exceed your storage quota of {quota / 1024**3:.1f} GB')
+
+
+async def _store(hearth: Hearth, actor: Actor, staged: StagedFile, fallback_taken_at: datetime | None):
+    asset_id = uuid.uuid4()
+    thumbnail, preview = hearth.files.new_staging_path(), hearth.files.new_staging_path()
+    try:
+        facts = await asyncio.to_thread(media.analyse_and_render, staged.path, thumbnail, preview)
+        files = hearth.files.files_for(actor.id, asset_id, facts.extension)
+        try:
+            await asyncio.to_thread(
+                _place_all,
+                hearth,
+                ((staged.path, files.original), (thumbnail, files.thumbnail), (preview, files.preview)),
+            )
+            await _insert_rows(hearth, actor, asset_id, staged, facts, files, fallback_taken_at)
+        except IntegrityError:
+            hearth.files.remove(files.all())
+            return await _duplicate_after_race(hearth, actor, staged)
+        except BaseException:
+            hearth.files.remove(files.all())
+            raise
+    finally:
+        hearth.files.remove((thumbnail, preview))
+    return IngestResult('created', asset_id, display_filename(staged.filename))
+
+
+def _place_all(hearth: Hearth, moves) -> None:
+    for source, destination in moves:
+        hearth.files.place(source, destination)
+
+
+async def _duplicate_after_race(hearth: Hearth, actor: Actor, staged: StagedFile) -> IngestResult:
+    async with hearth.db.session() as session:
+        existing = await queries.find_by_checksum(session, actor.id, staged.checksum)
+    return IngestResult('duplicate', existing, display_filename(staged.filename))
+
+
+async def _insert_rows(hearth, actor, asset_id, staged, facts: media.MediaFacts, files, fallback_taken_at) -> None:
+    taken_at = facts.taken_at or (fallback_taken_at or datetime.now(UTC)).replace(tzinfo=None)
+    async with hearth.db.session() as session:
+        session.add(_asset_row(hearth, actor, asset_id, staged, facts, files))
+        await session.flush()
+        session.add(
+            AssetDetails(
+                asset_id=asset_id,
+                taken_at=taken_at,
+                utc_offset_minutes=facts.utc_offset_minutes,
+                month_key=month_key(taken_at),
+                latitude=facts.latitude,
+                longitude=facts.longitude,
+            )
+        )
+        await session.commit()
+
+
+def _asset_row(hearth, actor, asset_id, staged: StagedFile, facts: media.MediaFacts, files: AssetFiles) -> Asset:
+    return Asset(
+        id=asset_id,
+        owner_id=actor.id,
+        checksum=staged.checksum,
+        original_path=hearth.files.relative(files.original),
+        original_filename=display_filename(staged.filename),
+        file_size=staged.size,
+        mime_type=facts.mime_type,
+        media_type=facts.media_type,
+        width=facts.width,
+        height=facts.height,
+        duration_seconds=facts.duration_seconds,
+        orientation=facts.orientation,
+        exif_taken_at=facts.taken_at,
+        exif_utc_offset_minutes=facts.utc_offset_minutes,
+        exif_latitude=facts.latitude,
+        exif_longitude=facts.longitude,
+        exif_altitude=facts.altitude,
+        camera_make=facts.camera_make,
+        camera_model=facts.camera_model,
+        lens_model=facts.lens_model,
+        exposure_time=facts.exposure_time,
+        f_number=facts.f_number,
+        iso=facts.iso,
+        focal_length_mm=facts.focal_length_mm,
+    )
+
+
+# ---- reading ------------------------------------------------------------------------------------------------------
+
+
+async def _require(session, actor: Actor, permission: Permission, asset_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    roles = await access_queries.roles_on(session, actor.id, asset_ids)
+    return access.require(permission, asset_ids, roles)
+
+
+async def get_asset(hearth: Hearth, actor: Actor, asset_id: uuid.UUID) -> AssetView:
+    async with hearth.db.session() as session:
+        roles = await access_queries.roles_on(session, actor.id, [asset_id])
+        access.require(Permission.VIEW, [asset_id], roles)
+        record = await queries.load_record(session, actor.id, asset_id)
+    if record is None:
+        raise NotFound('Asset not found')
+    return _view(hearth, actor, record, access.permissions_of(roles[asset_id]))
+
+
+def _view(hearth: Hearth, actor: Actor, record: queries.AssetRecord, permissions) -> AssetView:
+    asset, details, state = record.asset, record.details, record.state
+    policy = TrashPolicy(hearth.settings.trash_retention_days)
+    return AssetView(
+        id=asset.id,
+        owner_id=asset.owner_id,
+        owner_name=record.owner_name,
+        is_mine=asset.owner_id == actor.id,
+        filename=asset.original_filename,
+        file_size=asset.file_size,
+        mime_type=asset.mime_type,
+        media_type=asset.media_type,
+        width=asset.width,
+        height=asset.height,
+        duration_seconds=asset.duration_seconds,
+        taken_at=details.taken_at,
+        utc_offset_minutes=details.utc_offset_minutes,
+        description=details.description,
+        tags=record.tags,
+        latitude=details.latitude,
+        longitude=details.longitude,
+        camera_make=asset.camera_make,
+        camera_model=asset.camera_model,
+        lens_model=asset.lens_model,
+        exposure_time=asset.exposure_time,
+        f_number=asset.f_number,
+        iso=asset.iso,
+        focal_length_mm=asset.focal_length_mm,
+        uploaded_at=asset.uploaded_at,
+        favorite=bool(state and state.favorite),
+        rating=state.rating if state else 0,
+        archived=bool(state and state.archived),
+        trashed_at=asset.trashed_at,
+        trashed_by=record.trashed_by_name,
+        purges_at=policy.purges_on(asset.trashed_at) if asset.trashed_at else None,
+        permissions=permissions,
+    )
+
+
+async def asset_file(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, kind: str) -> tuple[Path, str, str]:
+    """Path, media type and download name of an asset's original, preview or thumbnail."""
+    permission = Permission.DOWNLOAD if kind == 'original' else Permission.VIEW
+    async with hearth.db.session() as session:
+        await _require(session, actor, permission, [asset_id])
+        asset = await session.get(Asset, asset_id)
+    files = hearth.files.files_of(asset)
+    if kind == 'original':
+        return files.original, asset.mime_type, asset.original_filename
+    path = files.thumbnail if kind == 'thumbnail' else files.preview
+    return path, 'image/jpeg', Path(asset.original_filename).stem + '.jpg'
+
+
+def _check_view(view: str) -> str:
+    if view not in queries.VIEWS:
+        raise InvalidInput(f'View must be one of {", ".join(queries.VIEWS)}')
+    return view
+
+
+async def timeline_buckets(hearth: Hearth, actor: Actor, view: str = 'timeline') -> list[tuple[str, int]]:
+    async with hearth.db.session() as session:
+        rows = await queries.month_buckets(session, actor.id, _check_view(view))
+    return [(month_label(month), count) for month, count in rows]
+
+
+async def timeline_bucket(hearth: Hearth, actor: Actor, month: str, view: str = 'timeline'):
+    async with hearth.db.session() as session:
+        return await queries.bucket_items(session, actor.id, _check_view(view), parse_month(month))
+
+
+async def neighbours(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, view: str = 'timeline'):
+    async with hearth.db.session() as session:
+        await _require(session, actor, Permission.VIEW, [asset_id])
+        return await queries.neighbours(session, actor.id, _check_view(view), asset_id)
+
+
+# ---- shared details (scope E) -------------------------------------------------------------------------------------
+
+_FIELD_PERMISSIONS = {
+    'taken_at': Permission.EDIT_DATE,
+    'utc_offset_minutes': Permission.EDIT_DATE,
+    'description': Permission.EDIT_DESCRIPTION,
+    'tags': Permission.EDIT_TAGS,
+    'position': Permission.EDIT_GPS,
+}
+
+
+async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID], **changes) -> int:
+    """Edit shared fields of one or many assets; everyone who sees them sees the new value. Returns the count."""
+    unknown = set(changes) - set(_FIELD_PERMISSIONS)
+    if unknown or not changes:
+        raise InvalidInput(f'Editable fields are {", ".join(_FIELD_PERMISSIONS)}')
+    values = _clean_details(changes)
+    asset_ids = set(asset_ids)
+    async with hearth.db.session() as session:
+        for permission in {_FIELD_PERMISSIONS[name] for name in changes}:
+            await _require(session, actor, permission, asset_ids)
+        if 'tags' in values:
+            await queries.replace_tags(session, list(asset_ids), values.pop('tags'))
+        if values:
+            values.update(updated_at=datetime.now(UTC), updated_by_id=actor.id)
+            await session.execute(update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids)).values(**values))
+        await session.commit()
+    return len(asset_ids)
+
+
+def _clean_details(changes: dict) -> dict:
+    values = {}
+    if 'taken_at' in changes:
+        taken_at = changes['taken_at']
+        if not isinstance(taken_at, datetime):
+            raise InvalidInput('Date taken must be a date and time')
+        values.update(taken_at=taken_at.replace(tzinfo=None), month_key=month_key(taken_at))
+    if 'utc_offset_minutes' in changes:
+        values['utc_offset_minutes'] = validate_utc_offset(changes['utc_offset_minutes'])
+    if 'description' in changes:
+        values['description'] = clean_description(changes['description'])
+    if 'tags' in changes:
+        values['tags'] = clean_tags(changes['tags'] or [])
+    if 'position' in changes:
+        values['latitude'], values['longitude'] = validate_position(*(changes['position'] or (None, None)))
+    return values
+
+
+# ---- the actor's own state (scope U) ------------------------------------------------------------------------------
+
+
+async def set_state(
+    hearth: Hearth,
+    actor: Actor,
+    asset_ids: Collection[uuid.UUID],
+    favorite: bool | None = None,
+    rating: int | None = None,
+    archived: bool | None = None,
+) -> int:
+    """Favorite, rate or archive for the actor only; nobody else's view changes."""
+    wanted = {'favorite': favorite, 'rating': rating, 'archived': archived}
+    wanted = {name: value for name, value in wanted.items() if value is not None}
+    if not wanted:
+        raise InvalidInput('Nothing to change: give favorite, rating or archived')
+    if 'rating' in wanted:
+        validate_rating(wanted['rating'])
+    asset_ids = set(asset_ids)
+    permissions = {'favorite': Permission.FAVORITE, 'rating': Permission.RATE, 'archived': Permission.ARCHIVE}
+    async with hearth.db.session() as session:
+        for name in wanted:
+            await _require(session, actor, permissions[name], asset_ids)
+        states = await queries.user_states(session, actor.id, list(asset_ids))
+        for asset_id in asset_ids:
+            state = states.get(asset_id) or AssetUserState(user_id=actor.id, asset_id=asset_id)
+            for name, value in wanted.items():
+                setattr(state, name, value)
+            state.updated_at = datetime.now(UTC)
+            session.add(state)
+        await session.commit()
+    return len(asset_ids)
+
+
+# ---- trash ----------------------------------------------------------------------------------------------------------
+
+
+async def trash(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID], source: str = 'timeline') -> int:
+    """Move assets to their owner's trash, recording who did it and from where."""
+    asset_ids = set(asset_ids)
+    async with hearth.db.session() as session:
+        await _require(session, actor, Permission.TRASH, asset_ids)
+        result = await session.execute(
+            update(Asset)
+            .where(Asset.id.in_(asset_ids), Asset.trashed_at.is_(None))
+            .values(trashed_at=datetime.now(UTC), trashed_by_id=actor.id, trashed_from=source[:100])
+        )
+        await session.commit()
+    return result.rowcount
+
+
+async def restore(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID]) -> int:
+    asset_ids = set(asset_ids)
+    async with hearth.db.session() as session:
+        await _require(session, actor, Permission.RESTORE, asset_ids)
+        result = await session.execute(
+            update(Asset)
+            .where(Asset.id.in_(asset_ids), Asset.trashed_at.is_not(None))
+            .values(trashed_at=None, trashed_by_id=None, trashed_from=None)
+        )
+        await session.commit()
+    return result.rowcount
+
+
+async def delete_from_trash(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID]) -> int:
+    """Delete trashed assets for good, rows first, then their files."""
+    asset_ids = set(asset_ids)
+    async with hearth.db.session() as session:
+        await _require(session, actor, Permission.DELETE_PERMANENTLY, asset_ids)
+        doomed = list(
+            await session.scalars(select(Asset).where(Asset.id.in_(asset_ids), Asset.trashed_at.is_not(None)))
+        )
+        if len(doomed) != len(asset_ids):
+            raise InvalidInput('Only assets in the trash can be deleted permanently')
+    return await _delete_assets(hearth, doomed)
+
+
+async def empty_trash(hearth: Hearth, actor: Actor) -> int:
+    async with hearth.db.session() as session:
+        doomed = list(await session.scalars(select(Asset).where(access_queries.is_in_my_trash(actor.id))))
+    return await _delete_assets(hearth, doomed)
+
+
+async def purge_expired_trash(hearth: Hearth, now: datetime | None = None) -> int:
+    """The scheduled job: delete what has been in any trash longer than the retention period."""
+    cutoff = TrashPolicy(hearth.settings.trash_retention_days).purge_cutoff(now or datetime.now(UTC))
+    purged = 0
+    while True:
+        async with hearth.db.session() as session:
+            batch = await queries.expired_trash(session, cutoff)
+        if not batch:
+            return purged
+        purged += await _delete_assets(hearth, batch)
+
+
+async def _delete_assets(hearth: Hearth, doomed: list[Asset]) -> int:
+    if not doomed:
+        return 0
+    async with hearth.db.session() as session:
+        await session.execute(delete(Asset).where(Asset.id.in_([asset.id for asset in doomed])))
+        await session.commit()
+    # Files go after the rows: a crash in between leaves orphans, which `remove_orphan_files` sweeps up.
+    await asyncio.to_thread(
+        hearth.files.remove,
+        tuple(p for asset in doomed for p in hearth.files.files_of(asset).all()),
+    )
+    return len(doomed)
+
+
+async def remove_orphan_files(hearth: Hearth, grace_seconds: float = 3600) -> int:
+    """Remove stored files whose asset row does not exist (a crash between file and row), after a grace period
+    that protects uploads still in flight."""
+    now = datetime.now(UTC).timestamp()
+    candidates = {}
+    for path in await asyncio.to_thread(hearth.files.stored_originals):
+        try:
+            candidates[uuid.UUID(path.stem)] = path
+        except ValueError:
+            continue
+    removed = 0
+    async with hearth.db.session() as session:
+        existing = await queries.existing_ids(session, list(candidates)) if candidates else set()
+    for asset_id, original in candidates.items():
+        if asset_id not in existing and now - original.stat().st_mtime > grace_seconds:
+            owner_id = uuid.UUID(original.parent.parent.name)
+            hearth.files.remove(hearth.files.files_for(owner_id, asset_id, original.suffix).all())
+            removed += 1
+    hearth.files.clear_staging(grace_seconds, now)
+    return removed

@@ -1,0 +1,46 @@
+"""The running instance: settings, database, files and in-process state, created at start-up, never at import."""
+
+from dataclasses import dataclass, field
+
+from domain.accounts import LoginThrottle
+from settings import Settings
+from storage.db import Database
+from storage.files import FileStore
+
+
+@dataclass
+class Hearth:
+    settings: Settings
+    db: Database
+    files: FileStore
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+
+    @classmethod
+    def create(cls, settings: Settings) -> 'Hearth':
+        return cls(
+            settings=settings,
+            db=Database(settings.database_url),
+            files=FileStore(settings.media_dir, settings.tmp_dir),
+            throttle=LoginThrottle(settings.login_attempts, settings.login_window_seconds),
+        )
+
+    async def start(self) -> None:
+        self.settings.ensure_folders()
+        await self.db.migrate()
+
+    async def stop(self) -> None:
+        await self.db.dispose()
+
+
+_current: Hearth | None = None
+
+
+def install(hearth: Hearth | None) -> None:
+    global _current
+    _current = hearth
+
+
+def current() -> Hearth:
+    if _current is None:
+        raise RuntimeError('Hearth has not been started')
+    return _current

@@ -1,0 +1,61 @@
+"""Instance settings, read once from the environment (and the CLI for host/port)."""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    host: str = '0.0.0.0'
+    port: int = 8080
+    max_upload_bytes: int = 2 * 1024**3
+    trash_retention_days: int = 30
+    login_attempts: int = 5
+    login_window_seconds: int = 300
+    storage_secret: str = field(default='', repr=False)
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / 'media'
+
+    @property
+    def vector_dir(self) -> Path:
+        return self.data_dir / 'vectors'
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.data_dir / 'tmp'
+
+    def ensure_folders(self) -> None:
+        for folder in (self.data_dir, self.media_dir, self.vector_dir, self.tmp_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(host: str | None = None, port: int | None = None) -> Settings:
+    data_dir = Path(os.environ.get('HEARTH_DATA', 'data')).resolve()
+    default_db = f'sqlite+aiosqlite:///{data_dir / "hearth.db"}'
+    return Settings(
+        data_dir=data_dir,
+        database_url=os.environ.get('DATABASE_URL', default_db),
+        host=host or os.environ.get('HEARTH_HOST', '0.0.0.0'),
+        port=port or int(os.environ.get('HEARTH_PORT', '8080')),
+        max_upload_bytes=int(os.environ.get('HEARTH_MAX_UPLOAD_MB', '2048')) * 1024**2,
+        trash_retention_days=int(os.environ.get('HEARTH_TRASH_DAYS', '30')),
+        storage_secret=_storage_secret(data_dir),
+    )
+
+
+def _storage_secret(data_dir: Path) -> str:
+    """A per-instance secret kept in the data folder, so sessions survive restarts without configuration."""
+    if secret := os.environ.get('HEARTH_SECRET'):
+        return secret
+    path = data_dir / 'secret.key'
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

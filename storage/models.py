@@ -1,0 +1,172 @@
+"""Tables. Metadata scopes of SPEC §2 live apart: `assets` holds facts from the file (A), `asset_details` and
+`asset_tags` the shared editable fields (E), and `asset_user_state` what each user keeps for themselves (U)."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    'ix': 'ix_%(column_0_label)s',
+    'uq': 'uq_%(table_name)s_%(column_0_name)s',
+    'ck': 'ck_%(table_name)s_%(constraint_name)s',
+    'fk': 'fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s',
+    'pk': 'pk_%(table_name)s',
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """An instant, stored as naive UTC and always read back timezone-aware, on SQLite as on PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError('UTCDateTime needs an aware datetime')
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    __tablename__ = 'users'
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    quota_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class ApiKey(Base):
+    __tablename__ = 'api_keys'
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuthToken(Base):
+    """Bearer tokens handed out by POST /api/auth/login; only their hash is kept."""
+
+    __tablename__ = 'auth_tokens'
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Asset(Base):
+    """Scope A: facts read from the file, the same for everyone; plus where the file is and its lifecycle."""
+
+    __tablename__ = 'assets'
+    __table_args__ = (
+        UniqueConstraint('owner_id', 'checksum', name='uq_assets_owner_checksum'),
+        Index('ix_assets_owner_trashed', 'owner_id', 'trashed_at'),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    checksum: Mapped[str] = mapped_column(String(40))
+    original_path: Mapped[str] = mapped_column(String(500))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    file_size: Mapped[int] = mapped_column(BigInteger)
+    mime_type: Mapped[str] = mapped_column(String(50))
+    media_type: Mapped[str] = mapped_column(String(10))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    orientation: Mapped[int | None] = mapped_column(SmallInteger)
+    exif_taken_at: Mapped[datetime | None] = mapped_column(DateTime)
+    exif_utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    exif_latitude: Mapped[float | None] = mapped_column(Float)
+    exif_longitude: Mapped[float | None] = mapped_column(Float)
+    exif_altitude: Mapped[float | None] = mapped_column(Float)
+    camera_make: Mapped[str | None] = mapped_column(String(100))
+    camera_model: Mapped[str | None] = mapped_column(String(100))
+    lens_model: Mapped[str | None] = mapped_column(String(100))
+    exposure_time: Mapped[str | None] = mapped_column(String(20))
+    f_number: Mapped[float | None] = mapped_column(Float)
+    iso: Mapped[int | None] = mapped_column(Integer)
+    focal_length_mm: Mapped[float | None] = mapped_column(Float)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trashed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    trashed_from: Mapped[str | None] = mapped_column(String(100))
+
+
+class AssetDetails(Base):
+    """Scope E: one value everyone sees, edited by roles allowed to. `month_key` is derived from `taken_at`."""
+
+    __tablename__ = 'asset_details'
+    __table_args__ = (Index('ix_asset_details_month_taken', 'month_key', 'taken_at'),)
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(DateTime)
+    utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    month_key: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+
+
+class AssetTag(Base):
+    """Scope E: tags, shared by everyone who sees the asset."""
+
+    __tablename__ = 'asset_tags'
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+class AssetUserState(Base):
+    """Scope U: each user's own favorite, rating and archive flag on any asset they can see."""
+
+    __tablename__ = 'asset_user_state'
+    __table_args__ = (Index('ix_asset_user_state_asset', 'asset_id'),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    favorite: Mapped[bool] = mapped_column(Boolean, default=False)
+    rating: Mapped[int] = mapped_column(SmallInteger, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

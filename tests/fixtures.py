@@ -1,0 +1,76 @@
+"""Fixtures for integration tests: a started Hearth on a real database and real files."""
+
+import os
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from services import accounts
+from services.runtime import Hearth
+from settings import load_settings
+
+POSTGRES_URL = os.environ.get('HEARTH_TEST_POSTGRES_URL')  # postgresql+asyncpg://user:pass@host/db
+BACKENDS = ['sqlite', 'postgres']
+
+
+def pytest_collection_modifyitems(config, items):
+    if POSTGRES_URL or not os.environ.get('CI'):
+        return
+    raise pytest.UsageError('CI must run against PostgreSQL: set HEARTH_TEST_POSTGRES_URL')
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request, tmp_path):
+    if request.param == 'sqlite':
+        yield f'sqlite+aiosqlite:///{tmp_path / "hearth.db"}'
+        return
+    if not POSTGRES_URL:
+        pytest.skip('HEARTH_TEST_POSTGRES_URL is not set')
+    async with _fresh_postgres_database() as url:
+        yield url
+
+
+class _fresh_postgres_database:
+    """A database of its own for one test, dropped afterwards."""
+
+    async def __aenter__(self) -> str:
+        self.name = f'hearth_test_{uuid.uuid4().hex[:12]}'
+        await self._admin(f'CREATE DATABASE {self.name}')
+        base, _ = POSTGRES_URL.rsplit('/', 1)
+        return f'{base}/{self.name}'
+
+    async def __aexit__(self, *exc) -> None:
+        await self._admin(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
+
+    async def _admin(self, sql: str) -> None:
+        connection = await asyncpg.connect(POSTGRES_URL.replace('postgresql+asyncpg', 'postgresql'))
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+
+@pytest.fixture
+async def hearth(database_url, tmp_path):
+    settings = replace(load_settings(), data_dir=tmp_path / 'data', database_url=database_url)
+    instance = Hearth.create(settings)
+    await instance.start()
+    yield instance
+    await instance.stop()
+
+
+@pytest.fixture
+async def alice(hearth):
+    return await accounts.create_user(hearth, None, 'alice@example.com', 'Alice', 'correct horse')
+
+
+@pytest.fixture
+async def bob(hearth):
+    return await accounts.create_user(hearth, None, 'bob@example.com', 'Bob', 'battery staple')
+
+
+def media_files(hearth: Hearth) -> list[Path]:
+    return sorted(path for path in hearth.settings.media_dir.rglob('*') if path.is_file())
