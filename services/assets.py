@@ -137,7 +137,8 @@ async def _duplicate_after_race(hearth: Hearth, actor: Actor, staged: StagedFile
 
 
 async def _insert_rows(hearth, actor, asset_id, staged, facts: media.MediaFacts, files, fallback_taken_at) -> None:
-    taken_at = facts.taken_at or (fallback_taken_at or datetime.now(UTC)).replace(tzinfo=None)
+    # Without a date in the file, fall back to the server's local wall-clock time, as EXIF dates are local too.
+    taken_at = facts.taken_at or (fallback_taken_at or datetime.now(UTC)).astimezone().replace(tzinfo=None)
     async with hearth.db.session() as session:
         session.add(_asset_row(hearth, actor, asset_id, staged, facts, files))
         await session.flush()
@@ -268,6 +269,15 @@ async def timeline_buckets(hearth: Hearth, actor: Actor, view: str = 'timeline')
 async def timeline_bucket(hearth: Hearth, actor: Actor, month: str, view: str = 'timeline'):
     async with hearth.db.session() as session:
         return await queries.bucket_items(session, actor.id, _check_view(view), parse_month(month))
+
+
+async def list_trash(hearth: Hearth, actor: Actor, limit: int = 100, offset: int = 0) -> list[AssetView]:
+    async with hearth.db.session() as session:
+        page = select(Asset.id).where(access_queries.is_in_my_trash(actor.id))
+        ids = list(await session.scalars(page.order_by(Asset.trashed_at.desc(), Asset.id).limit(limit).offset(offset)))
+        roles = await access_queries.roles_on(session, actor.id, ids)
+        records = [await queries.load_record(session, actor.id, asset_id) for asset_id in ids]
+    return [_view(hearth, actor, record, access.permissions_of(roles[record.asset.id])) for record in records]
 
 
 async def neighbours(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, view: str = 'timeline'):

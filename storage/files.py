@@ -26,6 +26,7 @@ class StagedFile:
     checksum: str
     size: int
     filename: str
+    source_mtime: float | None = None
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -103,7 +104,7 @@ class FileStore:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        return StagedFile(path, digest.hexdigest(), size, source.name)
+        return StagedFile(path, digest.hexdigest(), size, source.name, source.stat().st_mtime)
 
     @staticmethod
     def place(source: Path, destination: Path) -> None:

@@ -1,0 +1,25 @@
+"""The REST API, mounted at /api, with OpenAPI docs at /api/docs served from the package (works offline)."""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
+
+from api import admin, assets, auth
+from domain.errors import HearthError, Unauthenticated
+
+DESCRIPTION = """Hearth's REST API. Authenticate with the browser session, a bearer token from `POST /api/auth/login`,
+or an API key created in your account settings, sent as the `x-api-key` header.
+Anything you cannot see answers 404; what you can see but may not change answers 403."""
+
+
+def create_api() -> FastAPI:
+    api = FastAPIOffline(title='Hearth', version='0.1.0', description=DESCRIPTION, docs_url='/docs', redoc_url=None)
+    api.add_exception_handler(HearthError, _hearth_error)
+    for module in (auth, admin, assets):
+        api.include_router(module.router)
+    return api
+
+
+async def _hearth_error(_: Request, error: HearthError) -> JSONResponse:
+    headers = {'WWW-Authenticate': 'Bearer'} if isinstance(error, Unauthenticated) else None
+    return JSONResponse({'detail': str(error)}, status_code=error.status, headers=headers)

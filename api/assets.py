@@ -1,0 +1,184 @@
+"""Assets: upload, read, shared details, my own state, files, trash, and the timeline."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import FileResponse
+
+from api import schemas
+from api.deps import CurrentActor, Instance
+from api.multipart import receive_upload
+from domain.errors import InvalidInput
+from services import assets
+from services.accounts import Actor
+from services.runtime import Hearth
+
+router = APIRouter(tags=['assets'])
+View = Literal['timeline', 'favorites', 'archive', 'trash']
+
+
+def _asset_out(view: assets.AssetView) -> schemas.AssetOut:
+    data = {**view.__dict__, 'permissions': sorted(view.permissions)}
+    return schemas.AssetOut.model_validate(data)
+
+
+@router.post('/assets', response_model=schemas.UploadOut, status_code=status.HTTP_201_CREATED)
+async def upload(request: Request, response: Response, actor: CurrentActor, instance: Instance):
+    """Upload one photo or video as multipart/form-data (any field name). An optional `taken_at` field (ISO 8601)
+    dates files that carry no date of their own. A file you already have answers 200 with status `duplicate`."""
+    staged, fields = await receive_upload(request, instance.files, instance.settings.max_upload_bytes)
+    result = await assets.ingest(instance, actor, staged, _fallback_date(fields.get('taken_at')))
+    if result.status == 'duplicate':
+        response.status_code = status.HTTP_200_OK
+    return schemas.UploadOut(id=result.asset_id, status=result.status, filename=result.filename)
+
+
+def _fallback_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace('Z', '+00:00'))
+    except ValueError as error:
+        raise InvalidInput('taken_at must be an ISO 8601 date and time') from error
+
+
+@router.get('/assets/{asset_id}', response_model=schemas.AssetOut)
+async def get_asset(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+    return _asset_out(await assets.get_asset(instance, actor, asset_id))
+
+
+def _details_changes(body: schemas.DetailsPatch) -> dict:
+    given = body.model_dump(exclude_unset=True, exclude={'ids'})
+    if 'latitude' in given or 'longitude' in given:
+        given['position'] = (given.pop('latitude', None), given.pop('longitude', None))
+    return given
+
+
+@router.patch('/assets/{asset_id}', response_model=schemas.AssetOut)
+async def update_asset(
+    asset_id: uuid.UUID,
+    body: schemas.DetailsPatch,
+    actor: CurrentActor,
+    instance: Instance,
+):
+    await assets.update_details(instance, actor, [asset_id], **_details_changes(body))
+    return _asset_out(await assets.get_asset(instance, actor, asset_id))
+
+
+@router.patch('/assets', response_model=schemas.CountOut)
+async def update_assets(body: schemas.BulkDetailsPatch, actor: CurrentActor, instance: Instance):
+    return schemas.CountOut(count=await assets.update_details(instance, actor, body.ids, **_details_changes(body)))
+
+
+@router.put('/assets/{asset_id}/state', response_model=schemas.AssetOut)
+async def set_state(
+    asset_id: uuid.UUID,
+    body: schemas.StateIn,
+    actor: CurrentActor,
+    instance: Instance,
+):
+    await assets.set_state(instance, actor, [asset_id], **body.model_dump(exclude_unset=True))
+    return _asset_out(await assets.get_asset(instance, actor, asset_id))
+
+
+@router.put('/assets/state', response_model=schemas.CountOut)
+async def set_states(body: schemas.BulkStateIn, actor: CurrentActor, instance: Instance):
+    changes = body.model_dump(exclude_unset=True, exclude={'ids'})
+    return schemas.CountOut(count=await assets.set_state(instance, actor, body.ids, **changes))
+
+
+async def _file(instance: Hearth, actor: Actor, asset_id: uuid.UUID, kind: str, attachment: bool) -> FileResponse:
+    path, media_type, filename = await assets.asset_file(instance, actor, asset_id, kind)
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=filename,
+        content_disposition_type='attachment' if attachment else 'inline',
+        headers={'Cache-Control': 'private, max-age=604800'},
+    )
+
+
+@router.get('/assets/{asset_id}/thumbnail', response_class=FileResponse)
+async def thumbnail(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+    return await _file(instance, actor, asset_id, 'thumbnail', attachment=False)
+
+
+@router.get('/assets/{asset_id}/preview', response_class=FileResponse)
+async def preview(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+    return await _file(instance, actor, asset_id, 'preview', attachment=False)
+
+
+@router.get('/assets/{asset_id}/original', response_class=FileResponse)
+async def original(
+    asset_id: uuid.UUID,
+    actor: CurrentActor,
+    instance: Instance,
+    download: bool = False,
+):
+    return await _file(instance, actor, asset_id, 'original', attachment=download)
+
+
+@router.get('/assets/{asset_id}/neighbours', response_model=schemas.NeighboursOut)
+async def neighbours(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance, view: View = 'timeline'):
+    previous, following = await assets.neighbours(instance, actor, asset_id, view)
+    return schemas.NeighboursOut(previous=previous, next=following)
+
+
+@router.post('/assets/trash', response_model=schemas.CountOut)
+async def trash(body: schemas.IdsIn, actor: CurrentActor, instance: Instance):
+    """Move assets to their owner's trash; they are deleted for good after the retention period."""
+    return schemas.CountOut(count=await assets.trash(instance, actor, body.ids, source='api'))
+
+
+@router.post('/assets/restore', response_model=schemas.CountOut)
+async def restore(body: schemas.IdsIn, actor: CurrentActor, instance: Instance):
+    return schemas.CountOut(count=await assets.restore(instance, actor, body.ids))
+
+
+@router.get('/trash', response_model=list[schemas.AssetOut])
+async def list_trash(
+    actor: CurrentActor,
+    instance: Instance,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+):
+    """My trash, most recently trashed first, with who trashed each asset and when it will be purged."""
+    return [_asset_out(view) for view in await assets.list_trash(instance, actor, limit, offset)]
+
+
+@router.post('/trash/empty', response_model=schemas.CountOut)
+async def empty_trash(actor: CurrentActor, instance: Instance):
+    return schemas.CountOut(count=await assets.empty_trash(instance, actor))
+
+
+@router.post('/trash/delete', response_model=schemas.CountOut)
+async def delete_from_trash(body: schemas.IdsIn, actor: CurrentActor, instance: Instance):
+    return schemas.CountOut(count=await assets.delete_from_trash(instance, actor, body.ids))
+
+
+@router.get('/timeline/buckets', response_model=list[schemas.BucketOut])
+async def buckets(actor: CurrentActor, instance: Instance, view: View = 'timeline'):
+    """Months that hold assets in this view, newest first, with their counts."""
+    return [schemas.BucketOut(month=m, count=c) for m, c in await assets.timeline_buckets(instance, actor, view)]
+
+
+@router.get('/timeline/buckets/{month}', response_model=schemas.BucketAssetsOut)
+async def bucket(month: str, actor: CurrentActor, instance: Instance, view: View = 'timeline'):
+    """The assets of one month (YYYY-MM), newest first."""
+    items = await assets.timeline_bucket(instance, actor, month, view)
+    return schemas.BucketAssetsOut(
+        month=month,
+        assets=[
+            schemas.TimelineItemOut(
+                id=item.id.hex,
+                taken_at=item.taken_at,
+                type=item.media_type,
+                duration=item.duration_seconds,
+                favorite=item.favorite,
+                rating=item.rating,
+            )
+            for item in items
+        ],
+    )

@@ -1,0 +1,52 @@
+"""Sign-in, the caller's own account, and their API keys."""
+
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
+
+from api import schemas
+from api.deps import CurrentActor, Instance, client_address
+from services import accounts
+
+router = APIRouter(tags=['auth'])
+
+
+@router.post('/auth/login', response_model=schemas.TokenOut)
+async def login(body: schemas.LoginIn, request: Request, instance: Instance):
+    """Exchange email and password for a bearer token (send it as `Authorization: Bearer <token>`)."""
+    actor = await accounts.authenticate(instance, body.email, body.password, client_address(request))
+    return schemas.TokenOut(access_token=await accounts.issue_token(instance, actor))
+
+
+@router.post('/auth/logout', status_code=status.HTTP_204_NO_CONTENT)
+async def logout(request: Request, _: CurrentActor, instance: Instance):
+    auth = request.headers.get('authorization', '')
+    if auth.lower().startswith('bearer '):
+        await accounts.revoke_token(instance, auth[7:].strip())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get('/users/me', response_model=schemas.UserOut)
+async def me(actor: CurrentActor):
+    return schemas.UserOut(id=actor.id, email=actor.email, name=actor.name, is_admin=actor.is_admin)
+
+
+@router.post('/users/me/password', status_code=status.HTTP_204_NO_CONTENT)
+async def change_password(body: schemas.PasswordChangeIn, actor: CurrentActor, instance: Instance):
+    await accounts.change_password(instance, actor, body.current_password, body.new_password)
+
+
+@router.get('/users/me/api-keys', response_model=list[schemas.ApiKeyOut])
+async def list_keys(actor: CurrentActor, instance: Instance):
+    return await accounts.list_api_keys(instance, actor)
+
+
+@router.post('/users/me/api-keys', response_model=schemas.ApiKeyCreatedOut, status_code=status.HTTP_201_CREATED)
+async def create_key(body: schemas.ApiKeyIn, actor: CurrentActor, instance: Instance):
+    info, secret = await accounts.create_api_key(instance, actor, body.name)
+    return schemas.ApiKeyCreatedOut(**schemas.ApiKeyOut.model_validate(info).model_dump(), secret=secret)
+
+
+@router.delete('/users/me/api-keys/{key_id}', status_code=status.HTTP_204_NO_CONTENT)
+async def revoke_key(key_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+    await accounts.revoke_api_key(instance, actor, key_id)

@@ -1,0 +1,177 @@
+"""Request and response bodies of the REST API."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginIn(BaseModel):
+    email: str
+    password: str
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = 'bearer'
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    name: str
+    is_admin: bool
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str
+    new_password: str
+
+
+class ApiKeyIn(BaseModel):
+    name: str
+
+
+class ApiKeyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    secret: str = Field(description='Shown once; send it as the x-api-key header')
+
+
+class MemberIn(BaseModel):
+    email: str
+    name: str
+    password: str
+    is_admin: bool = False
+    quota_bytes: int | None = None
+
+
+class MemberPatch(BaseModel):
+    model_config = ConfigDict(extra='forbid')
+    email: str | None = None
+    name: str | None = None
+    password: str | None = None
+    is_admin: bool | None = None
+    disabled: bool | None = None
+    quota_bytes: int | None = None
+
+
+class MemberOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    email: str
+    name: str
+    is_admin: bool
+    disabled: bool
+    quota_bytes: int | None
+    used_bytes: int
+
+
+class UploadOut(BaseModel):
+    id: uuid.UUID
+    status: str = Field(description="'created', or 'duplicate' when you already have this exact file")
+    filename: str
+
+
+class AssetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    owner_name: str
+    is_mine: bool
+    filename: str
+    file_size: int
+    mime_type: str
+    media_type: str
+    width: int
+    height: int
+    duration_seconds: float | None
+    taken_at: datetime
+    utc_offset_minutes: int | None
+    description: str | None
+    tags: list[str]
+    latitude: float | None
+    longitude: float | None
+    camera_make: str | None
+    camera_model: str | None
+    lens_model: str | None
+    exposure_time: str | None
+    f_number: float | None
+    iso: int | None
+    focal_length_mm: float | None
+    uploaded_at: datetime
+    favorite: bool
+    rating: int
+    archived: bool
+    trashed_at: datetime | None
+    trashed_by: str | None
+    purges_at: datetime | None
+    permissions: list[str]
+
+
+class DetailsPatch(BaseModel):
+    """Shared fields: everyone who sees the asset sees the new value. Omit a field to leave it unchanged."""
+
+    model_config = ConfigDict(extra='forbid')
+    taken_at: datetime | None = None
+    utc_offset_minutes: int | None = None
+    description: str | None = None
+    tags: list[str] | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class BulkDetailsPatch(DetailsPatch):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=50_000)
+
+
+class StateIn(BaseModel):
+    """Your own state on the asset: nobody else sees it."""
+
+    model_config = ConfigDict(extra='forbid')
+    favorite: bool | None = None
+    rating: int | None = Field(default=None, ge=0, le=5)
+    archived: bool | None = None
+
+
+class BulkStateIn(StateIn):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=50_000)
+
+
+class IdsIn(BaseModel):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=50_000)
+
+
+class CountOut(BaseModel):
+    count: int
+
+
+class BucketOut(BaseModel):
+    month: str
+    count: int
+
+
+class TimelineItemOut(BaseModel):
+    id: str
+    taken_at: datetime
+    type: str
+    duration: float | None
+    favorite: bool
+    rating: int
+
+
+class BucketAssetsOut(BaseModel):
+    month: str
+    assets: list[TimelineItemOut]
+
+
+class NeighboursOut(BaseModel):
+    previous: uuid.UUID | None
+    next: uuid.UUID | None

@@ -1,0 +1,91 @@
+"""The command line: serve (default), user create, import."""
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+from settings import Settings, load_settings
+
+
+def main(argv: list[str]) -> None:
+    args = _parser().parse_args(argv)
+    settings = load_settings(host=args.host, port=args.port)
+    if args.command in (None, 'serve'):
+        from ui.app import serve
+
+        serve(settings)
+    elif args.command == 'user':
+        asyncio.run(_create_user(settings, args))
+    elif args.command == 'import':
+        sys.exit(asyncio.run(_import(settings, args.user, Path(args.folder))))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog='main.py', description='Hearth, the family photo library.')
+    parser.add_argument('--host', help='address to listen on (HEARTH_HOST, default 0.0.0.0)')
+    parser.add_argument('--port', type=int, help='port to listen on (HEARTH_PORT, default 8080)')
+    commands = parser.add_subparsers(dest='command')
+    commands.add_parser('serve', help='start the web app (the default)')
+    user = commands.add_parser('user', help='manage accounts').add_subparsers(dest='action', required=True)
+    create = user.add_parser('create', help='create an account')
+    create.add_argument('--email', required=True)
+    create.add_argument('--name', required=True)
+    create.add_argument('--password', help='asked for when omitted (or HEARTH_PASSWORD)')
+    create.add_argument('--admin', action='store_true', help='make this account an administrator')
+    create.add_argument('--quota-gb', type=float, help='storage quota in GB (default: none)')
+    importer = commands.add_parser('import', help="import a folder (recursively) into a member's library")
+    importer.add_argument('--user', required=True, help='email of the member who will own the photos')
+    importer.add_argument('folder')
+    return parser
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace) -> None:
+    from domain.errors import HearthError
+    from services import accounts
+
+    password = args.password or _ask_password()
+    quota = int(args.quota_gb * 1024**3) if args.quota_gb is not None else None
+    async with _running(settings) as hearth:
+        try:
+            actor = await accounts.create_user(hearth, None, args.email, args.name, password, args.admin, quota)
+        except HearthError as error:
+            sys.exit(f'error: {error}')
+    print(f'Created {"administrator" if actor.is_admin else "member"} {actor.name} <{actor.email}>')
+
+
+def _ask_password() -> str:
+    import os
+
+    if password := os.environ.get('HEARTH_PASSWORD'):
+        return password
+    if not sys.stdin.isatty():
+        sys.exit('error: give --password or HEARTH_PASSWORD when not running in a terminal')
+    first, second = getpass.getpass('Password: '), getpass.getpass('Repeat password: ')
+    if first != second:
+        sys.exit('error: the passwords differ')
+    return first
+
+
+async def _import(settings: Settings, email: str, folder: Path) -> int:
+    from services.importer import import_folder
+
+    async with _running(settings) as hearth:
+        return await import_folder(hearth, email, folder)
+
+
+class _running:
+    """A started Hearth for the length of one command."""
+
+    def __init__(self, settings: Settings):
+        from services.runtime import Hearth
+
+        self.hearth = Hearth.create(settings)
+
+    async def __aenter__(self):
+        await self.hearth.start()
+        return self.hearth
+
+    async def __aexit__(self, *exc) -> None:
+        await self.hearth.stop()

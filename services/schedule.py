@@ -1,0 +1,28 @@
+"""Recurring maintenance: purge expired trash, sweep orphaned files."""
+
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from services import assets
+from services.runtime import Hearth
+
+log = logging.getLogger(__name__)
+
+
+def start_scheduler(hearth: Hearth) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler()
+    scheduler.add_job(_purge_trash, 'interval', hours=1, args=[hearth], id='purge-trash', coalesce=True)
+    scheduler.add_job(_sweep_orphans, 'interval', hours=24, args=[hearth], id='sweep-orphans', coalesce=True)
+    scheduler.start()
+    return scheduler
+
+
+async def _purge_trash(hearth: Hearth) -> None:
+    if purged := await assets.purge_expired_trash(hearth):
+        log.info('purged %d assets from trash', purged)
+
+
+async def _sweep_orphans(hearth: Hearth) -> None:
+    if removed := await assets.remove_orphan_files(hearth):
+        log.warning('removed files of %d assets that had no database row', removed)

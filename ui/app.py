@@ -1,0 +1,80 @@
+"""Wires Hearth into NiceGUI: the runtime, the REST API, the pages and the schedules."""
+
+import asyncio
+import logging
+from pathlib import Path
+
+from nicegui import app, ui
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.responses import PlainTextResponse
+
+from api.app import create_api
+from services import runtime
+from services.runtime import Hearth
+from services.schedule import start_scheduler
+from settings import Settings
+from ui import pages
+
+STATIC = Path(__file__).parent / 'static'
+log = logging.getLogger('hearth')
+
+
+def serve(settings: Settings) -> None:
+    setup(settings)
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title='Hearth',
+        favicon=STATIC / 'favicon.svg',
+        storage_secret=settings.storage_secret,
+        reload=False,
+        show=False,
+    )
+
+
+def setup(settings: Settings) -> None:
+    hearth = Hearth.create(settings)
+    state: dict = {}
+
+    def start() -> None:
+        # Async startup handlers run as background tasks; requests wait on this event instead.
+        state['ready'] = asyncio.Event()
+        state['task'] = asyncio.create_task(_start(hearth, state))
+
+    async def stop() -> None:
+        if scheduler := state.get('scheduler'):
+            scheduler.shutdown(wait=False)
+        runtime.install(None)
+        await hearth.stop()
+
+    app.on_startup(start)
+    app.on_shutdown(stop)
+    app.add_middleware(_WaitUntilReady, state=state)
+    app.add_static_files('/static', STATIC)
+    app.mount('/api', create_api())
+    pages.register()
+
+
+async def _start(hearth: Hearth, state: dict) -> None:
+    try:
+        await hearth.start()
+        runtime.install(hearth)
+        state['scheduler'] = start_scheduler(hearth)
+    except Exception as error:
+        log.exception('Hearth could not start')
+        state['error'] = f'Hearth could not start: {error}'
+    finally:
+        state['ready'].set()
+
+
+class _WaitUntilReady(BaseHTTPMiddleware):
+    def __init__(self, asgi_app, state: dict):
+        super().__init__(asgi_app)
+        self.state = state
+
+    async def dispatch(self, request, call_next):
+        if ready := self.state.get('ready'):
+            await ready.wait()
+        if error := self.state.get('error'):
+            return PlainTextResponse(error, status_code=503)
+        return await call_next(request)

@@ -1,0 +1,217 @@
+"""My photos in four views: the timeline, favorites, archive and trash."""
+
+import uuid
+from dataclasses import dataclass
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from domain.errors import HearthError
+from services import assets, runtime
+from services.accounts import Actor
+from ui.components.timeline_grid import TimelineGrid
+from ui.frame import frame
+from ui.session import require_sign_in
+from ui.theme import confirm, plural
+from ui.upload import UploadDialog
+
+
+@dataclass(frozen=True)
+class View:
+    key: str
+    title: str
+    path: str
+    empty_icon: str
+    empty_title: str
+    empty_text: str
+
+
+VIEWS = {
+    'timeline': View(
+        'timeline',
+        'Photos',
+        '/',
+        'add_photo_alternate',
+        'Your library is empty',
+        'Upload photos and videos to see them here, newest first.',
+    ),
+    'favorites': View(
+        'favorites',
+        'Favorites',
+        '/favorites',
+        'favorite_border',
+        'No favorites yet',
+        'Tap the heart on a photo to find it here.',
+    ),
+    'archive': View(
+        'archive',
+        'Archive',
+        '/archive',
+        'archive',
+        'Nothing archived',
+        'Archived photos stay in your library but leave your timeline.',
+    ),
+    'trash': View(
+        'trash',
+        'Trash',
+        '/trash',
+        'delete_outline',
+        'Trash is empty',
+        'Deleted photos stay here for {days} days, then they are gone for good.',
+    ),
+}
+
+
+def view_page(key: str):
+    async def page():
+        actor = await require_sign_in()
+        if isinstance(actor, RedirectResponse):
+            return actor
+        LibraryView(actor, VIEWS[key])
+
+    return page
+
+
+class LibraryView:
+    def __init__(self, actor: Actor, view: View):
+        self.actor, self.view, self.hearth = actor, view, runtime.current()
+        self.selected: list[str] = []
+        self.total = 0
+        self.upload = UploadDialog(on_done=self.reload)
+        with frame(
+            actor, view.title, current=view.path, on_upload=self.upload.open if view.key == 'timeline' else None
+        ):
+            self._toolbar()
+            self.empty = self._empty_state()
+            self.grid = TimelineGrid(view=view.key).classes('w-full').style('height: calc(100vh - 120px)')
+            self.grid.on('open', self._open)
+            self.grid.on('selection', self._selection)
+            self.grid.on('buckets', self._buckets)
+
+    def _toolbar(self) -> None:
+        with ui.row().classes('w-full items-center px-4 py-2 gap-2 min-h-[56px]'):
+            with ui.row().classes('items-center gap-2') as self.heading:
+                ui.label(self.view.title).classes('text-xl font-semibold')
+                self.count = ui.label().classes('text-stone-500').mark('view-count')
+                if self.view.key == 'trash':
+                    ui.label(f'· deleted for good after {self.hearth.settings.trash_retention_days} days').classes(
+                        'text-stone-500 text-sm'
+                    )
+            ui.space()
+            if self.view.key == 'trash':
+                self.empty_button = (
+                    ui.button('Empty trash', icon='delete_forever', on_click=self._empty_trash)
+                    .props('flat color=negative')
+                    .mark('empty-trash')
+                )
+            with ui.row().classes('items-center gap-1 bg-amber-50 rounded-full px-2') as self.selection_bar:
+                ui.button(icon='close', on_click=self._clear).props('flat round dense aria-label="Clear selection"')
+                self.selection_label = ui.label().classes('font-medium mr-2').mark('selection-count')
+                for label, icon, handler, marker in self._actions():
+                    ui.button(icon=icon, on_click=handler).props(f'flat round aria-label="{label}"').tooltip(
+                        label
+                    ).mark(marker)
+            self.selection_bar.visible = False
+
+    def _actions(self):
+        if self.view.key == 'trash':
+            return [
+                ('Restore', 'restore_from_trash', self._restore, 'restore-selected'),
+                ('Delete for good', 'delete_forever', self._delete_for_good, 'delete-selected'),
+            ]
+        archive = (
+            ('Unarchive', 'unarchive', self._unarchive)
+            if self.view.key == 'archive'
+            else ('Archive', 'archive', self._archive)
+        )
+        return [
+            ('Add to favorites', 'favorite', self._favorite, 'favorite-selected'),
+            (*archive, 'archive-selected'),
+            ('Move to trash', 'delete', self._trash, 'trash-selected'),
+        ]
+
+    def _empty_state(self) -> ui.column:
+        text = self.view.empty_text.format(days=self.hearth.settings.trash_retention_days)
+        with ui.column().classes('w-full items-center py-16 gap-2 text-center') as empty:
+            ui.icon(self.view.empty_icon).classes('text-6xl text-stone-300')
+            ui.label(self.view.empty_title).classes('text-lg font-medium').mark('empty-title')
+            ui.label(text).classes('text-stone-500')
+            if self.view.key == 'timeline':
+                ui.button('Upload', icon='cloud_upload', on_click=self.upload.open).props('unelevated color=primary')
+        empty.visible = False
+        return empty
+
+    # ---- grid events ---------------------------------------------------------------------------------------------
+
+    def _buckets(self, event) -> None:
+        self.total = total = event.args.get('total', 0)
+        self.count.text = plural(total, 'item') if total else ''
+        self.empty.visible = total == 0
+        if self.view.key == 'trash':
+            self.empty_button.visible = total > 0
+
+    def _open(self, event) -> None:
+        ui.navigate.to(f'/photo/{event.args["id"]}?view={self.view.key}')
+
+    def _selection(self, event) -> None:
+        self.selected = list(event.args.get('ids', []))
+        self.selection_bar.visible = bool(self.selected)
+        self.selection_label.text = f'{len(self.selected)} selected'
+
+    def _clear(self) -> None:
+        self.grid.clear_selection()
+
+    def reload(self) -> None:
+        self.grid.reload()
+
+    # ---- actions ---------------------------------------------------------------------------------------------------
+
+    def _ids(self) -> list[uuid.UUID]:
+        return [uuid.UUID(value) for value in self.selected]
+
+    async def _run(self, done: str, operation) -> None:
+        try:
+            count = await operation
+        except HearthError as error:
+            ui.notify(str(error), type='negative')
+            return
+        ui.notify(done.format(n=plural(count, 'item')), type='positive')
+        self.grid.clear_selection()
+        self.grid.reload()
+
+    async def _confirmed(self, title: str, message: str, action: str, danger: bool = True) -> bool:
+        return bool(await confirm(title, message, action, danger))
+
+    async def _favorite(self) -> None:
+        await self._run('{n} added to favorites', assets.set_state(self.hearth, self.actor, self._ids(), favorite=True))
+
+    async def _archive(self) -> None:
+        n = plural(len(self.selected), 'item')
+        if await self._confirmed(f'Archive {n}?', 'They leave your timeline and stay in Archive.', 'Archive', False):
+            await self._run('{n} archived', assets.set_state(self.hearth, self.actor, self._ids(), archived=True))
+
+    async def _unarchive(self) -> None:
+        await self._run(
+            '{n} back in your timeline', assets.set_state(self.hearth, self.actor, self._ids(), archived=False)
+        )
+
+    async def _trash(self) -> None:
+        n = plural(len(self.selected), 'item')
+        days = self.hearth.settings.trash_retention_days
+        if await self._confirmed(f'Move {n} to trash?', f'You can restore them from Trash for {days} days.', 'Move'):
+            await self._run('{n} moved to trash', assets.trash(self.hearth, self.actor, self._ids(), 'timeline'))
+
+    async def _restore(self) -> None:
+        await self._run('{n} restored', assets.restore(self.hearth, self.actor, self._ids()))
+
+    async def _delete_for_good(self) -> None:
+        n = plural(len(self.selected), 'item')
+        if await self._confirmed(f'Delete {n} for good?', 'This cannot be undone.', 'Delete'):
+            await self._run('{n} deleted', assets.delete_from_trash(self.hearth, self.actor, self._ids()))
+
+    async def _empty_trash(self) -> None:
+        n = plural(self.total, 'item')
+        if await self._confirmed(
+            f'Empty trash ({n})?', f'{n} will be deleted for good. This cannot be undone.', 'Empty trash'
+        ):
+            await self._run('{n} deleted', assets.empty_trash(self.hearth, self.actor))

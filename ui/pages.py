@@ -1,0 +1,15 @@
+"""Routes of the web UI. Registered at start-up, not import, so every run of main.py gets them."""
+
+from nicegui import ui
+
+from ui import admin, auth_pages, library, viewer
+
+
+def register() -> None:
+    ui.page('/onboarding')(auth_pages.onboarding_page)
+    ui.page('/login')(auth_pages.login_page)
+    ui.page('/account')(auth_pages.account_page)
+    ui.page('/admin/members')(admin.members_page)
+    ui.page('/photo/{asset_id}')(viewer.viewer_page)
+    for key, view in library.VIEWS.items():
+        ui.page(view.path)(library.view_page(key))

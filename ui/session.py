@@ -1,0 +1,29 @@
+"""The browser session holds only the signed-in user's id; everything else is looked up per request."""
+
+from fastapi.responses import RedirectResponse
+from nicegui import app
+
+from services import accounts, runtime
+from services.accounts import Actor
+
+
+async def signed_in() -> Actor | None:
+    return await accounts.actor_by_id(runtime.current(), app.storage.user.get('user_id'))
+
+
+async def require_sign_in() -> Actor | RedirectResponse:
+    """The actor, or where to send a visitor who is not signed in (onboarding on a brand-new instance)."""
+    if actor := await signed_in():
+        return actor
+    if await accounts.needs_onboarding(runtime.current()):
+        return RedirectResponse('/onboarding')
+    return RedirectResponse('/login')
+
+
+def sign_in(actor: Actor) -> None:
+    app.storage.user.clear()
+    app.storage.user['user_id'] = str(actor.id)
+
+
+def sign_out() -> None:
+    app.storage.user.clear()

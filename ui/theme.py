@@ -1,0 +1,33 @@
+"""Colours and small shared widgets."""
+
+from nicegui import ui
+
+
+def apply_theme() -> None:
+    ui.colors(primary='#b4532a', secondary='#78716c', accent='#f59e0b', positive='#15803d', negative='#b91c1c')
+    ui.query('body').classes('bg-white')
+
+
+def confirm(title: str, message: str, action_label: str, danger: bool = True) -> ui.dialog:
+    """A dialog that resolves to True only when the user presses the action button."""
+    with ui.dialog() as dialog, ui.card().classes('w-96 max-w-full').props('data-testid=confirm-dialog'):
+        ui.label(title).classes('text-lg font-semibold')
+        ui.label(message).classes('text-stone-600')
+        with ui.row().classes('w-full justify-end gap-2'):
+            ui.button('Cancel', on_click=lambda: dialog.submit(False)).props('flat').mark('confirm-cancel')
+            ui.button(action_label, on_click=lambda: dialog.submit(True)).props(
+                f'unelevated color={"negative" if danger else "primary"} data-testid=confirm-ok'
+            ).mark('confirm-ok')
+    return dialog
+
+
+def plural(count: int, noun: str) -> str:
+    return f'{count} {noun}' if count == 1 else f'{count} {noun}s'
+
+
+def human_size(size: int) -> str:
+    for unit in ('bytes', 'KB', 'MB', 'GB'):
+        if size < 1024 or unit == 'GB':
+            return f'{size:.0f} {unit}' if unit == 'bytes' else f'{size:.1f} {unit}'
+        size /= 1024
+    return f'{size:.1f} TB'

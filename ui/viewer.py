@@ -1,0 +1,321 @@
+"""The full-screen viewer: one asset at a time, previous/next by keyboard, buttons and swipe, zoom, details."""
+
+import uuid
+from datetime import datetime
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from domain.access import Permission
+from domain.errors import HearthError, NotFound
+from services import assets, runtime
+from services.accounts import Actor
+from services.assets import AssetView
+from ui.components.zoom_image import ZoomImage
+from ui.library import VIEWS
+from ui.session import require_sign_in
+from ui.theme import apply_theme, confirm, human_size
+
+
+async def viewer_page(asset_id: str, view: str = 'timeline'):
+    actor = await require_sign_in()
+    if isinstance(actor, RedirectResponse):
+        return actor
+    try:
+        asset = await assets.get_asset(runtime.current(), actor, uuid.UUID(asset_id))
+    except (ValueError, NotFound):
+        return RedirectResponse(VIEWS.get(view, VIEWS['timeline']).path)
+    viewer = Viewer(actor, view if view in VIEWS else 'timeline')
+    await viewer.show(asset)
+
+
+class Viewer:
+    def __init__(self, actor: Actor, view: str):
+        self.actor, self.view, self.hearth = actor, view, runtime.current()
+        self.asset: AssetView | None = None
+        self.previous = self.following = None
+        apply_theme()
+        ui.query('body').classes('bg-black')
+        with ui.element('div').classes('fixed inset-0 flex flex-col bg-black text-white').props('data-testid=viewer'):
+            self._top_bar()
+            with ui.row().classes('flex-1 w-full no-wrap gap-0 min-h-0'):
+                with ui.element('div').classes('relative flex-1 h-full min-w-0'):
+                    self.media = ui.element('div').classes('absolute inset-0')
+                    self.back_button = self._side_button('chevron_left', 'left-2', self.go_previous, 'previous')
+                    self.next_button = self._side_button('chevron_right', 'right-2', self.go_next, 'next')
+                self.panel = (
+                    ui.element('div')
+                    .classes('h-full overflow-y-auto bg-white text-stone-800 w-full sm:w-96 absolute sm:static inset-0')
+                    .props('data-testid=info-panel')
+                )
+                self.panel.visible = False
+        ui.keyboard(on_key=self._key, ignore=['input', 'textarea', 'select', 'button'])
+
+    def _top_bar(self) -> None:
+        with ui.row().classes('w-full items-center px-2 py-1 gap-1 bg-gradient-to-b from-black/80 to-transparent z-10'):
+            ui.button(icon='arrow_back', on_click=self.close).props('flat round color=white aria-label="Back"').mark(
+                'viewer-back'
+            )
+            self.title = ui.label().classes('text-sm text-stone-300 truncate')
+            ui.space()
+            self.favorite_button = (
+                ui.button(icon='favorite_border', on_click=self.toggle_favorite)
+                .props('flat round color=white aria-label="Favorite"')
+                .mark('viewer-favorite')
+            )
+            ui.button(icon='info', on_click=self.toggle_panel).props(
+                'flat round color=white aria-label="Details"'
+            ).mark('viewer-info')
+            self.download_button = (
+                ui.button(icon='download', on_click=self.download)
+                .props('flat round color=white aria-label="Download original"')
+                .mark('viewer-download')
+            )
+            more = ui.button(icon='more_vert').props('flat round color=white aria-label="More"').mark('viewer-more')
+            with more, ui.menu() as self.menu:
+                self.edit_item = ui.menu_item('Edit date, description and tags', self.edit).mark('viewer-edit')
+                self.archive_item = ui.menu_item('Archive', self.toggle_archive).mark('viewer-archive')
+                self.restore_item = ui.menu_item('Restore from trash', self.restore).mark('viewer-restore')
+            self.trash_button = (
+                ui.button(icon='delete', on_click=self.trash)
+                .props('flat round color=white aria-label="Move to trash"')
+                .mark('viewer-trash')
+            )
+
+    def _side_button(self, icon: str, side: str, handler, marker: str) -> ui.button:
+        return (
+            ui.button(icon=icon, on_click=handler)
+            .props(f'round unelevated color=grey-9 aria-label="{marker}" data-testid=viewer-{marker}')
+            .classes(f'absolute {side} top-1/2 -translate-y-1/2 z-10 opacity-70 hidden sm:flex')
+            .mark(f'viewer-{marker}')
+        )
+
+    # ---- navigation ----------------------------------------------------------------------------------------------
+
+    async def show(self, asset: AssetView) -> None:
+        self.asset = asset
+        self.previous, self.following = await assets.neighbours(self.hearth, self.actor, asset.id, self.view)
+        self._render_media()
+        self._refresh_controls()
+        self._render_panel()
+        ui.run_javascript(f'history.replaceState(null, "", "/photo/{asset.id}?view={self.view}")')
+
+    async def _go(self, asset_id: uuid.UUID | None) -> None:
+        if asset_id is None:
+            return
+        try:
+            await self.show(await assets.get_asset(self.hearth, self.actor, asset_id))
+        except NotFound:
+            self.close()
+
+    async def go_previous(self) -> None:
+        await self._go(self.previous)
+
+    async def go_next(self) -> None:
+        await self._go(self.following)
+
+    def close(self) -> None:
+        ui.navigate.to(VIEWS[self.view].path)
+
+    async def _key(self, event) -> None:
+        if not event.action.keydown:
+            return
+        key = event.key.name
+        if key == 'ArrowLeft':
+            await self.go_previous()
+        elif key == 'ArrowRight':
+            await self.go_next()
+        elif key == 'Escape':
+            self.close()
+        elif key == 'i':
+            self.toggle_panel()
+        elif key == 'f':
+            await self.toggle_favorite()
+
+    async def _swipe(self, event) -> None:
+        await (self.go_next() if event.args.get('direction') == 'left' else self.go_previous())
+
+    # ---- rendering -----------------------------------------------------------------------------------------------
+
+    def _render_media(self) -> None:
+        asset = self.asset
+        self.media.clear()
+        with self.media:
+            if asset.media_type == 'video':
+                ui.video(f'/api/assets/{asset.id}/original', autoplay=False).props(
+                    f'poster=/api/assets/{asset.id}/preview data-testid=viewer-video'
+                ).classes('w-full h-full object-contain')
+            else:
+                image = ZoomImage(f'/api/assets/{asset.id}/preview').classes('w-full h-full')
+                image.props(f'alt="{asset.filename}"')
+                image.on('swipe', self._swipe)
+
+    def _refresh_controls(self) -> None:
+        asset, can = self.asset, self.asset.permissions
+        self.title.text = f'{asset.taken_at:%a %-d %b %Y, %H:%M}'
+        self.favorite_button.props(f'icon={"favorite" if asset.favorite else "favorite_border"}')
+        self.favorite_button.visible = Permission.FAVORITE in can and not asset.trashed_at
+        self.download_button.visible = Permission.DOWNLOAD in can
+        self.edit_item.visible = bool(can & {Permission.EDIT_DATE, Permission.EDIT_DESCRIPTION, Permission.EDIT_TAGS})
+        self.archive_item.visible = Permission.ARCHIVE in can and not asset.trashed_at
+        self.archive_item.text = 'Unarchive' if asset.archived else 'Archive'
+        self.restore_item.visible = Permission.RESTORE in can and bool(asset.trashed_at)
+        self.trash_button.visible = Permission.TRASH in can and not asset.trashed_at
+        self.back_button.visible = self.previous is not None
+        self.next_button.visible = self.following is not None
+
+    def toggle_panel(self) -> None:
+        self.panel.visible = not self.panel.visible
+
+    def _render_panel(self) -> None:
+        self.panel.clear()
+        with self.panel, ui.column().classes('p-4 gap-3 w-full'):
+            with ui.row().classes('w-full items-center'):
+                ui.label('Details').classes('text-lg font-semibold')
+                ui.space()
+                ui.button(icon='close', on_click=self.toggle_panel).props('flat round dense aria-label="Close"')
+            _details(self.asset)
+            if Permission.RATE in self.asset.permissions:
+                ui.rating(value=self.asset.rating, max=5, on_change=self._rate).mark('viewer-rating')
+            _map(self.asset)
+
+    # ---- actions -------------------------------------------------------------------------------------------------
+
+    async def _apply(self, operation) -> bool:
+        try:
+            await operation
+        except HearthError as error:
+            ui.notify(str(error), type='negative')
+            return False
+        self.asset = await assets.get_asset(self.hearth, self.actor, self.asset.id)
+        self._refresh_controls()
+        return True
+
+    async def toggle_favorite(self) -> None:
+        await self._apply(assets.set_state(self.hearth, self.actor, [self.asset.id], favorite=not self.asset.favorite))
+
+    async def _rate(self, event) -> None:
+        await self._apply(assets.set_state(self.hearth, self.actor, [self.asset.id], rating=int(event.value or 0)))
+
+    async def toggle_archive(self) -> None:
+        archived = not self.asset.archived
+        if await self._apply(assets.set_state(self.hearth, self.actor, [self.asset.id], archived=archived)):
+            ui.notify('Archived: it left your timeline' if archived else 'Back in your timeline')
+
+    def download(self) -> None:
+        ui.download(f'/api/assets/{self.asset.id}/original?download=1', self.asset.filename)
+
+    async def trash(self) -> None:
+        days = self.hearth.settings.trash_retention_days
+        if not await confirm('Move to trash?', f'You can restore it from Trash for {days} days.', 'Move to trash'):
+            return
+        following = self.following or self.previous
+        try:
+            await assets.trash(self.hearth, self.actor, [self.asset.id], source='viewer')
+        except HearthError as error:
+            ui.notify(str(error), type='negative')
+            return
+        ui.notify('Moved to trash')
+        await self._go(following) if following else self.close()
+
+    async def restore(self) -> None:
+        if await self._apply(assets.restore(self.hearth, self.actor, [self.asset.id])):
+            ui.notify('Restored to your library')
+
+    async def edit(self) -> None:
+        changes = await EditDialog(self.asset)
+        if changes and await self._apply(assets.update_details(self.hearth, self.actor, [self.asset.id], **changes)):
+            self._render_panel()
+            self.title.text = f'{self.asset.taken_at:%a %-d %b %Y, %H:%M}'
+
+
+def _details(asset: AssetView) -> None:
+    rows = [
+        ('event', f'{asset.taken_at:%A %-d %B %Y, %H:%M}' + _offset(asset.utc_offset_minutes)),
+        ('notes', asset.description),
+        ('sell', ', '.join(asset.tags) or None),
+        ('photo_camera', ' '.join(filter(None, [asset.camera_make, asset.camera_model])) or None),
+        ('camera', asset.lens_model),
+        ('exposure', _exposure(asset)),
+        ('image', f'{asset.filename} · {asset.width} × {asset.height} · {human_size(asset.file_size)}'),
+        ('movie', f'{asset.duration_seconds:.1f} s' if asset.duration_seconds else None),
+        ('person', f'Owned by {"you" if asset.is_mine else asset.owner_name}'),
+        ('delete', f'In trash, deleted for good on {asset.purges_at:%-d %b %Y}' if asset.purges_at else None),
+    ]
+    for icon, text in rows:
+        if text:
+            with ui.row().classes('no-wrap items-start gap-3'):
+                ui.icon(icon).classes('text-xl text-stone-500')
+                ui.label(text).classes('text-sm break-all').mark(f'detail-{icon}')
+
+
+def _offset(minutes: int | None) -> str:
+    if minutes is None:
+        return ''
+    sign = '+' if minutes >= 0 else '-'
+    return f' (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})'
+
+
+def _exposure(asset: AssetView) -> str | None:
+    parts = [
+        f'ƒ/{asset.f_number:g}' if asset.f_number else None,
+        f'{asset.exposure_time} s' if asset.exposure_time else None,
+        f'{asset.focal_length_mm:g} mm' if asset.focal_length_mm else None,
+        f'ISO {asset.iso}' if asset.iso else None,
+    ]
+    return ' · '.join(filter(None, parts)) or None
+
+
+def _map(asset: AssetView) -> None:
+    if asset.latitude is None:
+        return
+    with ui.row().classes('no-wrap items-center gap-3'):
+        ui.icon('place').classes('text-xl text-stone-500')
+        ui.label(f'{asset.latitude:.5f}, {asset.longitude:.5f}').classes('text-sm').mark('detail-place')
+    position = (asset.latitude, asset.longitude)
+    leaflet = ui.leaflet(center=position, zoom=13).classes('w-full h-48 rounded')
+    leaflet.marker(latlng=position)
+
+
+class EditDialog(ui.dialog):
+    """Edit the shared fields; resolves to the changed fields, or None when cancelled."""
+
+    def __init__(self, asset: AssetView):
+        super().__init__()
+        can = asset.permissions
+        with self, ui.card().classes('w-[28rem] max-w-full gap-3'):
+            ui.label('Edit details').classes('text-lg font-semibold')
+            ui.label('Everyone who can see this photo sees these details.').classes('text-sm text-stone-500')
+            self.taken = (
+                ui.input('Date taken', value=f'{asset.taken_at:%Y-%m-%dT%H:%M}')
+                .props('type=datetime-local outlined')
+                .classes('w-full')
+                .mark('edit-date')
+            )
+            self.taken.enabled = Permission.EDIT_DATE in can
+            self.description = ui.textarea('Description', value=asset.description or '').props('outlined autogrow')
+            self.description.classes('w-full').mark('edit-description')
+            self.description.enabled = Permission.EDIT_DESCRIPTION in can
+            self.tags = (
+                ui.input_chips('Tags', value=list(asset.tags)).props('outlined').classes('w-full').mark('edit-tags')
+            )
+            self.tags.enabled = Permission.EDIT_TAGS in can
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat')
+                ui.button('Save', on_click=self._save).props('unelevated color=primary').mark('edit-save')
+        self.asset = asset
+        self.open()
+
+    def _save(self) -> None:
+        changes = {}
+        if self.taken.enabled and self.taken.value != f'{self.asset.taken_at:%Y-%m-%dT%H:%M}':
+            try:
+                changes['taken_at'] = datetime.fromisoformat(self.taken.value)
+            except ValueError:
+                ui.notify('Enter a valid date and time', type='negative')
+                return
+        if self.description.enabled and (self.description.value or None) != self.asset.description:
+            changes['description'] = self.description.value
+        if self.tags.enabled and list(self.tags.value or []) != self.asset.tags:
+            changes['tags'] = list(self.tags.value or [])
+        self.submit(changes or None)
