@@ -67,7 +67,8 @@ def view_page(key: str):
         actor = await require_sign_in()
         if isinstance(actor, RedirectResponse):
             return actor
-        LibraryView(actor, VIEWS[key])
+        view = LibraryView(actor, VIEWS[key])
+        await view.show_summary()
 
     return page
 
@@ -84,6 +85,7 @@ class LibraryView:
             self._toolbar()
             self.empty = self._empty_state()
             self.grid = TimelineGrid(view=view.key).classes('w-full').style('height: calc(100vh - 120px)')
+            self.grid.mark('timeline-grid')
             self.grid.on('open', self._open)
             self.grid.on('selection', self._selection)
             self.grid.on('buckets', self._buckets)
@@ -141,10 +143,17 @@ class LibraryView:
         empty.visible = False
         return empty
 
+    async def show_summary(self) -> None:
+        buckets = await assets.timeline_buckets(self.hearth, self.actor, self.view.key)
+        self._show_total(sum(count for _, count in buckets))
+
     # ---- grid events ---------------------------------------------------------------------------------------------
 
     def _buckets(self, event) -> None:
-        self.total = total = event.args.get('total', 0)
+        self._show_total(event.args.get('total', 0))
+
+    def _show_total(self, total: int) -> None:
+        self.total = total
         self.count.text = plural(total, 'item') if total else ''
         self.empty.visible = total == 0
         if self.view.key == 'trash':

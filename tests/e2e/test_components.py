@@ -1,0 +1,198 @@
+"""Playwright checks for TimelineGrid and ZoomImage, run against the dev harness (tests/e2e/dev_components.py)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sync_api = pytest.importorskip('playwright.sync_api')
+expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
+
+CHROMIUM = '/usr/bin/chromium'
+HERE = Path(__file__).resolve().parent
+SHOTS = HERE / 'screenshots'
+PHONE = {'width': 390, 'height': 844}
+DESKTOP = {'width': 1440, 'height': 900}
+CHROMIUM_ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+]
+GRID = '[data-testid=timeline-grid]'
+THUMBS_VISIBLE = """() => {
+  const grid = document.querySelector('[data-testid=timeline-grid]');
+  const box = grid && grid.getBoundingClientRect();
+  return grid && [...grid.querySelectorAll('img')].some((img) => {
+    const r = img.getBoundingClientRect();
+    return img.complete && img.naturalWidth > 0 && r.bottom > box.top && r.top < box.bottom;
+  });
+}"""
+SCROLL_BENCH = """async () => {
+  const el = document.querySelector('[data-testid=timeline-grid] .htg-scroller');
+  const gaps = [];
+  let last = performance.now();
+  for (let i = 0; i < 150; i++) {
+    el.scrollTop += 400;
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const now = performance.now();
+    gaps.push(now - last);
+    last = now;
+  }
+  gaps.sort((a, b) => a - b);
+  return {median: gaps[75], p95: gaps[142], max: gaps[149]};
+}"""
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason='chromium not installed')]
+metrics: dict[str, dict] = {}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 40) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f'harness exited with {proc.returncode}')
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope='module')
+def server() -> Iterator[str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'NICEGUI_'))}
+    cmd = [sys.executable, str(HERE / 'dev_components.py'), '--port', str(port), '--total', '100000']
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(f'http://127.0.0.1:{port}/api/timeline/buckets', proc)
+        yield f'http://127.0.0.1:{port}'
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    SHOTS.mkdir(exist_ok=True)
+    (SHOTS / 'metrics.json').write_text(json.dumps(metrics, indent=2))
+
+
+@pytest.fixture(scope='module')
+def browser():
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def open_grid(browser, server: str, viewport: dict):
+    page = browser.new_page(viewport=viewport)
+    start = time.monotonic()
+    page.goto(f'{server}/grid')
+    page.wait_for_function(THUMBS_VISIBLE, timeout=20_000)
+    return page, round((time.monotonic() - start) * 1000)
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(SHOTS / f'{name}.png'))
+
+
+def scroll_grid(page, fraction: float) -> None:
+    page.evaluate(f"""() => {{
+      const el = document.querySelector('{GRID} .htg-scroller');
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * {fraction};
+    }}""")
+    page.wait_for_timeout(300)
+    page.wait_for_function(THUMBS_VISIBLE, timeout=10_000)
+
+
+def grid_nodes(page) -> int:
+    return page.evaluate(f"document.querySelectorAll('{GRID} *').length")
+
+
+@pytest.mark.parametrize('name,viewport', [('phone', PHONE), ('desktop', DESKTOP)])
+def test_grid_virtualised(browser, server: str, name: str, viewport: dict) -> None:
+    page, first_thumbs_ms = open_grid(browser, server, viewport)
+    expect(page.get_by_test_id('total')).to_have_text('100000 items')
+    shoot(page, f'grid-{name}-top')
+    scroll_grid(page, 0.5)
+    nodes_middle = grid_nodes(page)
+    shoot(page, f'grid-{name}-middle')
+    frames = page.evaluate(SCROLL_BENCH)
+    scroll_grid(page, 0.97)
+    metrics[f'grid-{name}'] = {
+        'first_thumbs_ms': first_thumbs_ms,
+        'nodes_middle': nodes_middle,
+        'nodes_deep': grid_nodes(page),
+        'scroll_frame_ms': frames,
+    }
+    assert nodes_middle < 1500
+    assert grid_nodes(page) < 1500
+    page.close()
+
+
+def test_grid_open_select_escape(browser, server: str) -> None:
+    page, _ = open_grid(browser, server, DESKTOP)
+    cells = page.locator(f'{GRID} .htg-cell')
+    first_id = cells.nth(0).locator('img').get_attribute('src').split('/')[3]
+    cells.nth(0).locator('.htg-open').click()
+    expect(page.get_by_test_id('opened')).to_have_text(first_id)
+    cells.nth(0).hover()
+    cells.nth(0).locator('.htg-check').click()
+    cells.nth(5).locator('.htg-check').click(modifiers=['Shift'])
+    expect(page.get_by_test_id('selected')).to_have_text('6 selected')
+    cells.nth(8).locator('.htg-open').click()
+    expect(page.get_by_test_id('selected')).to_have_text('7 selected')
+    expect(page.get_by_test_id('opened')).to_have_text(first_id)
+    shoot(page, 'grid-desktop-selection')
+    page.keyboard.press('Escape')
+    expect(page.get_by_test_id('selected')).to_have_text('0 selected')
+    page.close()
+
+
+def open_zoom(browser, server: str, viewport: dict):
+    page = browser.new_page(viewport=viewport)
+    page.goto(f'{server}/zoom')
+    page.wait_for_function(
+        "(() => { const i = document.querySelector('[data-testid=zoom-image] img');"
+        ' return i && i.complete && i.naturalWidth > 0; })()'
+    )
+    return page
+
+
+def test_zoom_double_click_and_swipe(browser, server: str) -> None:
+    page = open_zoom(browser, server, DESKTOP)
+    box = page.get_by_test_id('zoom-image').bounding_box()
+    cx, cy = box['x'] + box['width'] / 2, box['y'] + box['height'] / 2
+    page.mouse.dblclick(cx, cy)
+    expect(page.get_by_test_id('zoom-scale')).to_have_text('scale 2.5')
+    shoot(page, 'zoom-desktop-zoomed')
+    page.mouse.dblclick(cx, cy)
+    expect(page.get_by_test_id('zoom-scale')).to_have_text('scale 1')
+    page.mouse.move(cx + 200, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 50, cy + 5, steps=5)
+    page.mouse.move(cx - 100, cy + 10, steps=5)
+    page.mouse.up()
+    expect(page.get_by_test_id('swipe-dir')).to_have_text('left')
+    page.close()
+    phone = open_zoom(browser, server, PHONE)
+    shoot(phone, 'zoom-phone')
+    phone.close()

@@ -1,0 +1,40 @@
+"""UI tests run main.py under NiceGUI's simulated `user`; each test gets its own data folder and database."""
+
+import pytest
+
+from services import accounts, assets, runtime
+from tests.factories.media_files import make_jpeg
+
+
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv('HEARTH_DATA', str(tmp_path / 'data'))
+    monkeypatch.delenv('DATABASE_URL', raising=False)
+
+
+async def sign_up_admin(user, email='ann@example.com', password='hearth-admin'):
+    await user.open('/onboarding')
+    user.find('name').type('Ann')
+    user.find('email').type(email)
+    user.find('password').type(password)
+    user.find('create-admin').click()
+    await user.should_see('Photos', retries=50)
+
+
+async def member(email='bea@example.com', name='Bea', password='bea-password'):
+    return await accounts.create_user(runtime.current(), None, email, name, password)
+
+
+async def sign_in(user, email, password):
+    await user.open('/login')
+    user.find('email').type(email)
+    user.find('password').type(password)
+    user.find('sign-in').click()
+    await user.should_see('Photos', retries=50)
+
+
+async def add_photo(actor, tmp_path, name='photo.jpg', **exif):
+    hearth = runtime.current()
+    path = make_jpeg(tmp_path / name, **exif)
+    staged = hearth.files.stage_copy(path, hearth.settings.max_upload_bytes)
+    return (await assets.ingest(hearth, actor, staged)).asset_id

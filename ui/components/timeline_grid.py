@@ -1,0 +1,39 @@
+"""Browser-virtualised photo timeline (see timeline_grid.js for the HTTP contract it consumes)."""
+
+from typing import Any
+
+from nicegui import ui
+
+
+class TimelineGrid(ui.element, component='timeline_grid.js', default_style='width: 100%; height: calc(100vh - 64px)'):
+    """Scrollable month/day grid of thumbnails that loads its buckets itself over HTTP.
+
+    Events (subscribe with ``.on(name, handler)``; the payload is in ``e.args``):
+    ``open`` {'id', 'month'}, ``selection`` {'ids'}, ``buckets`` {'months': [{'month', 'count'}], 'total'}.
+    """
+
+    def __init__(self, api_base: str = '/api/timeline', view: str = 'timeline', query: dict[str, Any] | None = None):
+        super().__init__()
+        self._props['api_base'] = api_base
+        self._props['view'] = view
+        self._props['query'] = query or {}
+        self.props('data-testid=timeline-grid')
+
+    def set_query(self, view: str | None = None, query: dict[str, Any] | None = None) -> None:
+        """Switch view and/or query; the browser reloads when they actually change."""
+        if view is not None:
+            self._props['view'] = view
+        if query is not None:
+            self._props['query'] = query
+        self.update()
+
+    def reload(self) -> None:
+        """Refetch buckets and visible months (keeps the scroll position, clears the selection)."""
+        self.run_method('reload')
+
+    def clear_selection(self) -> None:
+        self.run_method('clearSelection')
+
+    def scroll_to_month(self, month: str) -> None:
+        """Jump to a month given as 'YYYY-MM'."""
+        self.run_method('scrollToMonth', month)
