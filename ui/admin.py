@@ -8,7 +8,7 @@ from services import accounts, runtime
 from services.accounts import Actor, Member
 from ui.frame import frame
 from ui.session import require_sign_in
-from ui.theme import confirm, human_size, plural
+from ui.theme import ask, confirm, human_size, plural
 
 GB = 1024**3
 
@@ -62,7 +62,7 @@ class MembersView:
                 ).mark(f'delete-{member.email}')
 
     async def edit(self, member: Member | None) -> None:
-        values = await MemberDialog(member)
+        values = await ask(MemberDialog(member))
         if not values:
             return
         try:
@@ -112,7 +112,6 @@ class MemberDialog(ui.dialog):
             with ui.row().classes('w-full justify-end'):
                 ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat')
                 ui.button('Save', on_click=self._save).props('unelevated color=primary').mark('member-save')
-        self.open()
 
     def _save(self) -> None:
         values = {

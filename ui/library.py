@@ -188,15 +188,12 @@ class LibraryView:
         self.grid.clear_selection()
         self.grid.reload()
 
-    async def _confirmed(self, title: str, message: str, action: str, danger: bool = True) -> bool:
-        return bool(await confirm(title, message, action, danger))
-
     async def _favorite(self) -> None:
         await self._run('{n} added to favorites', assets.set_state(self.hearth, self.actor, self._ids(), favorite=True))
 
     async def _archive(self) -> None:
         n = plural(len(self.selected), 'item')
-        if await self._confirmed(f'Archive {n}?', 'They leave your timeline and stay in Archive.', 'Archive', False):
+        if await confirm(f'Archive {n}?', 'They leave your timeline and stay in Archive.', 'Archive', False):
             await self._run('{n} archived', assets.set_state(self.hearth, self.actor, self._ids(), archived=True))
 
     async def _unarchive(self) -> None:
@@ -207,7 +204,7 @@ class LibraryView:
     async def _trash(self) -> None:
         n = plural(len(self.selected), 'item')
         days = self.hearth.settings.trash_retention_days
-        if await self._confirmed(f'Move {n} to trash?', f'You can restore them from Trash for {days} days.', 'Move'):
+        if await confirm(f'Move {n} to trash?', f'You can restore them from Trash for {days} days.', 'Move'):
             await self._run('{n} moved to trash', assets.trash(self.hearth, self.actor, self._ids(), 'timeline'))
 
     async def _restore(self) -> None:
@@ -215,12 +212,12 @@ class LibraryView:
 
     async def _delete_for_good(self) -> None:
         n = plural(len(self.selected), 'item')
-        if await self._confirmed(f'Delete {n} for good?', 'This cannot be undone.', 'Delete'):
+        if await confirm(f'Delete {n} for good?', 'This cannot be undone.', 'Delete'):
             await self._run('{n} deleted', assets.delete_from_trash(self.hearth, self.actor, self._ids()))
 
     async def _empty_trash(self) -> None:
         n = plural(self.total, 'item')
-        if await self._confirmed(
+        if await confirm(
             f'Empty trash ({n})?', f'{n} will be deleted for good. This cannot be undone.', 'Empty trash'
         ):
             await self._run('{n} deleted', assets.empty_trash(self.hearth, self.actor))

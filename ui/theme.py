@@ -8,8 +8,17 @@ def apply_theme() -> None:
     ui.query('body').classes('bg-white')
 
 
-def confirm(title: str, message: str, action_label: str, danger: bool = True) -> ui.dialog:
-    """A dialog that resolves to True only when the user presses the action button."""
+async def ask(dialog: ui.dialog):
+    """Open a dialog, wait for its answer, and empty it (NiceGUI deletes the shell with its context)."""
+    try:
+        return await dialog
+    finally:
+        if not dialog.is_deleted:
+            dialog.clear()
+
+
+async def confirm(title: str, message: str, action_label: str, danger: bool = True) -> bool:
+    """True only when the user presses the action button."""
     with ui.dialog() as dialog, ui.card().classes('w-96 max-w-full').props('data-testid=confirm-dialog'):
         ui.label(title).classes('text-lg font-semibold')
         ui.label(message).classes('text-stone-600')
@@ -18,7 +27,7 @@ def confirm(title: str, message: str, action_label: str, danger: bool = True) ->
             ui.button(action_label, on_click=lambda: dialog.submit(True)).props(
                 f'unelevated color={"negative" if danger else "primary"} data-testid=confirm-ok'
             ).mark('confirm-ok')
-    return dialog
+    return bool(await ask(dialog))
 
 
 def plural(count: int, noun: str) -> str:

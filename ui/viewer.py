@@ -14,7 +14,7 @@ from services.assets import AssetView
 from ui.components.zoom_image import ZoomImage
 from ui.library import VIEWS
 from ui.session import require_sign_in
-from ui.theme import apply_theme, confirm, human_size
+from ui.theme import apply_theme, ask, confirm, human_size
 
 
 async def viewer_page(asset_id: str, view: str = 'timeline'):
@@ -223,7 +223,7 @@ class Viewer:
             ui.notify('Restored to your library')
 
     async def edit(self) -> None:
-        changes = await EditDialog(self.asset)
+        changes = await ask(EditDialog(self.asset))
         if changes and await self._apply(assets.update_details(self.hearth, self.actor, [self.asset.id], **changes)):
             self._render_panel()
             self.title.text = f'{self.asset.taken_at:%a %-d %b %Y, %H:%M}'
@@ -304,7 +304,6 @@ class EditDialog(ui.dialog):
                 ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat')
                 ui.button('Save', on_click=self._save).props('unelevated color=primary').mark('edit-save')
         self.asset = asset
-        self.open()
 
     def _save(self) -> None:
         changes = {}

@@ -1,5 +1,7 @@
 """UI tests run main.py under NiceGUI's simulated `user`; each test gets its own data folder and database."""
 
+import asyncio
+
 import pytest
 
 from services import accounts, assets, runtime
@@ -38,3 +40,10 @@ async def add_photo(actor, tmp_path, name='photo.jpg', **exif):
     path = make_jpeg(tmp_path / name, **exif)
     staged = hearth.files.stage_copy(path, hearth.settings.max_upload_bytes)
     return (await assets.ingest(hearth, actor, staged)).asset_id
+
+
+async def eventually(check, seconds: float = 5.0) -> None:
+    """Wait until an async check holds, as a person waits for the page to catch up."""
+    async with asyncio.timeout(seconds):
+        while not await check():
+            await asyncio.sleep(0.05)
