@@ -217,7 +217,5 @@ class LibraryView:
 
     async def _empty_trash(self) -> None:
         n = plural(self.total, 'item')
-        if await confirm(
-            f'Empty trash ({n})?', f'{n} will be deleted for good. This cannot be undone.', 'Empty trash'
-        ):
+        if await confirm(f'Empty trash ({n})?', f'{n} will be deleted for good. This cannot be undone.', 'Empty trash'):
             await self._run('{n} deleted', assets.empty_trash(self.hearth, self.actor))

@@ -52,12 +52,12 @@ class Viewer:
         ui.keyboard(on_key=self._key, ignore=['input', 'textarea', 'select', 'button'])
 
     def _top_bar(self) -> None:
-        with ui.row().classes('w-full items-center px-2 py-1 gap-1 bg-gradient-to-b from-black/80 to-transparent z-10'):
+        bar = ui.row().classes('w-full no-wrap items-center px-1 sm:px-2 py-1 gap-0 sm:gap-1 bg-black/80 z-10')
+        with bar:
             ui.button(icon='arrow_back', on_click=self.close).props('flat round color=white aria-label="Back"').mark(
                 'viewer-back'
             )
-            self.title = ui.label().classes('text-sm text-stone-300 truncate')
-            ui.space()
+            self.title = ui.label().classes('text-sm text-stone-300 truncate min-w-0 flex-1')
             self.favorite_button = (
                 ui.button(icon='favorite_border', on_click=self.toggle_favorite)
                 .props('flat round color=white aria-label="Favorite"')

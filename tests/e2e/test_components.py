@@ -1,34 +1,20 @@
 """Playwright checks for TimelineGrid and ZoomImage, run against the dev harness (tests/e2e/dev_components.py)."""
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import DESKTOP, PHONE, SHOTS, child_environment, free_port, wait_until_up
+
 sync_api = pytest.importorskip('playwright.sync_api')
 expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
 
-CHROMIUM = '/usr/bin/chromium'
 HERE = Path(__file__).resolve().parent
-SHOTS = HERE / 'screenshots'
-PHONE = {'width': 390, 'height': 844}
-DESKTOP = {'width': 1440, 'height': 900}
-CHROMIUM_ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-]
 GRID = '[data-testid=timeline-grid]'
 THUMBS_VISIBLE = """() => {
   const grid = document.querySelector('[data-testid=timeline-grid]');
@@ -53,33 +39,14 @@ SCROLL_BENCH = """async () => {
   return {median: gaps[75], p95: gaps[142], max: gaps[149]};
 }"""
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason='chromium not installed')]
+pytestmark = pytest.mark.e2e
 metrics: dict[str, dict] = {}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 40) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f'harness exited with {proc.returncode}')
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
 
 
 @pytest.fixture(scope='module')
 def server() -> Iterator[str]:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'NICEGUI_'))}
+    env = child_environment()
     cmd = [sys.executable, str(HERE / 'dev_components.py'), '--port', str(port), '--total', '100000']
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -90,14 +57,6 @@ def server() -> Iterator[str]:
         proc.wait(10)
     SHOTS.mkdir(exist_ok=True)
     (SHOTS / 'metrics.json').write_text(json.dumps(metrics, indent=2))
-
-
-@pytest.fixture(scope='module')
-def browser():
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def open_grid(browser, server: str, viewport: dict):

@@ -1,0 +1,83 @@
+"""Playwright in Debian's Chromium (never a downloaded browser), and servers started as subprocesses."""
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = '/usr/bin/chromium'
+SHOTS = Path(__file__).resolve().parent / 'screenshots'
+PHONE = {'width': 390, 'height': 844}
+DESKTOP = {'width': 1440, 'height': 900}
+CHROMIUM_ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get('CI'):
+        raise pytest.UsageError(f'CI must run the browser tests: {CHROMIUM} is missing')
+    skip = pytest.mark.skip(reason=f'{CHROMIUM} is not installed')
+    for item in items:
+        if 'e2e' in item.keywords:
+            item.add_marker(skip)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """A NiceGUI server started from pytest ignores its port while PYTEST_* / NICEGUI_* variables are set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'NICEGUI_'))}
+    return {**env, **extra}
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f'server exited with {proc.returncode}')
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope='module')
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+IMAGES_LOADED = """() => [...document.images].every((img) => img.complete)
+  && [...document.querySelectorAll('video')].every((video) => video.readyState >= 1)"""
+
+
+def screenshot(page, name: str) -> Path:
+    """Save what a person would see once every image on the page has loaded."""
+    page.wait_for_function(IMAGES_LOADED, timeout=15_000)
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / f'{name}.png'
+    page.screenshot(path=str(path))
+    return path

@@ -1,0 +1,101 @@
+"""A family member's first hour, in Debian's Chromium against the real server, real database and real files."""
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, child_environment, free_port, screenshot, wait_until_up
+from tests.factories.media_files import make_jpeg, make_mp4, make_text_file
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope='module')
+def hearth_server(tmp_path_factory):
+    data = tmp_path_factory.mktemp('journey')
+    port = free_port()
+    env = child_environment(HEARTH_DATA=str(data / 'data'), NICEGUI_STORAGE_PATH=str(data / 'nicegui'))
+    env.pop('DATABASE_URL', None)
+    log = (data / 'server.log').open('w')
+    proc = subprocess.Popen(
+        [sys.executable, 'main.py', '--port', str(port), '--host', '127.0.0.1'],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(f'http://127.0.0.1:{port}/login', proc)
+        yield f'http://127.0.0.1:{port}'
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope='module')
+def photos(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp('camera')
+    made = [
+        make_jpeg(
+            folder / f'IMG_{i}.jpg',
+            size=(1600, 1200),
+            color=(40 + 60 * i, 120, 200 - 50 * i),
+            taken_at=datetime(2024, 7, 10 + i, 9 + i, 30),
+            gps=(45.43, 12.33),
+        )
+        for i in range(3)
+    ]
+    made.append(make_mp4(folder / 'clip.mp4', seconds=1.5))
+    made.append(make_text_file(folder / 'notes.jpg'))
+    return made
+
+
+def test_onboard_upload_browse_and_view(browser, hearth_server, photos):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(hearth_server)
+    expect(page.get_by_text('Create the administrator account')).to_be_visible()
+    screenshot(page, 'journey-desktop-onboarding')
+    page.get_by_label('Your name').fill('Ann')
+    page.get_by_label('Email').fill('ann@example.com')
+    page.get_by_label('Password').fill('hearth-admin')
+    page.get_by_role('button', name='Create administrator').click()
+    expect(page.get_by_text('Your library is empty')).to_be_visible(timeout=15_000)
+    screenshot(page, 'journey-desktop-empty')
+
+    page.get_by_test_id('upload-button').click()
+    page.locator('[data-testid=uploader] input[type=file]').set_input_files([str(p) for p in photos])
+    expect(page.get_by_text('4 files added, 1 failed.')).to_be_visible(timeout=60_000)
+    expect(page.get_by_text('notes.jpg: This file is not a photo or video')).to_be_visible()
+    screenshot(page, 'journey-desktop-upload')
+    page.get_by_role('button', name='Done').click()
+
+    cells = page.locator('[data-testid=timeline-grid] .htg-cell img')
+    expect(cells).to_have_count(4, timeout=15_000)
+    expect(page.get_by_text('4 items')).to_be_visible()
+    screenshot(page, 'journey-desktop-timeline')
+
+    page.locator('[data-testid=timeline-grid] .htg-open').nth(1).click()
+    expect(page.get_by_test_id('zoom-image')).to_be_visible(timeout=15_000)
+    page.get_by_role('button', name='Details').click()
+    expect(page.get_by_text('Hearthcam HC-1')).to_be_visible()
+    expect(page.get_by_text('45.43000, 12.33000')).to_be_visible()
+    screenshot(page, 'journey-desktop-viewer')
+
+    expect(page.get_by_text('Fri 12 Jul 2024, 11:30')).to_be_visible()
+    page.keyboard.press('ArrowRight')
+    expect(page.get_by_text('Thu 11 Jul 2024, 10:30')).to_be_visible(timeout=5_000)
+    page.keyboard.press('Escape')
+    expect(page.get_by_text('4 items')).to_be_visible(timeout=15_000)
+
+    phone = browser.new_context(viewport=PHONE, storage_state=page.context.storage_state()).new_page()
+    phone.goto(hearth_server)
+    expect(phone.locator('[data-testid=timeline-grid] .htg-cell img')).to_have_count(4, timeout=15_000)
+    screenshot(phone, 'journey-phone-timeline')
+    phone.locator('[data-testid=timeline-grid] .htg-open').first.click()
+    expect(phone.get_by_test_id('viewer')).to_be_visible(timeout=15_000)
+    screenshot(phone, 'journey-phone-viewer')
