@@ -102,10 +102,10 @@ async def account_page():
                 ui.notify('Password changed', type='positive')
 
             ui.button('Change password', on_click=change).props('unelevated color=primary').mark('change-password')
-        _api_keys_card(hearth, actor)
+        await _api_keys_card(hearth, actor)
 
 
-def _api_keys_card(hearth, actor) -> None:
+async def _api_keys_card(hearth, actor) -> None:
     with ui.card().classes('w-full gap-2'):
         ui.label('API keys').classes('text-lg font-medium')
         ui.label('For scripts and mobile uploaders: send the key as the x-api-key header. See /api/docs.').classes(
@@ -145,7 +145,7 @@ def _api_keys_card(hearth, actor) -> None:
                 ui.button('Done', on_click=shown.close).props('unelevated color=primary')
             shown.open()
 
-        key_list()
+        await key_list()
         with ui.row().classes('w-full items-center'):
             name = ui.input('Key name', placeholder='e.g. Phone uploader').props('outlined dense').mark('key-name')
             ui.button('Create key', on_click=create).props('unelevated color=primary').mark('create-key')

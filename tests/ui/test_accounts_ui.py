@@ -92,6 +92,9 @@ async def test_api_key_is_shown_once_and_works(user: User):
     actor = await accounts.actor_by_api_key(runtime.current(), secret)
 
     assert actor is not None and actor.email == 'ann@example.com'
+    await user.open('/account')
+    await user.should_see('Phone', retries=50)
+    await user.should_not_see(secret)
 
 
 async def test_admin_adds_a_member_who_can_then_sign_in(user: User):
