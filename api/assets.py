@@ -29,7 +29,12 @@ async def upload(request: Request, response: Response, actor: CurrentActor, inst
     """Upload one photo or video as multipart/form-data (any field name). An optional `taken_at` field (ISO 8601)
     dates files that carry no date of their own. A file you already have answers 200 with status `duplicate`."""
     staged, fields = await receive_upload(request, instance.files, instance.settings.max_upload_bytes)
-    result = await assets.ingest(instance, actor, staged, _fallback_date(fields.get('taken_at')))
+    try:
+        fallback = _fallback_date(fields.get('taken_at'))
+    except InvalidInput:
+        staged.discard()
+        raise
+    result = await assets.ingest(instance, actor, staged, fallback)
     if result.status == 'duplicate':
         response.status_code = status.HTTP_200_OK
     return schemas.UploadOut(id=result.asset_id, status=result.status, filename=result.filename)

@@ -191,11 +191,7 @@ async def delete_member(hearth: Hearth, admin: Actor, user_id: uuid.UUID) -> int
         if user is None:
             raise NotFound('Member not found')
         owned = list(await session.scalars(select(Asset).where(Asset.owner_id == user_id)))
-        files = [
-            path
-            for asset in owned
-            for path in hearth.files.files_of(asset.owner_id, asset.id, asset.original_path).all()
-        ]
+        files = hearth.files.paths_of(owned)
         await session.delete(user)
         await session.commit()
     hearth.files.remove(files)

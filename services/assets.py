@@ -436,10 +436,7 @@ async def _delete_assets(hearth: Hearth, doomed: list[Asset]) -> int:
         await session.execute(delete(Asset).where(Asset.id.in_([asset.id for asset in doomed])))
         await session.commit()
     # Files go after the rows: a crash in between leaves orphans, which `remove_orphan_files` sweeps up.
-    await asyncio.to_thread(
-        hearth.files.remove,
-        tuple(p for asset in doomed for p in hearth.files.files_of(asset).all()),
-    )
+    await asyncio.to_thread(hearth.files.remove, hearth.files.paths_of(doomed))
     return len(doomed)
 
 

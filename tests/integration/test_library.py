@@ -32,10 +32,19 @@ async def test_uploaded_photo_keeps_its_exif_facts_and_gets_renditions(hearth, a
     result = await upload(hearth, alice, photo)
 
     view = await assets.get_asset(hearth, alice, result.asset_id)
-    assert (result.status, view.filename, view.taken_at, view.utc_offset_minutes) == ('created', 'beach.jpg', taken, 120)
+    assert (result.status, view.filename, view.taken_at, view.utc_offset_minutes) == (
+        'created',
+        'beach.jpg',
+        taken,
+        120,
+    )
     assert (round(view.latitude, 2), round(view.longitude, 2)) == (-33.86, 151.21)
     assert (view.camera_make, view.camera_model, view.iso, view.owner_name, view.is_mine) == (
-        'Hearthcam', 'HC-1', 200, 'Alice', True,
+        'Hearthcam',
+        'HC-1',
+        200,
+        'Alice',
+        True,
     )
     for kind in ('original', 'preview', 'thumbnail'):
         path, _, _ = await assets.asset_file(hearth, alice, result.asset_id, kind)
@@ -171,15 +180,17 @@ async def test_timeline_groups_by_month_newest_first(hearth, alice, tmp_path):
 
 async def test_favorite_rating_and_archive_are_mine_and_shape_the_views(hearth, alice, tmp_path):
     first, second = [
-        (await upload(hearth, alice, make_jpeg(tmp_path / f'{i}.jpg', color=(i * 90, 0, 0)))).asset_id
-        for i in range(2)
+        (await upload(hearth, alice, make_jpeg(tmp_path / f'{i}.jpg', color=(i * 90, 0, 0)))).asset_id for i in range(2)
     ]
 
     await assets.set_state(hearth, alice, [first], favorite=True, rating=4)
     await assets.set_state(hearth, alice, [second], archived=True)
 
-    assert [i.id for (m, _) in await assets.timeline_buckets(hearth, alice)
-            for i in await assets.timeline_bucket(hearth, alice, m)] == [first]
+    assert [
+        i.id
+        for (m, _) in await assets.timeline_buckets(hearth, alice)
+        for i in await assets.timeline_bucket(hearth, alice, m)
+    ] == [first]
     assert sum(c for _, c in await assets.timeline_buckets(hearth, alice, 'favorites')) == 1
     assert sum(c for _, c in await assets.timeline_buckets(hearth, alice, 'archive')) == 1
     view = await assets.get_asset(hearth, alice, first)
@@ -197,7 +208,12 @@ async def test_shared_details_edit_moves_the_asset_in_the_timeline(hearth, alice
     mine = (await upload(hearth, alice, make_jpeg(tmp_path / 'a.jpg', taken_at=datetime(2024, 5, 3)))).asset_id
 
     await assets.update_details(
-        hearth, alice, [mine], taken_at=datetime(2019, 1, 2, 3, 4), description=' Grandma ', tags=['Beach', 'beach', 'Sun']
+        hearth,
+        alice,
+        [mine],
+        taken_at=datetime(2019, 1, 2, 3, 4),
+        description=' Grandma ',
+        tags=['Beach', 'beach', 'Sun'],
     )
 
     view = await assets.get_asset(hearth, alice, mine)
@@ -207,8 +223,7 @@ async def test_shared_details_edit_moves_the_asset_in_the_timeline(hearth, alice
 
 async def test_trash_restore_and_purge(hearth, alice, tmp_path):
     keep, purge = [
-        (await upload(hearth, alice, make_jpeg(tmp_path / f'{i}.jpg', color=(0, i * 90, 0)))).asset_id
-        for i in range(2)
+        (await upload(hearth, alice, make_jpeg(tmp_path / f'{i}.jpg', color=(0, i * 90, 0)))).asset_id for i in range(2)
     ]
     await assets.trash(hearth, alice, [keep, purge])
     assert await assets.timeline_buckets(hearth, alice) == []
