@@ -7,11 +7,12 @@ from fastapi import APIRouter, status
 from api import schemas
 from api.deps import CurrentActor, Instance
 from services import accounts
+from services.accounts import Member
 
 router = APIRouter(prefix='/admin', tags=['admin'])
 
 
-@router.get('/users', response_model=list[schemas.MemberOut])
+@router.get('/users', response_model=list[Member])
 async def list_members(actor: CurrentActor, instance: Instance):
     return await accounts.list_members(instance, actor)
 
@@ -22,7 +23,7 @@ async def create_member(body: schemas.MemberIn, actor: CurrentActor, instance: I
     return schemas.UserOut(id=created.id, email=created.email, name=created.name, is_admin=created.is_admin)
 
 
-@router.patch('/users/{user_id}', response_model=schemas.MemberOut)
+@router.patch('/users/{user_id}', response_model=Member)
 async def update_member(
     user_id: uuid.UUID,
     body: schemas.MemberPatch,

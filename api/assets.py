@@ -13,15 +13,11 @@ from api.multipart import receive_upload
 from domain.errors import InvalidInput
 from services import assets
 from services.accounts import Actor
+from services.assets import AssetView
 from services.runtime import Hearth
 
 router = APIRouter(tags=['assets'])
 View = Literal['timeline', 'favorites', 'archive', 'trash']
-
-
-def _asset_out(view: assets.AssetView) -> schemas.AssetOut:
-    data = {**view.__dict__, 'permissions': sorted(view.permissions)}
-    return schemas.AssetOut.model_validate(data)
 
 
 @router.post('/assets', response_model=schemas.UploadOut, status_code=status.HTTP_201_CREATED)
@@ -49,9 +45,9 @@ def _fallback_date(value: str | None) -> datetime | None:
         raise InvalidInput('taken_at must be an ISO 8601 date and time') from error
 
 
-@router.get('/assets/{asset_id}', response_model=schemas.AssetOut)
+@router.get('/assets/{asset_id}', response_model=AssetView)
 async def get_asset(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance):
-    return _asset_out(await assets.get_asset(instance, actor, asset_id))
+    return await assets.get_asset(instance, actor, asset_id)
 
 
 def _details_changes(body: schemas.DetailsPatch) -> dict:
@@ -61,7 +57,7 @@ def _details_changes(body: schemas.DetailsPatch) -> dict:
     return given
 
 
-@router.patch('/assets/{asset_id}', response_model=schemas.AssetOut)
+@router.patch('/assets/{asset_id}', response_model=AssetView)
 async def update_asset(
     asset_id: uuid.UUID,
     body: schemas.DetailsPatch,
@@ -69,7 +65,7 @@ async def update_asset(
     instance: Instance,
 ):
     await assets.update_details(instance, actor, [asset_id], **_details_changes(body))
-    return _asset_out(await assets.get_asset(instance, actor, asset_id))
+    return await assets.get_asset(instance, actor, asset_id)
 
 
 @router.patch('/assets', response_model=schemas.CountOut)
@@ -77,7 +73,7 @@ async def update_assets(body: schemas.BulkDetailsPatch, actor: CurrentActor, ins
     return schemas.CountOut(count=await assets.update_details(instance, actor, body.ids, **_details_changes(body)))
 
 
-@router.put('/assets/{asset_id}/state', response_model=schemas.AssetOut)
+@router.put('/assets/{asset_id}/state', response_model=AssetView)
 async def set_state(
     asset_id: uuid.UUID,
     body: schemas.StateIn,
@@ -85,7 +81,7 @@ async def set_state(
     instance: Instance,
 ):
     await assets.set_state(instance, actor, [asset_id], **body.model_dump(exclude_unset=True))
-    return _asset_out(await assets.get_asset(instance, actor, asset_id))
+    return await assets.get_asset(instance, actor, asset_id)
 
 
 @router.put('/assets/state', response_model=schemas.CountOut)
@@ -142,7 +138,7 @@ async def restore(body: schemas.IdsIn, actor: CurrentActor, instance: Instance):
     return schemas.CountOut(count=await assets.restore(instance, actor, body.ids))
 
 
-@router.get('/trash', response_model=list[schemas.AssetOut])
+@router.get('/trash', response_model=list[AssetView])
 async def list_trash(
     actor: CurrentActor,
     instance: Instance,
@@ -150,7 +146,7 @@ async def list_trash(
     offset: Annotated[int, Query(ge=0)] = 0,
 ):
     """My trash, most recently trashed first, with who trashed each asset and when it will be purged."""
-    return [_asset_out(view) for view in await assets.list_trash(instance, actor, limit, offset)]
+    return await assets.list_trash(instance, actor, limit, offset)
 
 
 @router.post('/trash/empty', response_model=schemas.CountOut)

@@ -63,57 +63,10 @@ class MemberPatch(BaseModel):
     quota_bytes: int | None = None
 
 
-class MemberOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: uuid.UUID
-    email: str
-    name: str
-    is_admin: bool
-    disabled: bool
-    quota_bytes: int | None
-    used_bytes: int
-
-
 class UploadOut(BaseModel):
     id: uuid.UUID
     status: str = Field(description="'created', or 'duplicate' when you already have this exact file")
     filename: str
-
-
-class AssetOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    id: uuid.UUID
-    owner_id: uuid.UUID
-    owner_name: str
-    is_mine: bool
-    filename: str
-    file_size: int
-    mime_type: str
-    media_type: str
-    width: int
-    height: int
-    duration_seconds: float | None
-    taken_at: datetime
-    utc_offset_minutes: int | None
-    description: str | None
-    tags: list[str]
-    latitude: float | None
-    longitude: float | None
-    camera_make: str | None
-    camera_model: str | None
-    lens_model: str | None
-    exposure_time: str | None
-    f_number: float | None
-    iso: int | None
-    focal_length_mm: float | None
-    uploaded_at: datetime
-    favorite: bool
-    rating: int
-    archived: bool
-    trashed_at: datetime | None
-    trashed_by: str | None
-    purges_at: datetime | None
-    permissions: list[str]
 
 
 class DetailsPatch(BaseModel):

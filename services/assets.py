@@ -76,7 +76,7 @@ class AssetView:
     trashed_at: datetime | None
     trashed_by: str | None
     purges_at: datetime | None
-    permissions: frozenset[Permission]
+    permissions: tuple[Permission, ...]  # sorted, so API output is stable
 
 
 # ---- ingest -------------------------------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def _view(hearth: Hearth, actor: Actor, record: queries.AssetRecord, permissions
         trashed_at=asset.trashed_at,
         trashed_by=record.trashed_by_name,
         purges_at=policy.purges_on(asset.trashed_at) if asset.trashed_at else None,
-        permissions=permissions,
+        permissions=tuple(sorted(permissions)),
     )
 
 

@@ -16,6 +16,8 @@ from ui.library import VIEWS
 from ui.session import require_sign_in
 from ui.theme import apply_theme, ask, confirm, human_size
 
+EDIT_PERMISSIONS = {Permission.EDIT_DATE, Permission.EDIT_DESCRIPTION, Permission.EDIT_TAGS}
+
 
 async def viewer_page(asset_id: str, view: str = 'timeline'):
     actor = await require_sign_in()
@@ -156,7 +158,7 @@ class Viewer:
         self.favorite_button.props(f'icon={"favorite" if asset.favorite else "favorite_border"}')
         self.favorite_button.visible = Permission.FAVORITE in can and not asset.trashed_at
         self.download_button.visible = Permission.DOWNLOAD in can
-        self.edit_item.visible = bool(can & {Permission.EDIT_DATE, Permission.EDIT_DESCRIPTION, Permission.EDIT_TAGS})
+        self.edit_item.visible = bool(EDIT_PERMISSIONS & set(can))
         self.archive_item.visible = Permission.ARCHIVE in can and not asset.trashed_at
         self.archive_item.text = 'Unarchive' if asset.archived else 'Archive'
         self.restore_item.visible = Permission.RESTORE in can and bool(asset.trashed_at)
