@@ -145,6 +145,7 @@ async def _insert_rows(hearth, actor, asset_id, staged, facts: media.MediaFacts,
         session.add(
             AssetDetails(
                 asset_id=asset_id,
+                owner_id=actor.id,
                 taken_at=taken_at,
                 utc_offset_minutes=facts.utc_offset_minutes,
                 month_key=month_key(taken_at),

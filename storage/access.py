@@ -11,12 +11,18 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Role
-from storage.models import Asset
+from storage.models import Asset, AssetDetails
 
 
 def visible_asset_ids(actor_id: uuid.UUID) -> Select:
     """Ids of live (not trashed) assets the actor can see, as a subquery for listings."""
     return select(Asset.id).where(Asset.owner_id == actor_id, Asset.trashed_at.is_(None))
+
+
+def in_my_libraries(actor_id: uuid.UUID) -> ColumnElement[bool]:
+    """Timeline rows (`asset_details`) of the libraries the actor sees whole; trash and archive are excluded
+    separately (see `storage.assets.hidden_from_timeline`)."""
+    return AssetDetails.owner_id == actor_id
 
 
 def is_visible(actor_id: uuid.UUID) -> ColumnElement[bool]:

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, delete, false, func, or_, select
+from sqlalchemy import Select, and_, delete, false, func, select, tuple_, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import access
@@ -24,75 +24,93 @@ class TimelineItem:
 
 
 def _my_state(actor_id: uuid.UUID):
-    return and_(AssetUserState.asset_id == Asset.id, AssetUserState.user_id == actor_id)
+    return and_(AssetUserState.asset_id == AssetDetails.asset_id, AssetUserState.user_id == actor_id)
 
 
-def view_filter(actor_id: uuid.UUID, view: str):
-    """What each view of 'my photos' holds; `archived` and `favorite` are the actor's own (scope U)."""
-    if view == 'timeline':
-        return and_(access.is_visible(actor_id), AssetUserState.archived.is_not(True))
-    if view == 'favorites':
-        return and_(access.is_visible(actor_id), AssetUserState.favorite.is_(True))
-    if view == 'archive':
-        return and_(access.is_visible(actor_id), AssetUserState.archived.is_(True))
+def hidden_from_timeline(actor_id: uuid.UUID) -> Select:
+    """Ids the actor's timeline leaves out: what is in the trash and what the actor archived. Both sets are small,
+    so timelines count whole libraries from the (owner, month) index and subtract these."""
+    trashed = select(Asset.id).where(access.is_in_my_trash(actor_id))
+    archived = select(AssetUserState.asset_id).where(
+        AssetUserState.user_id == actor_id, AssetUserState.archived.is_(True)
+    )
+    return union(trashed, archived)
+
+
+def _view_ids(actor_id: uuid.UUID, view: str) -> Select:
+    """Ids in the favorites, archive or trash view: each starts from a small set."""
     if view == 'trash':
-        return access.is_in_my_trash(actor_id)
-    raise ValueError(view)
-
-
-def _scoped(statement: Select, actor_id: uuid.UUID, view: str) -> Select:
+        return select(Asset.id).where(access.is_in_my_trash(actor_id))
+    flag = AssetUserState.favorite if view == 'favorites' else AssetUserState.archived
     return (
-        statement.select_from(Asset)
-        .join(AssetDetails, AssetDetails.asset_id == Asset.id)
-        .outerjoin(AssetUserState, _my_state(actor_id))
-        .where(view_filter(actor_id, view))
+        select(AssetUserState.asset_id)
+        .join(Asset, Asset.id == AssetUserState.asset_id)
+        .where(AssetUserState.user_id == actor_id, flag.is_(True), access.is_visible(actor_id))
     )
 
 
+def _in_view(actor_id: uuid.UUID, view: str):
+    if view not in VIEWS:
+        raise ValueError(view)
+    if view == 'timeline':
+        return and_(access.in_my_libraries(actor_id), AssetDetails.asset_id.not_in(hidden_from_timeline(actor_id)))
+    return AssetDetails.asset_id.in_(_view_ids(actor_id, view))
+
+
 async def month_buckets(session: AsyncSession, actor_id: uuid.UUID, view: str) -> list[tuple[int, int]]:
-    statement = _scoped(select(AssetDetails.month_key, func.count()), actor_id, view)
-    rows = await session.execute(statement.group_by(AssetDetails.month_key).order_by(AssetDetails.month_key.desc()))
-    return [(month, count) for month, count in rows]
+    per_month = select(AssetDetails.month_key, func.count()).group_by(AssetDetails.month_key)
+    if view == 'timeline':
+        totals = dict((await session.execute(per_month.where(access.in_my_libraries(actor_id)))).all())
+        hidden = per_month.where(
+            access.in_my_libraries(actor_id), AssetDetails.asset_id.in_(hidden_from_timeline(actor_id))
+        )
+        for month, count in (await session.execute(hidden)).all():
+            totals[month] -= count
+    else:
+        totals = dict((await session.execute(per_month.where(_in_view(actor_id, view)))).all())
+    return sorted(((month, count) for month, count in totals.items() if count), reverse=True)
+
+
+def _timeline_select(actor_id: uuid.UUID, view: str, *columns) -> Select:
+    return (
+        select(*columns)
+        .select_from(AssetDetails)
+        .join(Asset, Asset.id == AssetDetails.asset_id)
+        .outerjoin(AssetUserState, _my_state(actor_id))
+        .where(_in_view(actor_id, view))
+    )
 
 
 async def bucket_items(session: AsyncSession, actor_id: uuid.UUID, view: str, month: int) -> list[TimelineItem]:
-    statement = _scoped(
-        select(
-            Asset.id,
-            AssetDetails.taken_at,
-            Asset.media_type,
-            Asset.duration_seconds,
-            func.coalesce(AssetUserState.favorite, false()),
-            func.coalesce(AssetUserState.rating, 0),
-        ),
+    statement = _timeline_select(
         actor_id,
         view,
+        AssetDetails.asset_id,
+        AssetDetails.taken_at,
+        Asset.media_type,
+        Asset.duration_seconds,
+        func.coalesce(AssetUserState.favorite, false()),
+        func.coalesce(AssetUserState.rating, 0),
     ).where(AssetDetails.month_key == month)
-    rows = await session.execute(statement.order_by(AssetDetails.taken_at.desc(), Asset.id.desc()))
+    rows = await session.execute(statement.order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc()))
     return [TimelineItem(*row) for row in rows]
 
 
 async def neighbours(
     session: AsyncSession, actor_id: uuid.UUID, view: str, asset_id: uuid.UUID
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
-    """The assets before (newer) and after (older) this one in the view's order."""
-    taken_at = await session.scalar(select(AssetDetails.taken_at).where(AssetDetails.asset_id == asset_id))
-    if taken_at is None:
+    """The assets before (newer) and after (older) this one in the view's order. Months order like their dates,
+    so (month, taken, id) walks the (owner, month, taken) index."""
+    lookup = select(AssetDetails.month_key, AssetDetails.taken_at).where(AssetDetails.asset_id == asset_id)
+    current = (await session.execute(lookup)).first()
+    if current is None:
         return None, None
-    newer = or_(AssetDetails.taken_at > taken_at, and_(AssetDetails.taken_at == taken_at, Asset.id > asset_id))
-    older = or_(AssetDetails.taken_at < taken_at, and_(AssetDetails.taken_at == taken_at, Asset.id < asset_id))
-    previous = await session.scalar(
-        _scoped(select(Asset.id), actor_id, view)
-        .where(newer)
-        .order_by(AssetDetails.taken_at.asc(), Asset.id.asc())
-        .limit(1)
-    )
-    following = await session.scalar(
-        _scoped(select(Asset.id), actor_id, view)
-        .where(older)
-        .order_by(AssetDetails.taken_at.desc(), Asset.id.desc())
-        .limit(1)
-    )
+    key = tuple_(AssetDetails.month_key, AssetDetails.taken_at, AssetDetails.asset_id)
+    here = tuple_(current.month_key, current.taken_at, asset_id)
+    order = (AssetDetails.month_key, AssetDetails.taken_at, AssetDetails.asset_id)
+    base = select(AssetDetails.asset_id).where(_in_view(actor_id, view)).limit(1)
+    previous = await session.scalar(base.where(key > here).order_by(*order))
+    following = await session.scalar(base.where(key < here).order_by(*(column.desc() for column in order)))
     return previous, following
 
 

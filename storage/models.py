@@ -132,12 +132,16 @@ class Asset(Base):
 
 
 class AssetDetails(Base):
-    """Scope E: one value everyone sees, edited by roles allowed to. `month_key` is derived from `taken_at`."""
+    """Scope E: one value everyone sees, edited by roles allowed to.
+
+    `month_key` is derived from `taken_at`, and `owner_id` copies the asset's owner (which never changes) so that
+    timelines are read from one index, (owner, month, taken), instead of joining every asset a library holds."""
 
     __tablename__ = 'asset_details'
-    __table_args__ = (Index('ix_asset_details_month_taken', 'month_key', 'taken_at'),)
+    __table_args__ = (Index('ix_asset_details_owner_month_taken', 'owner_id', 'month_key', 'taken_at'),)
 
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
     taken_at: Mapped[datetime] = mapped_column(DateTime)
     utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)
     month_key: Mapped[int] = mapped_column(Integer)

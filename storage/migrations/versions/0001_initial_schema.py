@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 17:29:18.905604
+Create Date: 2026-11-21 18:09:18.141490
 """
 
 import sqlalchemy as sa
@@ -94,6 +94,7 @@ def upgrade() -> None:
 
     op.create_table('asset_details',
     sa.Column('asset_id', sa.Uuid(), nullable=False),
+    sa.Column('owner_id', sa.Uuid(), nullable=False),
     sa.Column('taken_at', sa.DateTime(), nullable=False),
     sa.Column('utc_offset_minutes', sa.SmallInteger(), nullable=True),
     sa.Column('month_key', sa.Integer(), nullable=False),
@@ -103,11 +104,12 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=True),
     sa.Column('updated_by_id', sa.Uuid(), nullable=True),
     sa.ForeignKeyConstraint(['asset_id'], ['assets.id'], name=op.f('fk_asset_details_asset_id_assets'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_asset_details_owner_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_asset_details_updated_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('asset_id', name=op.f('pk_asset_details'))
     )
     with op.batch_alter_table('asset_details', schema=None) as batch_op:
-        batch_op.create_index('ix_asset_details_month_taken', ['month_key', 'taken_at'], unique=False)
+        batch_op.create_index('ix_asset_details_owner_month_taken', ['owner_id', 'month_key', 'taken_at'], unique=False)
 
     op.create_table('asset_tags',
     sa.Column('asset_id', sa.Uuid(), nullable=False),
@@ -141,7 +143,7 @@ def downgrade() -> None:
     op.drop_table('asset_user_state')
     op.drop_table('asset_tags')
     with op.batch_alter_table('asset_details', schema=None) as batch_op:
-        batch_op.drop_index('ix_asset_details_month_taken')
+        batch_op.drop_index('ix_asset_details_owner_month_taken')
 
     op.drop_table('asset_details')
     with op.batch_alter_table('auth_tokens', schema=None) as batch_op:
