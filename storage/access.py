@@ -1,22 +1,17 @@
 """The one place that knows, in SQL, which assets an actor can reach and through which roles.
 
-Today a user reaches their own assets; grants (partners, albums, spaces) widen `visible_asset_ids` and
+Today a user reaches their own assets; grants (partners, albums, spaces) widen `in_my_libraries`, `is_visible` and
 `roles_on` here, and every listing and every check follows.
 """
 
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Role
 from storage.models import Asset, AssetDetails
-
-
-def visible_asset_ids(actor_id: uuid.UUID) -> Select:
-    """Ids of live (not trashed) assets the actor can see, as a subquery for listings."""
-    return select(Asset.id).where(Asset.owner_id == actor_id, Asset.trashed_at.is_(None))
 
 
 def in_my_libraries(actor_id: uuid.UUID) -> ColumnElement[bool]:
@@ -26,7 +21,7 @@ def in_my_libraries(actor_id: uuid.UUID) -> ColumnElement[bool]:
 
 
 def is_visible(actor_id: uuid.UUID) -> ColumnElement[bool]:
-    """Filter on the `assets` table equivalent to membership of `visible_asset_ids`."""
+    """Live (not trashed) assets the actor can see, as a filter on the `assets` table."""
     return (Asset.owner_id == actor_id) & Asset.trashed_at.is_(None)
 
 

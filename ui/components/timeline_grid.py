@@ -19,21 +19,9 @@ class TimelineGrid(ui.element, component='timeline_grid.js', default_style='widt
         self._props['query'] = query or {}
         self.props('data-testid=timeline-grid')
 
-    def set_query(self, view: str | None = None, query: dict[str, Any] | None = None) -> None:
-        """Switch view and/or query; the browser reloads when they actually change."""
-        if view is not None:
-            self._props['view'] = view
-        if query is not None:
-            self._props['query'] = query
-        self.update()
-
     def reload(self) -> None:
         """Refetch buckets and visible months (keeps the scroll position, clears the selection)."""
         self.run_method('reload')
 
     def clear_selection(self) -> None:
         self.run_method('clearSelection')
-
-    def scroll_to_month(self, month: str) -> None:
-        """Jump to a month given as 'YYYY-MM'."""
-        self.run_method('scrollToMonth', month)
