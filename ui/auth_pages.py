@@ -23,18 +23,22 @@ def _centered_card(title: str, subtitle: str):
     return card
 
 
+def _password_input() -> ui.input:
+    return (
+        ui.input('Password', password=True, password_toggle_button=True)
+        .props('outlined')
+        .classes('w-full')
+        .mark('password')
+    )
+
+
 async def onboarding_page():
     if not await accounts.needs_onboarding(runtime.current()):
         return RedirectResponse('/login')
     with _centered_card('Welcome', 'Create the administrator account. You can add your family next.'):
         name = ui.input('Your name').props('outlined autofocus').classes('w-full').mark('name')
         email = ui.input('Email').props('outlined type=email').classes('w-full').mark('email')
-        password = (
-            ui.input('Password', password=True, password_toggle_button=True)
-            .props('outlined')
-            .classes('w-full')
-            .mark('password')
-        )
+        password = _password_input()
 
         async def create() -> None:
             try:
@@ -59,12 +63,7 @@ async def login_page(request: Request):
     client = request.client.host if request.client else ''
     with _centered_card('Sign in', 'Welcome back.'):
         email = ui.input('Email').props('outlined type=email autofocus').classes('w-full').mark('email')
-        password = (
-            ui.input('Password', password=True, password_toggle_button=True)
-            .props('outlined')
-            .classes('w-full')
-            .mark('password')
-        )
+        password = _password_input()
         error = ui.label().classes('text-negative text-sm').mark('login-error')
 
         async def attempt() -> None:

@@ -198,3 +198,18 @@ def _degrees_minutes_seconds(value: float) -> tuple[IFDRational, IFDRational, IF
     minutes = int((value - degrees) * 60)
     seconds = (value - degrees - minutes / 60) * 3600
     return IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(round(seconds * 10_000), 10_000)
+
+
+def make_mov(path: Path) -> Path:
+    return make_mp4(path, seconds=1.0, container='mov')
+
+
+# Every format Hearth accepts: (maker, canonical extension, MIME type, media type).
+SUPPORTED_FORMATS = [
+    (make_jpeg, '.jpg', 'image/jpeg', 'image'),
+    (make_png, '.png', 'image/png', 'image'),
+    (make_webp, '.webp', 'image/webp', 'image'),
+    (make_heic, '.heic', 'image/heic', 'image'),
+    (make_mp4, '.mp4', 'video/mp4', 'video'),
+    (make_mov, '.mov', 'video/quicktime', 'video'),
+]

@@ -15,6 +15,7 @@ from domain.errors import InvalidInput, UnsupportedMediaType
 from ml import media
 from ml.media import MediaFacts, analyse_and_render
 from tests.factories.media_files import (
+    SUPPORTED_FORMATS,
     make_bomb_png,
     make_corrupt_jpeg,
     make_heic,
@@ -24,7 +25,6 @@ from tests.factories.media_files import (
     make_png_16bit,
     make_png_with_alpha,
     make_text_file,
-    make_webp,
     photo_like_image,
 )
 
@@ -46,19 +46,9 @@ def mean_difference(a: Image.Image, b: Image.Image) -> float:
     return sum(ImageStat.Stat(ImageChops.difference(a.convert('RGB'), b.convert('RGB').resize(a.size))).mean) / 3
 
 
-@pytest.mark.parametrize(
-    ('make', 'media_type', 'mime_type', 'extension'),
-    [
-        (make_jpeg, 'image', 'image/jpeg', '.jpg'),
-        (make_png, 'image', 'image/png', '.png'),
-        (make_webp, 'image', 'image/webp', '.webp'),
-        (make_heic, 'image', 'image/heic', '.heic'),
-        (make_mp4, 'video', 'video/mp4', '.mp4'),
-        (lambda path: make_mp4(path, container='mov'), 'video', 'video/quicktime', '.mov'),
-    ],
-)
+@pytest.mark.parametrize(('make', 'extension', 'mime_type', 'media_type'), SUPPORTED_FORMATS)
 def test_each_supported_format_is_identified_from_content_and_rendered(
-    tmp_path, make, media_type, mime_type, extension
+    tmp_path, make, extension, mime_type, media_type
 ):
     source = make(tmp_path / 'upload.bin')  # a meaningless name, as the caller's temp file has
 
