@@ -21,6 +21,41 @@ class Role(StrEnum):
     VIEWER = 'viewer'
 
 
+class TrustLevel(StrEnum):
+    """What a user picks when sharing (SPEC §3); each maps to one role."""
+
+    VERY_CLOSE = 'very_close'
+    KNOWN = 'known'
+    HELPER = 'helper'
+    GUEST = 'guest'
+
+    @property
+    def role(self) -> Role:
+        return TRUST_ROLES[self]
+
+    @property
+    def label(self) -> str:
+        return TRUST_LABELS[self]
+
+
+TRUST_ROLES: Mapping[TrustLevel, Role] = {
+    TrustLevel.VERY_CLOSE: Role.COLLABORATOR,
+    TrustLevel.KNOWN: Role.CURATOR,
+    TrustLevel.HELPER: Role.CONTRIBUTOR,
+    TrustLevel.GUEST: Role.VIEWER,
+}
+TRUST_LABELS: Mapping[TrustLevel, str] = {
+    TrustLevel.VERY_CLOSE: 'Very close person',
+    TrustLevel.KNOWN: 'Known user',
+    TrustLevel.HELPER: 'Helper with temporary rights',
+    TrustLevel.GUEST: 'Guest',
+}
+
+
+def trust_level_of(role: Role) -> TrustLevel:
+    return next(level for level, mapped in TRUST_ROLES.items() if mapped == role)
+
+
 class Permission(StrEnum):
     VIEW = 'view'
     DOWNLOAD = 'download'

@@ -1,28 +1,40 @@
 """The one place that knows, in SQL, which assets an actor can reach and through which roles.
 
-Today a user reaches their own assets; grants (partners, albums, spaces) widen `in_my_libraries`, `is_visible` and
-`roles_on` here, and every listing and every check follows.
+A user reaches their own assets, and the libraries partners share with them (SPEC §4): everything of the partner's
+except what is in the trash or what the partner archived. Albums and spaces widen the same functions.
 """
 
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from domain.access import Role
-from storage.models import Asset, AssetDetails
+from domain.access import Permission, Role, permissions_of
+from storage.models import Asset, AssetDetails, AssetUserState, PartnerShare
 
 
-def in_my_libraries(actor_id: uuid.UUID) -> ColumnElement[bool]:
-    """Timeline rows (`asset_details`) of the libraries the actor sees whole; trash and archive are excluded
-    separately (see `storage.assets.hidden_from_timeline`)."""
-    return AssetDetails.owner_id == actor_id
+def partner_owner_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Select:
+    """Owners who share their whole library with the actor."""
+    owners = select(PartnerShare.owner_id).where(PartnerShare.partner_id == actor_id)
+    return owners.where(PartnerShare.show_in_timeline.is_(True)) if on_timeline_only else owners
+
+
+def _archived_by_its_owner() -> ColumnElement[bool]:
+    """An owner's archive is private to them, and partners do not see it either."""
+    owner_state = aliased(AssetUserState)  # apart from any state table of the enclosing query
+    return (
+        select(owner_state.asset_id)
+        .where(owner_state.asset_id == Asset.id, owner_state.user_id == Asset.owner_id, owner_state.archived.is_(True))
+        .exists()
+    )
 
 
 def is_visible(actor_id: uuid.UUID) -> ColumnElement[bool]:
     """Live (not trashed) assets the actor can see, as a filter on the `assets` table."""
-    return (Asset.owner_id == actor_id) & Asset.trashed_at.is_(None)
+    shared = and_(Asset.owner_id.in_(partner_owner_ids(actor_id)), ~_archived_by_its_owner())
+    return and_(Asset.trashed_at.is_(None), or_(Asset.owner_id == actor_id, shared))
 
 
 def is_in_my_trash(actor_id: uuid.UUID) -> ColumnElement[bool]:
@@ -30,11 +42,50 @@ def is_in_my_trash(actor_id: uuid.UUID) -> ColumnElement[bool]:
     return (Asset.owner_id == actor_id) & Asset.trashed_at.is_not(None)
 
 
+def in_my_libraries(actor_id: uuid.UUID) -> ColumnElement[bool]:
+    """Timeline rows (`asset_details`) of the libraries on the actor's timeline: their own, and partners' they chose
+    to show. What is hidden from it (`hidden_from_timeline`) is excluded separately."""
+    return or_(
+        AssetDetails.owner_id == actor_id,
+        AssetDetails.owner_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)),
+    )
+
+
+def hidden_from_timeline(actor_id: uuid.UUID) -> Select:
+    """Ids in the actor's timeline libraries that the timeline leaves out: trashed assets, what the actor archived,
+    and what partners archived in their own libraries. Small sets, so timelines count whole libraries from the
+    (owner, month) index and subtract these."""
+    libraries = or_(Asset.owner_id == actor_id, Asset.owner_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)))
+    trashed = select(Asset.id).where(libraries, Asset.trashed_at.is_not(None))
+    mine_archived = select(AssetUserState.asset_id).where(
+        AssetUserState.user_id == actor_id, AssetUserState.archived.is_(True)
+    )
+    partners_archived = select(AssetUserState.asset_id).where(
+        AssetUserState.user_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)),
+        AssetUserState.archived.is_(True),
+    )
+    return union(trashed, mine_archived, partners_archived)
+
+
 async def roles_on(
     session: AsyncSession, actor_id: uuid.UUID, asset_ids: Collection[uuid.UUID]
 ) -> dict[uuid.UUID, set[Role]]:
-    """Roles the actor holds on each of the given assets; assets the actor cannot reach are absent."""
+    """Roles the actor holds on each of the given assets; assets the actor cannot reach are absent.
+
+    A trashed asset stays reachable by its owner, and by grants that may restore it (SPEC §3: collaborators)."""
     if not asset_ids:
         return {}
-    rows = await session.execute(select(Asset.id).where(Asset.id.in_(list(asset_ids)), Asset.owner_id == actor_id))
-    return {asset_id: {Role.OWNER} for (asset_id,) in rows}
+    ids = list(asset_ids)
+    roles: dict[uuid.UUID, set[Role]] = {}
+    own = await session.execute(select(Asset.id).where(Asset.id.in_(ids), Asset.owner_id == actor_id))
+    for (asset_id,) in own:
+        roles.setdefault(asset_id, set()).add(Role.OWNER)
+    shared = await session.execute(
+        select(Asset.id, PartnerShare.role, Asset.trashed_at.is_not(None))
+        .join(PartnerShare, and_(PartnerShare.owner_id == Asset.owner_id, PartnerShare.partner_id == actor_id))
+        .where(Asset.id.in_(ids), ~_archived_by_its_owner())
+    )
+    for asset_id, role, trashed in shared:
+        if not trashed or Permission.RESTORE in permissions_of([Role(role)]):
+            roles.setdefault(asset_id, set()).add(Role(role))
+    return roles

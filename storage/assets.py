@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, delete, false, func, select, tuple_, union
+from sqlalchemy import Select, and_, delete, false, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import access
@@ -27,16 +27,6 @@ def _my_state(actor_id: uuid.UUID):
     return and_(AssetUserState.asset_id == AssetDetails.asset_id, AssetUserState.user_id == actor_id)
 
 
-def hidden_from_timeline(actor_id: uuid.UUID) -> Select:
-    """Ids the actor's timeline leaves out: what is in the trash and what the actor archived. Both sets are small,
-    so timelines count whole libraries from the (owner, month) index and subtract these."""
-    trashed = select(Asset.id).where(access.is_in_my_trash(actor_id))
-    archived = select(AssetUserState.asset_id).where(
-        AssetUserState.user_id == actor_id, AssetUserState.archived.is_(True)
-    )
-    return union(trashed, archived)
-
-
 def _view_ids(actor_id: uuid.UUID, view: str) -> Select:
     """Ids in the favorites, archive or trash view: each starts from a small set."""
     if view == 'trash':
@@ -53,7 +43,8 @@ def _in_view(actor_id: uuid.UUID, view: str):
     if view not in VIEWS:
         raise ValueError(view)
     if view == 'timeline':
-        return and_(access.in_my_libraries(actor_id), AssetDetails.asset_id.not_in(hidden_from_timeline(actor_id)))
+        hidden = access.hidden_from_timeline(actor_id)
+        return and_(access.in_my_libraries(actor_id), AssetDetails.asset_id.not_in(hidden))
     return AssetDetails.asset_id.in_(_view_ids(actor_id, view))
 
 
@@ -62,7 +53,7 @@ async def month_buckets(session: AsyncSession, actor_id: uuid.UUID, view: str) -
     if view == 'timeline':
         totals = dict((await session.execute(per_month.where(access.in_my_libraries(actor_id)))).all())
         # Joined from the small hidden set: as an IN filter, SQLite would walk the whole library's index instead.
-        hidden_ids = hidden_from_timeline(actor_id).subquery()
+        hidden_ids = access.hidden_from_timeline(actor_id).subquery()
         hidden = (
             select(AssetDetails.month_key, func.count())
             .select_from(hidden_ids)

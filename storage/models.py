@@ -174,3 +174,20 @@ class AssetUserState(Base):
     rating: Mapped[int] = mapped_column(SmallInteger, default=0)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class PartnerShare(Base):
+    """A whole library shared one-way: `owner_id` shares with `partner_id`, who holds `role` on it (SPEC §4)."""
+
+    __tablename__ = 'partner_shares'
+    __table_args__ = (
+        UniqueConstraint('owner_id', 'partner_id', name='uq_partner_shares_owner_partner'),
+        Index('ix_partner_shares_partner', 'partner_id', 'owner_id'),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    partner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    role: Mapped[str] = mapped_column(String(20))
+    show_in_timeline: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

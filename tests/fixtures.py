@@ -7,6 +7,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from argon2 import PasswordHasher
 
 from services import accounts
 from services.runtime import Hearth
@@ -60,6 +61,14 @@ async def hearth(database_url, tmp_path):
     await instance.start()
     yield instance
     await instance.stop()
+
+
+@pytest.fixture
+def cheap_password_hashing(monkeypatch):
+    """Argon2 at its lowest cost: the sign-in logic stays real, the tests stay quick."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(accounts, '_hasher', hasher)
+    monkeypatch.setattr(accounts, '_DUMMY_HASH', hasher.hash('not anyone'))
 
 
 @pytest.fixture
