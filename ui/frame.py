@@ -14,6 +14,7 @@ NAVIGATION = [
     ('Favorites', 'favorite', '/favorites'),
     ('Archive', 'archive', '/archive'),
     ('Trash', 'delete', '/trash'),
+    ('Sharing', 'share', '/sharing'),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from nicegui import ui
 
-from ui import admin, auth_pages, library, viewer
+from ui import admin, auth_pages, library, sharing, viewer
 
 
 def register() -> None:
@@ -10,6 +10,7 @@ def register() -> None:
     ui.page('/login')(auth_pages.login_page)
     ui.page('/account')(auth_pages.account_page)
     ui.page('/admin/members')(admin.members_page)
+    ui.page('/sharing')(sharing.sharing_page)
     ui.page('/photo/{asset_id}')(viewer.viewer_page)
     for key, view in library.VIEWS.items():
         ui.page(view.path)(library.view_page(key))

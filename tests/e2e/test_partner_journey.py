@@ -1,0 +1,88 @@
+"""Partner sharing in Debian's Chromium: one member shares her library, another favorites a photo of it."""
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, child_environment, free_port, screenshot, wait_until_up
+from tests.factories.media_files import make_jpeg
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope='module')
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp('partners')
+    env = child_environment(HEARTH_DATA=str(data / 'data'), NICEGUI_STORAGE_PATH=str(data / 'nicegui'))
+    env.pop('DATABASE_URL', None)
+    run = [sys.executable, 'main.py']
+    for email, name, extra in (('ann@example.com', 'Ann', ['--admin']), ('bea@example.com', 'Bea', [])):
+        create = ['user', 'create', '--email', email, '--name', name, '--password', 'family-pw', *extra]
+        subprocess.run([*run, *create], cwd=ROOT, env=env, check=True, capture_output=True)
+    photo = make_jpeg(data / 'lake.jpg', size=(1200, 900), color=(30, 140, 200), taken_at=datetime(2024, 8, 2, 17))
+    subprocess.run(
+        [*run, 'import', '--user', 'ann@example.com', str(data)], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    assert photo.exists()
+    port = free_port()
+    proc = subprocess.Popen(
+        [*run, '--port', str(port), '--host', '127.0.0.1'],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f'http://127.0.0.1:{port}/login', proc)
+        yield f'http://127.0.0.1:{port}'
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def sign_in(browser, server, email, viewport=DESKTOP):
+    page = browser.new_context(viewport=viewport).new_page()
+    page.goto(f'{server}/login')
+    page.get_by_label('Email').fill(email)
+    page.get_by_label('Password').fill('family-pw')
+    page.get_by_role('button', name='Sign in').click()
+    expect(page.get_by_test_id('timeline-grid')).to_be_visible(timeout=15_000)
+    return page
+
+
+def test_share_library_then_partner_favorites_for_herself(browser, server):
+    ann = sign_in(browser, server, 'ann@example.com')
+    ann.goto(f'{server}/sharing')
+    ann.get_by_role('button', name='Share my library').click()
+    ann.get_by_label('Their email').fill('bea@example.com')
+    ann.get_by_text('Very close person').click()
+    ann.get_by_text('What they will be able to do').click()
+    expect(ann.get_by_text('Restore them from your trash')).to_be_visible()
+    ann.wait_for_timeout(400)  # let Quasar's expansion finish opening
+    screenshot(ann, 'partners-desktop-share-dialog')
+    ann.get_by_role('button', name='Share', exact=True).click()
+    expect(ann.get_by_text('bea@example.com')).to_be_visible(timeout=10_000)
+    expect(ann.get_by_text('Share my library', exact=True).last).to_be_hidden()
+    ann.wait_for_timeout(400)  # let the dialog finish fading out
+    screenshot(ann, 'partners-desktop-sharing')
+
+    bea = sign_in(browser, server, 'bea@example.com', PHONE)
+    expect(bea.locator('[data-testid=timeline-grid] .htg-cell img')).to_have_count(1, timeout=15_000)
+    bea.locator('[data-testid=timeline-grid] .htg-open').first.click()
+    bea.get_by_role('button', name='Details').click()
+    expect(bea.get_by_text('Owned by Ann')).to_be_visible(timeout=10_000)
+    bea.get_by_role('button', name='Favorite').click()
+    bea.goto(f'{server}/favorites')
+    expect(bea.locator('[data-testid=timeline-grid] .htg-cell img')).to_have_count(1, timeout=15_000)
+    screenshot(bea, 'partners-phone-favorites')
+    bea.goto(f'{server}/sharing')
+    expect(bea.get_by_text('On my timeline')).to_be_visible(timeout=10_000)
+    screenshot(bea, 'partners-phone-sharing')
+
+    ann.goto(f'{server}/favorites')
+    expect(ann.get_by_text('No favorites yet')).to_be_visible(timeout=15_000)

@@ -1,0 +1,188 @@
+"""The Sharing page: my library shared with partners, and partners' libraries shared with me."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from domain.access import ROLE_PERMISSIONS, Permission, TrustLevel
+from domain.errors import HearthError
+from services import runtime, sharing
+from services.accounts import Actor
+from services.sharing import Partner
+from ui.frame import frame
+from ui.session import require_sign_in
+from ui.theme import ask, confirm
+
+P = Permission
+# What each permission means to a family member, in the order the share dialog lists them.
+PERMISSION_TEXT = {
+    P.VIEW: 'See your photos and videos, with their locations',
+    P.DOWNLOAD: 'Download originals',
+    P.FAVORITE: 'Favorite them, for themselves',
+    P.RATE: 'Rate them, for themselves',
+    P.ARCHIVE: 'Archive them from their own timeline',
+    P.ADD_TO_ALBUM: 'Add them to their albums',
+    P.NAME_PEOPLE: 'Name people in them, for themselves',
+    P.EDIT_DATE: 'Correct dates',
+    P.EDIT_GPS: 'Correct locations',
+    P.EDIT_DESCRIPTION: 'Edit descriptions',
+    P.EDIT_TAGS: 'Edit tags',
+    P.TRASH: 'Move them to your trash (you can restore them)',
+    P.RESTORE: 'Restore them from your trash',
+    P.REPLACE: 'Replace a file with a new version',
+    P.REFRESH_METADATA: 'Refresh metadata and faces',
+    P.RESOLVE_DUPLICATES: 'Resolve duplicates',
+}
+
+
+def permission_lines(level: TrustLevel) -> list[str]:
+    granted = ROLE_PERMISSIONS[level.role]
+    return [text for permission, text in PERMISSION_TEXT.items() if permission in granted]
+
+
+async def sharing_page():
+    actor = await require_sign_in()
+    if isinstance(actor, RedirectResponse):
+        return actor
+    page = SharingView(actor)
+    await page.refresh()
+
+
+class SharingView:
+    def __init__(self, actor: Actor):
+        self.actor, self.hearth = actor, runtime.current()
+        with frame(actor, 'Sharing', current='/sharing'), ui.column().classes('w-full max-w-3xl mx-auto p-4 gap-6'):
+            with ui.row().classes('w-full items-center'):
+                ui.label('Sharing').classes('text-2xl font-semibold')
+                ui.space()
+                ui.button('Share my library', icon='share', on_click=self.share).props('unelevated color=primary').mark(
+                    'share-library'
+                )
+            ui.label('People who see my library').classes('text-lg font-medium')
+            self.mine = ui.column().classes('w-full gap-2')
+            ui.label('Libraries shared with me').classes('text-lg font-medium')
+            self.theirs = ui.column().classes('w-full gap-2')
+
+    async def refresh(self) -> None:
+        partners = await sharing.list_partners(self.hearth, self.actor)
+        self.mine.clear()
+        with self.mine:
+            if not partners.shared_by_me:
+                ui.label('Nobody yet. Share your library with someone close.').classes('text-stone-500')
+            for partner in partners.shared_by_me:
+                self._my_partner(partner)
+        self.theirs.clear()
+        with self.theirs:
+            if not partners.shared_with_me:
+                ui.label('Nobody shares a library with you yet.').classes('text-stone-500')
+            for partner in partners.shared_with_me:
+                self._their_library(partner)
+
+    @staticmethod
+    @contextmanager
+    def _partner_row(partner: Partner, note: str = '') -> Iterator[None]:
+        """A card with the partner's name; what is built inside the block goes on the right, or below on phones."""
+        card = ui.card().classes('w-full').props('flat bordered').mark(f'partner-{partner.email}')
+        with card, ui.row().classes('w-full items-center gap-3'):
+            ui.avatar(partner.name[:1].upper(), color='amber-8', text_color='white')
+            with ui.column().classes('gap-0 flex-1 min-w-[10rem]'):
+                ui.label(partner.name).classes('font-medium')
+                ui.label(partner.email).classes('text-sm text-stone-500 truncate w-full')
+                if note:
+                    ui.label(note).classes('text-sm text-stone-500')
+            with ui.row().classes('items-center gap-2 ml-auto'):
+                yield
+
+    def _my_partner(self, partner: Partner) -> None:
+        with self._partner_row(partner):
+            ui.select(
+                {level.value: level.label for level in TrustLevel},
+                value=partner.trust_level.value,
+                on_change=lambda e, p=partner: self.change_trust(p, e.value),
+            ).props('dense outlined').classes('w-56').mark(f'trust-{partner.email}')
+            ui.button(icon='link_off', on_click=lambda p=partner: self.stop(p)).props(
+                f'flat round color=negative aria-label="Stop sharing with {partner.name}"'
+            ).mark(f'stop-{partner.email}')
+
+    def _their_library(self, partner: Partner) -> None:
+        with self._partner_row(partner, note=f'Trusts you as: {partner.trust_level.label}'):
+            ui.switch(
+                'On my timeline',
+                value=partner.show_in_timeline,
+                on_change=lambda e, p=partner: self.show(p, e.value),
+            ).mark(f'timeline-{partner.email}')
+
+    async def share(self) -> None:
+        choice = await ask(ShareDialog())
+        if choice:
+            await self._run(sharing.share_library(self.hearth, self.actor, *choice), 'Your library is now shared')
+
+    async def change_trust(self, partner: Partner, level: str) -> None:
+        if level != partner.trust_level.value:
+            await self._run(
+                sharing.change_trust_level(self.hearth, self.actor, partner.user_id, level),
+                f'{partner.name} is now a {TrustLevel(level).label.lower()}',
+            )
+
+    async def stop(self, partner: Partner) -> None:
+        if await confirm(
+            f'Stop sharing with {partner.name}?',
+            f'{partner.name} loses access to your whole library at once.',
+            'Stop sharing',
+        ):
+            await self._run(
+                sharing.stop_sharing(self.hearth, self.actor, partner.user_id),
+                f'{partner.name} no longer sees your library',
+            )
+
+    async def show(self, partner: Partner, shown: bool) -> None:
+        where = 'on' if shown else 'off'
+        await self._run(
+            sharing.show_in_timeline(self.hearth, self.actor, partner.user_id, shown),
+            f"{partner.name}'s photos are {where} your timeline",
+        )
+
+    async def _run(self, operation, done: str) -> None:
+        try:
+            await operation
+        except HearthError as error:
+            ui.notify(str(error), type='negative')
+        else:
+            ui.notify(done, type='positive')
+        await self.refresh()
+
+
+class ShareDialog(ui.dialog):
+    """Asks whom to share with and how much to trust them; resolves to (email, trust level) or None."""
+
+    def __init__(self):
+        super().__init__()
+        with self, ui.card().classes('w-[30rem] max-w-full gap-3'):
+            ui.label('Share my library').classes('text-lg font-semibold')
+            ui.label('They will see all your photos and videos except what you archive or delete.').classes(
+                'text-sm text-stone-500'
+            )
+            self.email = ui.input('Their email').props('outlined type=email').classes('w-full').mark('share-email')
+            ui.label('How much do you trust them?').classes('font-medium')
+            self.level = ui.radio(
+                {level.value: level.label for level in TrustLevel},
+                value=TrustLevel.KNOWN.value,
+                on_change=lambda: self.permissions.refresh(),
+            ).mark('share-trust')
+            with ui.expansion('What they will be able to do').classes('w-full').mark('share-permissions'):
+                self.permissions()
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat')
+                ui.button('Share', on_click=self._share).props('unelevated color=primary').mark('share-confirm')
+
+    @ui.refreshable_method
+    def permissions(self) -> None:
+        for line in permission_lines(TrustLevel(self.level.value)):
+            with ui.row().classes('items-center gap-2 no-wrap'):
+                ui.icon('check').classes('text-positive')
+                ui.label(line).classes('text-sm')
+
+    def _share(self) -> None:
+        self.submit((self.email.value, self.level.value))
