@@ -21,9 +21,10 @@ import asyncpg
 from sqlalchemy import Uuid, bindparam, insert, make_url, text
 
 from bench.common import OUT, p50_p95, print_table, started_hearth, timings_ms
-from services import accounts, assets
+from services import accounts, assets, sharing
 from services.accounts import Actor
 from services.runtime import Hearth
+from storage import assets as queries
 from storage.models import Asset, AssetDetails, AssetUserState
 
 FIRST_YEAR, YEARS = 2006, 20
@@ -130,6 +131,9 @@ async def fill(hearth: Hearth, owner_ids: list[uuid.UUID], count: int) -> None:
             await connection.execute(insert(AssetDetails.__table__), details_batch)
             if state_batch:
                 await connection.execute(insert(AssetUserState.__table__), state_batch)
+    async with hearth.db.session() as session:
+        await queries.recount_library_months(session)
+        await session.commit()
     await settle(hearth)
 
 
@@ -191,7 +195,9 @@ async def measure(hearth: Hearth, actor: Actor, repeat: int) -> list[list[object
     return rows
 
 
-async def bench_one(count: int, users: int, database_url: str | None, repeat: int, workdir: Path) -> list[list]:
+async def bench_one(
+    count: int, users: int, database_url: str | None, repeat: int, workdir: Path, partners: int = 0
+) -> list[list]:
     data_dir = workdir / ('sqlite' if database_url is None else 'postgresql') / f'{count}'
     shutil.rmtree(data_dir, ignore_errors=True)
     async with fresh_database(database_url) as url:
@@ -206,10 +212,22 @@ async def bench_one(count: int, users: int, database_url: str | None, repeat: in
             backend = hearth.db.engine.dialect.name
             print(f'{backend}: {count} assets loaded in {time.perf_counter() - start:.0f} s', flush=True)
             rows = await measure(hearth, members[0], repeat)
+            if partners:
+                rows += await measure_with_partners(hearth, members, partners, repeat, own_p50=float(rows[0][2]))
         finally:
             await hearth.stop()
     check_target(backend, count, float(rows[0][2]))
     return [[backend, f'{count:,} / {users} users', *row] for row in rows]
+
+
+async def measure_with_partners(hearth: Hearth, members: list[Actor], partners: int, repeat: int, own_p50: float):
+    """The first member's timeline once `partners` other members share their libraries with them (SPEC §4)."""
+    for partner in members[1 : partners + 1]:
+        await sharing.share_library(hearth, partner, members[0].email)
+    rows = await measure(hearth, members[0], repeat)
+    ratio = float(rows[0][2]) / own_p50
+    print(f'timeline_buckets with {partners} partners / own only: {ratio:.2f}x (target <= 2x)', flush=True)
+    return [[f'{label} + {partners} partners', result, p50, p95] for label, result, p50, p95 in rows[:2]]
 
 
 def check_target(backend: str, count: int, buckets_p50: float) -> None:
@@ -221,7 +239,9 @@ def check_target(backend: str, count: int, buckets_p50: float) -> None:
 async def main(arguments: argparse.Namespace) -> None:
     rows = []
     for count in arguments.assets or [100_000]:
-        rows += await bench_one(count, arguments.users, arguments.database_url, arguments.repeat, arguments.workdir)
+        rows += await bench_one(
+            count, arguments.users, arguments.database_url, arguments.repeat, arguments.workdir, arguments.partners
+        )
     print(f'{arguments.repeat} runs each after 3 warm-up runs, for the first member (owns 1/{arguments.users})')
     print_table(['database', 'assets', 'query', 'result', 'p50 ms', 'p95 ms'], rows)
 
@@ -231,6 +251,7 @@ def run() -> None:
     parser.add_argument('--assets', type=int, action='append', help='library size; repeat for several (default 100000)')
     parser.add_argument('--users', type=int, default=5, help='members sharing the library (default 5)')
     parser.add_argument('--database-url', help='postgresql+asyncpg://... (default: SQLite in the work folder)')
+    parser.add_argument('--partners', type=int, default=0, help='members sharing their library with the first')
     parser.add_argument('--repeat', type=int, default=50, help='measured runs per query (default 50)')
     parser.add_argument('--workdir', type=Path, default=OUT / 'timeline', help='where the data folders go')
     asyncio.run(main(parser.parse_args()))

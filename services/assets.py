@@ -153,6 +153,7 @@ async def _insert_rows(hearth, actor, asset_id, staged, facts: media.MediaFacts,
                 longitude=facts.longitude,
             )
         )
+        await queries.adjust_month_counts(session, [(actor.id, month_key(taken_at), 1)])
         await session.commit()
 
 
@@ -312,9 +313,19 @@ async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uui
             await queries.replace_tags(session, list(asset_ids), values.pop('tags'))
         if values:
             values.update(updated_at=datetime.now(UTC), updated_by_id=actor.id)
-            await session.execute(update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids)).values(**values))
+            await _update_details_rows(session, asset_ids, values)
         await session.commit()
     return len(asset_ids)
+
+
+async def _update_details_rows(session, asset_ids: set[uuid.UUID], values: dict) -> None:
+    """Write shared fields; a new date moves the assets' month counts with them."""
+    before = await queries.month_counts_of(session, asset_ids) if 'month_key' in values else []
+    await session.execute(update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids)).values(**values))
+    if before:
+        after = await queries.month_counts_of(session, asset_ids)
+        moves = [(owner, month, -count) for owner, month, count in before] + after
+        await queries.adjust_month_counts(session, moves)
 
 
 def _clean_details(changes: dict) -> dict:
@@ -433,8 +444,11 @@ async def purge_expired_trash(hearth: Hearth, now: datetime | None = None) -> in
 async def _delete_assets(hearth: Hearth, doomed: list[Asset]) -> int:
     if not doomed:
         return 0
+    doomed_ids = [asset.id for asset in doomed]
     async with hearth.db.session() as session:
-        await session.execute(delete(Asset).where(Asset.id.in_([asset.id for asset in doomed])))
+        counts = await queries.month_counts_of(session, doomed_ids)
+        await session.execute(delete(Asset).where(Asset.id.in_(doomed_ids)))
+        await queries.adjust_month_counts(session, [(owner, month, -count) for owner, month, count in counts])
         await session.commit()
     # Files go after the rows: a crash in between leaves orphans, which `remove_orphan_files` sweeps up.
     await asyncio.to_thread(hearth.files.remove, hearth.files.paths_of(doomed))

@@ -42,13 +42,10 @@ def is_in_my_trash(actor_id: uuid.UUID) -> ColumnElement[bool]:
     return (Asset.owner_id == actor_id) & Asset.trashed_at.is_not(None)
 
 
-def in_my_libraries(actor_id: uuid.UUID) -> ColumnElement[bool]:
-    """Timeline rows (`asset_details`) of the libraries on the actor's timeline: their own, and partners' they chose
-    to show. What is hidden from it (`hidden_from_timeline`) is excluded separately."""
-    return or_(
-        AssetDetails.owner_id == actor_id,
-        AssetDetails.owner_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)),
-    )
+def in_my_libraries(actor_id: uuid.UUID, owner_column=AssetDetails.owner_id) -> ColumnElement[bool]:
+    """Rows (by default of `asset_details`) of the libraries on the actor's timeline: their own, and partners' they
+    chose to show. What is hidden from it (`hidden_from_timeline`) is excluded separately."""
+    return or_(owner_column == actor_id, owner_column.in_(partner_owner_ids(actor_id, on_timeline_only=True)))
 
 
 def hidden_from_timeline(actor_id: uuid.UUID) -> Select:

@@ -1,14 +1,17 @@
 """Queries over assets. Every listing takes the actor and is scoped in SQL by `storage.access`."""
 
 import uuid
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, delete, false, func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import access
-from storage.models import Asset, AssetDetails, AssetTag, AssetUserState, User
+from storage.models import Asset, AssetDetails, AssetTag, AssetUserState, LibraryMonth, User
 
 VIEWS = ('timeline', 'favorites', 'archive', 'trash')
 
@@ -51,7 +54,9 @@ def _in_view(actor_id: uuid.UUID, view: str):
 async def month_buckets(session: AsyncSession, actor_id: uuid.UUID, view: str) -> list[tuple[int, int]]:
     per_month = select(AssetDetails.month_key, func.count()).group_by(AssetDetails.month_key)
     if view == 'timeline':
-        totals = dict((await session.execute(per_month.where(access.in_my_libraries(actor_id)))).all())
+        libraries = access.in_my_libraries(actor_id, LibraryMonth.owner_id)
+        stored = select(LibraryMonth.month_key, func.sum(LibraryMonth.asset_count)).where(libraries)
+        totals = dict((await session.execute(stored.group_by(LibraryMonth.month_key))).all())
         # Joined from the small hidden set: as an IN filter, SQLite would walk the whole library's index instead.
         hidden_ids = access.hidden_from_timeline(actor_id).subquery()
         hidden = (
@@ -171,3 +176,37 @@ async def expired_trash(session: AsyncSession, cutoff: datetime, limit: int = 50
 
 async def existing_ids(session: AsyncSession, asset_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     return set(await session.scalars(select(Asset.id).where(Asset.id.in_(asset_ids))))
+
+
+async def month_counts_of(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> list[tuple[uuid.UUID, int, int]]:
+    """(owner, month, how many) of the given assets, to move `library_months` along with a change to them."""
+    rows = await session.execute(
+        select(AssetDetails.owner_id, AssetDetails.month_key, func.count())
+        .where(AssetDetails.asset_id.in_(list(asset_ids)))
+        .group_by(AssetDetails.owner_id, AssetDetails.month_key)
+    )
+    return [(owner, month, count) for owner, month, count in rows]
+
+
+async def adjust_month_counts(session: AsyncSession, changes: Iterable[tuple[uuid.UUID, int, int]]) -> None:
+    """Add each delta to its (owner, month) count, in the caller's transaction."""
+    insert = sqlite_insert if session.bind.dialect.name == 'sqlite' else postgresql_insert
+    for owner_id, month, delta in changes:
+        statement = insert(LibraryMonth).values(owner_id=owner_id, month_key=month, asset_count=delta)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[LibraryMonth.owner_id, LibraryMonth.month_key],
+                set_={'asset_count': LibraryMonth.asset_count + statement.excluded.asset_count},
+            )
+        )
+
+
+async def recount_library_months(session: AsyncSession) -> None:
+    """Rebuild every month count from the assets: for repair, and after bulk loads that bypass the services."""
+    await session.execute(delete(LibraryMonth))
+    recount = select(AssetDetails.owner_id, AssetDetails.month_key, func.count()).group_by(
+        AssetDetails.owner_id, AssetDetails.month_key
+    )
+    await session.execute(
+        LibraryMonth.__table__.insert().from_select(['owner_id', 'month_key', 'asset_count'], recount)
+    )

@@ -191,3 +191,15 @@ class PartnerShare(Base):
     role: Mapped[str] = mapped_column(String(20))
     show_in_timeline: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class LibraryMonth(Base):
+    """How many assets each library holds per month, trashed and archived ones included. Timelines sum these few
+    rows and subtract what is hidden, rather than counting whole libraries; writes keep them exact in the same
+    transaction as the assets they count."""
+
+    __tablename__ = 'library_months'
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    month_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asset_count: Mapped[int] = mapped_column(Integer, default=0)

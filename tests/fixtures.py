@@ -8,10 +8,12 @@ from pathlib import Path
 import asyncpg
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import func, select
 
 from services import accounts
 from services.runtime import Hearth
 from settings import load_settings
+from storage.models import AssetDetails, LibraryMonth
 
 POSTGRES_URL = os.environ.get('HEARTH_TEST_POSTGRES_URL')  # postgresql+asyncpg://user:pass@host/db
 BACKENDS = ['sqlite', 'postgres']
@@ -60,7 +62,20 @@ async def hearth(database_url, tmp_path):
     instance = Hearth.create(settings)
     await instance.start()
     yield instance
+    await assert_month_counts_are_exact(instance)
     await instance.stop()
+
+
+async def assert_month_counts_are_exact(instance: Hearth) -> None:
+    """After every test: the stored per-library month counts equal a recount of the assets."""
+    async with instance.db.session() as session:
+        stored = await session.execute(select(LibraryMonth.owner_id, LibraryMonth.month_key, LibraryMonth.asset_count))
+        recount = await session.execute(
+            select(AssetDetails.owner_id, AssetDetails.month_key, func.count()).group_by(
+                AssetDetails.owner_id, AssetDetails.month_key
+            )
+        )
+        assert {(o, m): c for o, m, c in stored if c} == {(o, m): c for o, m, c in recount}
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """A personal library through the services, on a real database (SQLite and PostgreSQL) and real files."""
 
+import shutil
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -250,14 +252,16 @@ async def test_empty_trash_deletes_rows_and_files(hearth, alice, tmp_path):
 
 
 async def test_orphan_sweep_removes_files_without_rows_after_grace(hearth, alice, tmp_path):
-    mine = (await upload(hearth, alice, make_jpeg(tmp_path / 'a.jpg'))).asset_id
-    async with hearth.db.session() as session:  # simulate a crash after the files were placed
-        await session.delete(await session.get(Asset, mine))
-        await session.commit()
+    kept = (await upload(hearth, alice, make_jpeg(tmp_path / 'a.jpg'))).asset_id
+    stored = hearth.files.files_for(alice.id, kept, '.jpg')
+    orphan = hearth.files.files_for(alice.id, uuid.uuid4(), '.jpg')  # as left by a kill before the row committed
+    for source, copy in zip(stored.all(), orphan.all(), strict=True):
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, copy)
 
     assert await assets.remove_orphan_files(hearth, grace_seconds=3600) == 0
     assert await assets.remove_orphan_files(hearth, grace_seconds=-1) == 1
-    assert media_files(hearth) == []
+    assert media_files(hearth) == sorted(stored.all())
 
 
 async def test_owner_holds_every_permission_on_their_assets(hearth, alice, tmp_path):
