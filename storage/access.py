@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.access import Permission, Role, permissions_of
-from storage.models import Asset, AssetDetails, AssetUserState, PartnerShare
+from storage.models import Asset, AssetDetails, AssetUserState, PartnerShare, User
 
 
 def partner_owner_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Select:
@@ -45,15 +45,20 @@ def is_in_my_trash(actor_id: uuid.UUID) -> ColumnElement[bool]:
 def in_my_libraries(actor_id: uuid.UUID, owner_column=AssetDetails.owner_id) -> ColumnElement[bool]:
     """Rows (by default of `asset_details`) of the libraries on the actor's timeline: their own, and partners' they
     chose to show. What is hidden from it (`hidden_from_timeline`) is excluded separately."""
-    return or_(owner_column == actor_id, owner_column.in_(partner_owner_ids(actor_id, on_timeline_only=True)))
+    return owner_column.in_(timeline_library_owners(actor_id))
+
+
+def timeline_library_owners(actor_id: uuid.UUID) -> Select:
+    """The actor and the partners whose libraries they show; one IN list lets queries walk the (owner, ...) indexes
+    owner by owner, where an OR of two conditions made SQLite scan."""
+    return union(select(User.id).where(User.id == actor_id), partner_owner_ids(actor_id, on_timeline_only=True))
 
 
 def hidden_from_timeline(actor_id: uuid.UUID) -> Select:
     """Ids in the actor's timeline libraries that the timeline leaves out: trashed assets, what the actor archived,
     and what partners archived in their own libraries. Small sets, so timelines count whole libraries from the
     (owner, month) index and subtract these."""
-    libraries = or_(Asset.owner_id == actor_id, Asset.owner_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)))
-    trashed = select(Asset.id).where(libraries, Asset.trashed_at.is_not(None))
+    trashed = select(Asset.id).where(in_my_libraries(actor_id, Asset.owner_id), Asset.trashed_at.is_not(None))
     mine_archived = select(AssetUserState.asset_id).where(
         AssetUserState.user_id == actor_id, AssetUserState.archived.is_(True)
     )
