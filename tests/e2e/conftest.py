@@ -3,13 +3,17 @@
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = '/usr/bin/chromium'
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / 'screenshots'
 PHONE = {'width': 390, 'height': 844}
 DESKTOP = {'width': 1440, 'height': 900}
@@ -45,6 +49,31 @@ def child_environment(**extra: str) -> dict[str, str]:
     """A NiceGUI server started from pytest ignores its port while PYTEST_* / NICEGUI_* variables are set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'NICEGUI_'))}
     return {**env, **extra}
+
+
+class HearthProcess:
+    """A Hearth with its own data folder, run as an admin would: CLI commands, then the server."""
+
+    def __init__(self, data: Path):
+        self.data = data
+        self.env = child_environment(HEARTH_DATA=str(data / 'data'), NICEGUI_STORAGE_PATH=str(data / 'nicegui'))
+        self.env.pop('DATABASE_URL', None)
+
+    def cli(self, *args: str) -> None:
+        subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=self.env, check=True, capture_output=True)
+
+    @contextmanager
+    def serving(self) -> Iterator[str]:
+        port = free_port()
+        with (self.data / 'server.log').open('w') as log:
+            command = [sys.executable, 'main.py', '--port', str(port), '--host', '127.0.0.1']
+            proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                wait_until_up(f'http://127.0.0.1:{port}/login', proc)
+                yield f'http://127.0.0.1:{port}'
+            finally:
+                proc.terminate()
+                proc.wait(10)
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:

@@ -1,14 +1,12 @@
 """A family member's first hour, in Debian's Chromium against the real server, real database and real files."""
 
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, child_environment, free_port, screenshot, wait_until_up
+from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot
 from tests.factories.media_files import make_jpeg, make_mp4, make_text_file
 
 pytestmark = pytest.mark.e2e
@@ -17,24 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope='module')
 def hearth_server(tmp_path_factory):
-    data = tmp_path_factory.mktemp('journey')
-    port = free_port()
-    env = child_environment(HEARTH_DATA=str(data / 'data'), NICEGUI_STORAGE_PATH=str(data / 'nicegui'))
-    env.pop('DATABASE_URL', None)
-    log = (data / 'server.log').open('w')
-    proc = subprocess.Popen(
-        [sys.executable, 'main.py', '--port', str(port), '--host', '127.0.0.1'],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_until_up(f'http://127.0.0.1:{port}/login', proc)
-        yield f'http://127.0.0.1:{port}'
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with HearthProcess(tmp_path_factory.mktemp('journey')).serving() as url:
+        yield url
 
 
 @pytest.fixture(scope='module')

@@ -1,14 +1,12 @@
 """Partner sharing in Debian's Chromium: one member shares her library, another favorites a photo of it."""
 
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, child_environment, free_port, screenshot, wait_until_up
+from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot
 from tests.factories.media_files import make_jpeg
 
 pytestmark = pytest.mark.e2e
@@ -17,32 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope='module')
 def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp('partners')
-    env = child_environment(HEARTH_DATA=str(data / 'data'), NICEGUI_STORAGE_PATH=str(data / 'nicegui'))
-    env.pop('DATABASE_URL', None)
-    run = [sys.executable, 'main.py']
+    hearth = HearthProcess(tmp_path_factory.mktemp('partners'))
     for email, name, extra in (('ann@example.com', 'Ann', ['--admin']), ('bea@example.com', 'Bea', [])):
-        create = ['user', 'create', '--email', email, '--name', name, '--password', 'family-pw', *extra]
-        subprocess.run([*run, *create], cwd=ROOT, env=env, check=True, capture_output=True)
-    photo = make_jpeg(data / 'lake.jpg', size=(1200, 900), color=(30, 140, 200), taken_at=datetime(2024, 8, 2, 17))
-    subprocess.run(
-        [*run, 'import', '--user', 'ann@example.com', str(data)], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    assert photo.exists()
-    port = free_port()
-    proc = subprocess.Popen(
-        [*run, '--port', str(port), '--host', '127.0.0.1'],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(f'http://127.0.0.1:{port}/login', proc)
-        yield f'http://127.0.0.1:{port}'
-    finally:
-        proc.terminate()
-        proc.wait(10)
+        hearth.cli('user', 'create', '--email', email, '--name', name, '--password', 'family-pw', *extra)
+    camera = hearth.data / 'camera'
+    camera.mkdir()
+    make_jpeg(camera / 'lake.jpg', size=(1200, 900), color=(30, 140, 200), taken_at=datetime(2024, 8, 2, 17))
+    hearth.cli('import', '--user', 'ann@example.com', str(camera))
+    with hearth.serving() as url:
+        yield url
 
 
 def sign_in(browser, server, email, viewport=DESKTOP):
