@@ -5,7 +5,7 @@ import uuid
 from fastapi import APIRouter, Request, Response, status
 
 from api import schemas
-from api.deps import CurrentActor, Instance, client_address
+from api.deps import CurrentActor, Instance, bearer_token, client_address
 from services import accounts
 
 router = APIRouter(tags=['auth'])
@@ -20,9 +20,8 @@ async def login(body: schemas.LoginIn, request: Request, instance: Instance):
 
 @router.post('/auth/logout', status_code=status.HTTP_204_NO_CONTENT)
 async def logout(request: Request, _: CurrentActor, instance: Instance):
-    auth = request.headers.get('authorization', '')
-    if auth.lower().startswith('bearer '):
-        await accounts.revoke_token(instance, auth[7:].strip())
+    if token := bearer_token(request):
+        await accounts.revoke_token(instance, token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

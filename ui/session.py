@@ -6,9 +6,19 @@ from nicegui import app
 from services import accounts, runtime
 from services.accounts import Actor
 
+SESSION_KEY = 'user_id'
+
+
+def session_user_id() -> str | None:
+    """The signed-in user id of this browser session, or None outside a browser session (API keys, tokens)."""
+    try:
+        return app.storage.user.get(SESSION_KEY)
+    except (RuntimeError, AssertionError, KeyError):
+        return None
+
 
 async def signed_in() -> Actor | None:
-    return await accounts.actor_by_id(runtime.current(), app.storage.user.get('user_id'))
+    return await accounts.actor_by_id(runtime.current(), session_user_id())
 
 
 async def require_sign_in() -> Actor | RedirectResponse:
@@ -22,7 +32,7 @@ async def require_sign_in() -> Actor | RedirectResponse:
 
 def sign_in(actor: Actor) -> None:
     app.storage.user.clear()
-    app.storage.user['user_id'] = str(actor.id)
+    app.storage.user[SESSION_KEY] = str(actor.id)
 
 
 def sign_out() -> None:
