@@ -64,16 +64,25 @@ class HearthProcess:
 
     @contextmanager
     def serving(self) -> Iterator[str]:
-        port = free_port()
-        with (self.data / 'server.log').open('w') as log:
-            command = [sys.executable, 'main.py', '--port', str(port), '--host', '127.0.0.1']
-            proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                wait_until_up(f'http://127.0.0.1:{port}/login', proc)
-                yield f'http://127.0.0.1:{port}'
-            finally:
-                proc.terminate()
-                proc.wait(10)
+        with running_server(['main.py', '--host', '127.0.0.1'], '/login', self.env, self.data / 'server.log') as url:
+            yield url
+
+
+@contextmanager
+def running_server(command: list[str], ready_path: str, env: dict[str, str], log: Path) -> Iterator[str]:
+    """Run `python <command> --port <free port>` from the project root until the block ends; yields its base URL."""
+    port = free_port()
+    url = f'http://127.0.0.1:{port}'
+    with log.open('w') as output:
+        proc = subprocess.Popen(
+            [sys.executable, *command, '--port', str(port)], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_until_up(url + ready_path, proc)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(10)
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:

@@ -1,15 +1,13 @@
 """Playwright checks for TimelineGrid and ZoomImage, run against the dev harness (tests/e2e/dev_components.py)."""
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, SHOTS, child_environment, free_port, wait_until_up
+from tests.e2e.conftest import DESKTOP, PHONE, SHOTS, child_environment, running_server
 
 sync_api = pytest.importorskip('playwright.sync_api')
 expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
@@ -44,17 +42,11 @@ metrics: dict[str, dict] = {}
 
 
 @pytest.fixture(scope='module')
-def server() -> Iterator[str]:
-    port = free_port()
-    env = child_environment()
-    cmd = [sys.executable, str(HERE / 'dev_components.py'), '--port', str(port), '--total', '100000']
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_up(f'http://127.0.0.1:{port}/api/timeline/buckets', proc)
-        yield f'http://127.0.0.1:{port}'
-    finally:
-        proc.terminate()
-        proc.wait(10)
+def server(tmp_path_factory) -> Iterator[str]:
+    harness = [str(HERE / 'dev_components.py'), '--total', '100000']
+    log = tmp_path_factory.mktemp('harness') / 'harness.log'
+    with running_server(harness, '/api/timeline/buckets', child_environment(), log) as url:
+        yield url
     SHOTS.mkdir(exist_ok=True)
     (SHOTS / 'metrics.json').write_text(json.dumps(metrics, indent=2))
 
