@@ -3,8 +3,8 @@
 set -euo pipefail
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | grep -q online; then
-  pg_lsclusters -h | grep -q "^$version main" || pg_createcluster "$version" main >/dev/null
-  pg_ctlcluster "$version" main start
+  pg_lsclusters -h | grep -q "^$version main" || pg_createcluster "$version" main >&2
+  pg_ctlcluster "$version" main start >&2  # it may chat on stdout ("Removed stale pid file.")
 fi
 su postgres -c "psql -q -c \"DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='hearth') THEN CREATE ROLE hearth LOGIN SUPERUSER PASSWORD 'hearth'; END IF; END \\\$\\\$;\"" >/dev/null
 su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname='hearth'\"" | grep -q 1 || su postgres -c "createdb -O hearth hearth"

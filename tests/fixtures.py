@@ -20,6 +20,8 @@ BACKENDS = ['sqlite', 'postgres']
 
 
 def pytest_collection_modifyitems(config, items):
+    if POSTGRES_URL and not POSTGRES_URL.startswith('postgresql+asyncpg://'):
+        raise pytest.UsageError(f'HEARTH_TEST_POSTGRES_URL must be a postgresql+asyncpg:// URL, not {POSTGRES_URL!r}')
     if POSTGRES_URL or not os.environ.get('CI'):
         return
     raise pytest.UsageError('CI must run against PostgreSQL: set HEARTH_TEST_POSTGRES_URL')
