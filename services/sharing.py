@@ -33,7 +33,7 @@ class Partners:
     shared_with_me: list[Partner]
 
 
-def _trust(value: str | TrustLevel) -> TrustLevel:
+def parse_trust_level(value: str | TrustLevel) -> TrustLevel:
     try:
         return TrustLevel(value)
     except ValueError as error:
@@ -42,7 +42,7 @@ def _trust(value: str | TrustLevel) -> TrustLevel:
 
 
 async def share_library(hearth: Hearth, actor: Actor, email: str, trust_level: str = TrustLevel.KNOWN) -> Partner:
-    level = _trust(trust_level)
+    level = parse_trust_level(trust_level)
     async with hearth.db.session() as session:
         partner = await session.scalar(select(User).where(User.email == clean_email(email), User.disabled.is_(False)))
         if partner is None:
@@ -60,7 +60,7 @@ async def share_library(hearth: Hearth, actor: Actor, email: str, trust_level: s
 
 
 async def change_trust_level(hearth: Hearth, actor: Actor, partner_id: uuid.UUID, trust_level: str) -> Partner:
-    level = _trust(trust_level)
+    level = parse_trust_level(trust_level)
     async with hearth.db.session() as session:
         share = await _share(session, owner_id=actor.id, partner_id=partner_id)
         share.role = level.role.value

@@ -1,18 +1,23 @@
 """The one place that knows, in SQL, which assets an actor can reach and through which roles.
 
-A user reaches their own assets, and the libraries partners share with them (SPEC §4): everything of the partner's
-except what is in the trash or what the partner archived. Albums and spaces widen the same functions.
+A user reaches their own assets; the libraries partners share with them (SPEC §4): everything of the partner's
+except what is in the trash or what the partner archived; and the assets of albums they own or that are shared with
+them (SPEC §5). Spaces will widen the same functions.
 """
 
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.access import Permission, Role, permissions_of
-from storage.models import Asset, AssetDetails, AssetUserState, PartnerShare, User
+from storage.models import Album, AlbumAsset, AlbumMember, Asset, AssetDetails, AssetUserState, PartnerShare, User
+
+# An album's owner holds this role on what members added to it: they may view, download, caption and tag it,
+# never trash it or change its date or place.
+ALBUM_OWNER_ROLE = Role.CONTRIBUTOR
 
 
 def partner_owner_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Select:
@@ -31,10 +36,25 @@ def _archived_by_its_owner() -> ColumnElement[bool]:
     )
 
 
+def album_ids(actor_id: uuid.UUID) -> Select:
+    """Albums the actor owns or is a member of."""
+    return union(select(Album.id).where(Album.owner_id == actor_id), member_album_ids(actor_id))
+
+
+def member_album_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Select:
+    albums = select(AlbumMember.album_id).where(AlbumMember.user_id == actor_id)
+    return albums.where(AlbumMember.show_in_timeline.is_(True)) if on_timeline_only else albums
+
+
+def album_asset_ids(actor_id: uuid.UUID) -> Select:
+    return select(AlbumAsset.asset_id).where(AlbumAsset.album_id.in_(album_ids(actor_id)))
+
+
 def is_visible(actor_id: uuid.UUID) -> ColumnElement[bool]:
     """Live (not trashed) assets the actor can see, as a filter on the `assets` table."""
-    shared = and_(Asset.owner_id.in_(partner_owner_ids(actor_id)), ~_archived_by_its_owner())
-    return and_(Asset.trashed_at.is_(None), or_(Asset.owner_id == actor_id, shared))
+    partners = and_(Asset.owner_id.in_(partner_owner_ids(actor_id)), ~_archived_by_its_owner())
+    albums = Asset.id.in_(album_asset_ids(actor_id))
+    return and_(Asset.trashed_at.is_(None), or_(Asset.owner_id == actor_id, partners, albums))
 
 
 def is_in_my_trash(actor_id: uuid.UUID) -> ColumnElement[bool]:
@@ -54,14 +74,31 @@ def timeline_library_owners(actor_id: uuid.UUID) -> Select:
     return union(select(User.id).where(User.id == actor_id), partner_owner_ids(actor_id, on_timeline_only=True))
 
 
+def album_extras_on_timeline(actor_id: uuid.UUID) -> Select:
+    """Live assets of the albums shared with the actor that they show on their timeline, except those already in
+    their timeline libraries (so an asset shows once) and those they archived."""
+    return (
+        select(AlbumAsset.asset_id)
+        .join(Asset, Asset.id == AlbumAsset.asset_id)
+        .where(
+            AlbumAsset.album_id.in_(member_album_ids(actor_id, on_timeline_only=True)),
+            Asset.trashed_at.is_(None),
+            Asset.owner_id.not_in(timeline_library_owners(actor_id)),
+            AlbumAsset.asset_id.not_in(_archived_by(actor_id)),
+        )
+    )
+
+
+def _archived_by(actor_id: uuid.UUID) -> Select:
+    return select(AssetUserState.asset_id).where(AssetUserState.user_id == actor_id, AssetUserState.archived.is_(True))
+
+
 def hidden_from_timeline(actor_id: uuid.UUID) -> Select:
     """Ids in the actor's timeline libraries that the timeline leaves out: trashed assets, what the actor archived,
     and what partners archived in their own libraries. Small sets, so timelines count whole libraries from the
     (owner, month) index and subtract these."""
     trashed = select(Asset.id).where(in_my_libraries(actor_id, Asset.owner_id), Asset.trashed_at.is_not(None))
-    mine_archived = select(AssetUserState.asset_id).where(
-        AssetUserState.user_id == actor_id, AssetUserState.archived.is_(True)
-    )
+    mine_archived = _archived_by(actor_id)
     partners_archived = select(AssetUserState.asset_id).where(
         AssetUserState.user_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)),
         AssetUserState.archived.is_(True),
@@ -82,12 +119,35 @@ async def roles_on(
     own = await session.execute(select(Asset.id).where(Asset.id.in_(ids), Asset.owner_id == actor_id))
     for (asset_id,) in own:
         roles.setdefault(asset_id, set()).add(Role.OWNER)
-    shared = await session.execute(
+    for grant in (_partner_grants(actor_id, ids), *_album_grants(actor_id, ids)):
+        for asset_id, role, trashed in await session.execute(grant):
+            if not trashed or Permission.RESTORE in permissions_of([Role(role)]):
+                roles.setdefault(asset_id, set()).add(Role(role))
+    return roles
+
+
+def _partner_grants(actor_id: uuid.UUID, ids: list[uuid.UUID]) -> Select:
+    """(asset, role, trashed) for the assets of libraries shared with the actor, but what their owners archived."""
+    return (
         select(Asset.id, PartnerShare.role, Asset.trashed_at.is_not(None))
         .join(PartnerShare, and_(PartnerShare.owner_id == Asset.owner_id, PartnerShare.partner_id == actor_id))
         .where(Asset.id.in_(ids), ~_archived_by_its_owner())
     )
-    for asset_id, role, trashed in shared:
-        if not trashed or Permission.RESTORE in permissions_of([Role(role)]):
-            roles.setdefault(asset_id, set()).add(Role(role))
-    return roles
+
+
+def _album_grants(actor_id: uuid.UUID, ids: list[uuid.UUID]) -> tuple[Select, Select]:
+    """(asset, role, trashed) for the assets of albums shared with the actor, and of albums they own."""
+    trashed = Asset.trashed_at.is_not(None)
+    as_member = (
+        select(AlbumAsset.asset_id, AlbumMember.role, trashed)
+        .join(AlbumMember, AlbumMember.album_id == AlbumAsset.album_id)
+        .join(Asset, Asset.id == AlbumAsset.asset_id)
+        .where(AlbumMember.user_id == actor_id, AlbumAsset.asset_id.in_(ids))
+    )
+    as_album_owner = (
+        select(AlbumAsset.asset_id, literal(ALBUM_OWNER_ROLE.value), trashed)
+        .join(Album, Album.id == AlbumAsset.album_id)
+        .join(Asset, Asset.id == AlbumAsset.asset_id)
+        .where(Album.owner_id == actor_id, AlbumAsset.asset_id.in_(ids))
+    )
+    return as_member, as_album_owner

@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, delete, false, func, select, tuple_
+from sqlalchemy import Select, and_, delete, false, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,7 +47,8 @@ def _in_view(actor_id: uuid.UUID, view: str):
         raise ValueError(view)
     if view == 'timeline':
         hidden = access.hidden_from_timeline(actor_id)
-        return and_(access.in_my_libraries(actor_id), AssetDetails.asset_id.not_in(hidden))
+        libraries = and_(access.in_my_libraries(actor_id), AssetDetails.asset_id.not_in(hidden))
+        return or_(libraries, AssetDetails.asset_id.in_(access.album_extras_on_timeline(actor_id)))
     return AssetDetails.asset_id.in_(_view_ids(actor_id, view))
 
 
@@ -68,6 +69,10 @@ async def month_buckets(session: AsyncSession, actor_id: uuid.UUID, view: str) -
         )
         for month, count in (await session.execute(hidden)).all():
             totals[month] -= count
+        extras = access.album_extras_on_timeline(actor_id).subquery()
+        from_albums = per_month.select_from(extras).join(AssetDetails, AssetDetails.asset_id == extras.c.asset_id)
+        for month, count in (await session.execute(from_albums)).all():
+            totals[month] = totals.get(month, 0) + count
     else:
         totals = dict((await session.execute(per_month.where(_in_view(actor_id, view)))).all())
     return sorted(((month, count) for month, count in totals.items() if count), reverse=True)

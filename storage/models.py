@@ -129,6 +129,7 @@ class Asset(Base):
     trashed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     trashed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
     trashed_from: Mapped[str | None] = mapped_column(String(100))
+    guest_name: Mapped[str | None] = mapped_column(String(100))  # who uploaded it through a public link
 
 
 class AssetDetails(Base):
@@ -203,3 +204,87 @@ class LibraryMonth(Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
     month_key: Mapped[int] = mapped_column(Integer, primary_key=True)
     asset_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Album(Base):
+    """A curated set owned by one user (SPEC §5); holds references to assets, never copies."""
+
+    __tablename__ = 'albums'
+    __table_args__ = (Index('ix_albums_owner', 'owner_id', 'created_at'),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    cover_asset_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('assets.id', ondelete='SET NULL'))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class AlbumAsset(Base):
+    """Scope S: an asset's place in an album, and who put it there."""
+
+    __tablename__ = 'album_assets'
+    __table_args__ = (Index('ix_album_assets_asset', 'asset_id', 'album_id'),)
+
+    album_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('albums.id', ondelete='CASCADE'), primary_key=True)
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    added_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class AlbumMember(Base):
+    """An album shared with a user, who holds `role` on its assets and chooses whether they show on their timeline."""
+
+    __tablename__ = 'album_members'
+    __table_args__ = (Index('ix_album_members_user', 'user_id', 'album_id'),)
+
+    album_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('albums.id', ondelete='CASCADE'), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    show_in_timeline: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class AlbumActivity(Base):
+    """A comment (with text) or a like (without) on an album, or on one of its assets when `asset_id` is set."""
+
+    __tablename__ = 'album_activity'
+    __table_args__ = (Index('ix_album_activity_album', 'album_id', 'asset_id', 'created_at'),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    album_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('albums.id', ondelete='CASCADE'))
+    asset_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'))
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    kind: Mapped[str] = mapped_column(String(10))  # 'comment' or 'like'
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class PublicLink(Base):
+    """A link for people without an account to an album or a selection of assets. It never shows more than its
+    creator can still see."""
+
+    __tablename__ = 'public_links'
+    __table_args__ = (Index('ix_public_links_creator', 'creator_id', 'created_at'),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    creator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    album_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('albums.id', ondelete='CASCADE'))
+    label: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    allow_download: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_metadata: Mapped[bool] = mapped_column(Boolean, default=False)
+    allow_upload: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class PublicLinkAsset(Base):
+    """The assets of a link to a selection."""
+
+    __tablename__ = 'public_link_assets'
+
+    link_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('public_links.id', ondelete='CASCADE'), primary_key=True)
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
