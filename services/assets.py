@@ -140,20 +140,21 @@ async def _insert_rows(hearth, actor, asset_id, staged, facts: media.MediaFacts,
     # Without a date in the file, fall back to the server's local wall-clock time, as EXIF dates are local too.
     taken_at = facts.taken_at or (fallback_taken_at or datetime.now(UTC)).astimezone().replace(tzinfo=None)
     async with hearth.db.session() as session:
-        session.add(_asset_row(hearth, actor, asset_id, staged, facts, files))
-        await session.flush()
-        session.add(
-            AssetDetails(
-                asset_id=asset_id,
-                owner_id=actor.id,
-                taken_at=taken_at,
-                utc_offset_minutes=facts.utc_offset_minutes,
-                month_key=month_key(taken_at),
-                latitude=facts.latitude,
-                longitude=facts.longitude,
+        async with queries.keeping_month_counts(session, [asset_id]):
+            session.add(_asset_row(hearth, actor, asset_id, staged, facts, files))
+            await session.flush()
+            session.add(
+                AssetDetails(
+                    asset_id=asset_id,
+                    owner_id=actor.id,
+                    taken_at=taken_at,
+                    utc_offset_minutes=facts.utc_offset_minutes,
+                    month_key=month_key(taken_at),
+                    latitude=facts.latitude,
+                    longitude=facts.longitude,
+                )
             )
-        )
-        await queries.adjust_month_counts(session, [(actor.id, month_key(taken_at), 1)])
+            await session.flush()
         await session.commit()
 
 
@@ -313,19 +314,10 @@ async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uui
             await queries.replace_tags(session, list(asset_ids), values.pop('tags'))
         if values:
             values.update(updated_at=datetime.now(UTC), updated_by_id=actor.id)
-            await _update_details_rows(session, asset_ids, values)
+            async with queries.keeping_month_counts(session, asset_ids):
+                await session.execute(update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids)).values(**values))
         await session.commit()
     return len(asset_ids)
-
-
-async def _update_details_rows(session, asset_ids: set[uuid.UUID], values: dict) -> None:
-    """Write shared fields; a new date moves the assets' month counts with them."""
-    before = await queries.month_counts_of(session, asset_ids) if 'month_key' in values else []
-    await session.execute(update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids)).values(**values))
-    if before:
-        after = await queries.month_counts_of(session, asset_ids)
-        moves = [(owner, month, -count) for owner, month, count in before] + after
-        await queries.adjust_month_counts(session, moves)
 
 
 def _clean_details(changes: dict) -> dict:
@@ -369,13 +361,16 @@ async def set_state(
     async with hearth.db.session() as session:
         for name in wanted:
             await _require(session, actor, permissions[name], asset_ids)
-        states = await queries.user_states(session, actor.id, list(asset_ids))
-        for asset_id in asset_ids:
-            state = states.get(asset_id) or AssetUserState(user_id=actor.id, asset_id=asset_id)
-            for name, value in wanted.items():
-                setattr(state, name, value)
-            state.updated_at = datetime.now(UTC)
-            session.add(state)
+        # The owner's archive hides an asset from partners too, so it moves the library's hidden counts.
+        async with queries.keeping_month_counts(session, asset_ids if 'archived' in wanted else ()):
+            states = await queries.user_states(session, actor.id, list(asset_ids))
+            for asset_id in asset_ids:
+                state = states.get(asset_id) or AssetUserState(user_id=actor.id, asset_id=asset_id)
+                for name, value in wanted.items():
+                    setattr(state, name, value)
+                state.updated_at = datetime.now(UTC)
+                session.add(state)
+            await session.flush()
         await session.commit()
     return len(asset_ids)
 
@@ -388,11 +383,12 @@ async def trash(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID], 
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
         await _require(session, actor, Permission.TRASH, asset_ids)
-        result = await session.execute(
-            update(Asset)
-            .where(Asset.id.in_(asset_ids), Asset.trashed_at.is_(None))
-            .values(trashed_at=datetime.now(UTC), trashed_by_id=actor.id, trashed_from=source[:100])
-        )
+        async with queries.keeping_month_counts(session, asset_ids):
+            result = await session.execute(
+                update(Asset)
+                .where(Asset.id.in_(asset_ids), Asset.trashed_at.is_(None))
+                .values(trashed_at=datetime.now(UTC), trashed_by_id=actor.id, trashed_from=source[:100])
+            )
         await session.commit()
     return result.rowcount
 
@@ -401,11 +397,12 @@ async def restore(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID]
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
         await _require(session, actor, Permission.RESTORE, asset_ids)
-        result = await session.execute(
-            update(Asset)
-            .where(Asset.id.in_(asset_ids), Asset.trashed_at.is_not(None))
-            .values(trashed_at=None, trashed_by_id=None, trashed_from=None)
-        )
+        async with queries.keeping_month_counts(session, asset_ids):
+            result = await session.execute(
+                update(Asset)
+                .where(Asset.id.in_(asset_ids), Asset.trashed_at.is_not(None))
+                .values(trashed_at=None, trashed_by_id=None, trashed_from=None)
+            )
         await session.commit()
     return result.rowcount
 
@@ -446,9 +443,8 @@ async def _delete_assets(hearth: Hearth, doomed: list[Asset]) -> int:
         return 0
     doomed_ids = [asset.id for asset in doomed]
     async with hearth.db.session() as session:
-        counts = await queries.month_counts_of(session, doomed_ids)
-        await session.execute(delete(Asset).where(Asset.id.in_(doomed_ids)))
-        await queries.adjust_month_counts(session, [(owner, month, -count) for owner, month, count in counts])
+        async with queries.keeping_month_counts(session, doomed_ids):
+            await session.execute(delete(Asset).where(Asset.id.in_(doomed_ids)))
         await session.commit()
     # Files go after the rows: a crash in between leaves orphans, which `remove_orphan_files` sweeps up.
     await asyncio.to_thread(hearth.files.remove, hearth.files.paths_of(doomed))

@@ -26,7 +26,7 @@ def partner_owner_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Se
     return owners.where(PartnerShare.show_in_timeline.is_(True)) if on_timeline_only else owners
 
 
-def _archived_by_its_owner() -> ColumnElement[bool]:
+def archived_by_its_owner() -> ColumnElement[bool]:
     """An owner's archive is private to them, and partners do not see it either."""
     owner_state = aliased(AssetUserState)  # apart from any state table of the enclosing query
     return (
@@ -52,7 +52,7 @@ def album_asset_ids(actor_id: uuid.UUID) -> Select:
 
 def is_visible(actor_id: uuid.UUID) -> ColumnElement[bool]:
     """Live (not trashed) assets the actor can see, as a filter on the `assets` table."""
-    partners = and_(Asset.owner_id.in_(partner_owner_ids(actor_id)), ~_archived_by_its_owner())
+    partners = and_(Asset.owner_id.in_(partner_owner_ids(actor_id)), ~archived_by_its_owner())
     albums = Asset.id.in_(album_asset_ids(actor_id))
     return and_(Asset.trashed_at.is_(None), or_(Asset.owner_id == actor_id, partners, albums))
 
@@ -93,6 +93,21 @@ def _archived_by(actor_id: uuid.UUID) -> Select:
     return select(AssetUserState.asset_id).where(AssetUserState.user_id == actor_id, AssetUserState.archived.is_(True))
 
 
+def my_archive_in_partner_libraries(actor_id: uuid.UUID) -> Select:
+    """What the actor archived in the partners' libraries on their timeline that those libraries still show."""
+    return (
+        select(AssetUserState.asset_id)
+        .join(Asset, Asset.id == AssetUserState.asset_id)
+        .where(
+            AssetUserState.user_id == actor_id,
+            AssetUserState.archived.is_(True),
+            Asset.owner_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)),
+            Asset.trashed_at.is_(None),
+            ~archived_by_its_owner(),
+        )
+    )
+
+
 def hidden_from_timeline(actor_id: uuid.UUID) -> Select:
     """Ids in the actor's timeline libraries that the timeline leaves out: trashed assets, what the actor archived,
     and what partners archived in their own libraries. Small sets, so timelines count whole libraries from the
@@ -131,7 +146,7 @@ def _partner_grants(actor_id: uuid.UUID, ids: list[uuid.UUID]) -> Select:
     return (
         select(Asset.id, PartnerShare.role, Asset.trashed_at.is_not(None))
         .join(PartnerShare, and_(PartnerShare.owner_id == Asset.owner_id, PartnerShare.partner_id == actor_id))
-        .where(Asset.id.in_(ids), ~_archived_by_its_owner())
+        .where(Asset.id.in_(ids), ~archived_by_its_owner())
     )
 
 

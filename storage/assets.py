@@ -1,11 +1,12 @@
 """Queries over assets. Every listing takes the actor and is scoped in SQL by `storage.access`."""
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import AsyncIterator, Collection, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, delete, false, func, or_, select, tuple_
+from sqlalchemy import Select, and_, case, delete, false, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,29 +54,44 @@ def _in_view(actor_id: uuid.UUID, view: str):
 
 
 async def month_buckets(session: AsyncSession, actor_id: uuid.UUID, view: str) -> list[tuple[int, int]]:
-    per_month = select(AssetDetails.month_key, func.count()).group_by(AssetDetails.month_key)
     if view == 'timeline':
-        libraries = access.in_my_libraries(actor_id, LibraryMonth.owner_id)
-        stored = select(LibraryMonth.month_key, func.sum(LibraryMonth.asset_count)).where(libraries)
-        totals = dict((await session.execute(stored.group_by(LibraryMonth.month_key))).all())
-        # Joined from the small hidden set: as an IN filter, SQLite would walk the whole library's index instead.
-        hidden_ids = access.hidden_from_timeline(actor_id).subquery()
-        hidden = (
-            select(AssetDetails.month_key, func.count())
-            .select_from(hidden_ids)
-            .join(AssetDetails, AssetDetails.asset_id == hidden_ids.c.id)
-            .where(access.in_my_libraries(actor_id))
-            .group_by(AssetDetails.month_key)
-        )
-        for month, count in (await session.execute(hidden)).all():
-            totals[month] -= count
-        extras = access.album_extras_on_timeline(actor_id).subquery()
-        from_albums = per_month.select_from(extras).join(AssetDetails, AssetDetails.asset_id == extras.c.asset_id)
-        for month, count in (await session.execute(from_albums)).all():
-            totals[month] = totals.get(month, 0) + count
+        totals = await _timeline_month_totals(session, actor_id)
     else:
+        per_month = select(AssetDetails.month_key, func.count()).group_by(AssetDetails.month_key)
         totals = dict((await session.execute(per_month.where(_in_view(actor_id, view)))).all())
     return sorted(((month, count) for month, count in totals.items() if count), reverse=True)
+
+
+async def _timeline_month_totals(session: AsyncSession, actor_id: uuid.UUID) -> dict[int, int]:
+    """What each library shows everyone (its month counts less what is trashed or owner-archived), less what the
+    actor archived in partners' libraries, plus what albums shared with the actor add. Each step reads a few rows or
+    a small set, never a whole library."""
+    libraries = access.in_my_libraries(actor_id, LibraryMonth.owner_id)
+    shown = func.sum(LibraryMonth.asset_count - LibraryMonth.hidden_count)
+    totals = dict(
+        (
+            await session.execute(
+                select(LibraryMonth.month_key, shown).where(libraries).group_by(LibraryMonth.month_key)
+            )
+        ).all()
+    )
+    for month, count in (await session.execute(_months_of(access.my_archive_in_partner_libraries(actor_id)))).all():
+        totals[month] -= count
+    for month, count in (await session.execute(_months_of(access.album_extras_on_timeline(actor_id)))).all():
+        totals[month] = totals.get(month, 0) + count
+    return totals
+
+
+def _months_of(ids: Select) -> Select:
+    """Per-month counts of a small set of asset ids, joined from the set (as an IN filter, SQLite would walk a whole
+    library's index instead)."""
+    subquery = ids.subquery()
+    return (
+        select(AssetDetails.month_key, func.count())
+        .select_from(subquery)
+        .join(AssetDetails, AssetDetails.asset_id == subquery.c[0])
+        .group_by(AssetDetails.month_key)
+    )
 
 
 def _timeline_select(actor_id: uuid.UUID, view: str, *columns) -> Select:
@@ -183,25 +199,58 @@ async def existing_ids(session: AsyncSession, asset_ids: list[uuid.UUID]) -> set
     return set(await session.scalars(select(Asset.id).where(Asset.id.in_(asset_ids))))
 
 
-async def month_counts_of(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> list[tuple[uuid.UUID, int, int]]:
-    """(owner, month, how many) of the given assets, to move `library_months` along with a change to them."""
+def _is_hidden():
+    """Hidden from everyone but the owner's trash and archive views."""
+    return or_(Asset.trashed_at.is_not(None), access.archived_by_its_owner())
+
+
+async def month_counts_of(
+    session: AsyncSession, asset_ids: Collection[uuid.UUID]
+) -> dict[tuple[uuid.UUID, int], tuple[int, int]]:
+    """(owner, month) -> (how many, how many hidden) of the given assets."""
     rows = await session.execute(
-        select(AssetDetails.owner_id, AssetDetails.month_key, func.count())
+        select(
+            AssetDetails.owner_id,
+            AssetDetails.month_key,
+            func.count(),
+            func.coalesce(func.sum(case((_is_hidden(), 1), else_=0)), 0),
+        )
+        .join(Asset, Asset.id == AssetDetails.asset_id)
         .where(AssetDetails.asset_id.in_(list(asset_ids)))
         .group_by(AssetDetails.owner_id, AssetDetails.month_key)
     )
-    return [(owner, month, count) for owner, month, count in rows]
+    return {(owner, month): (count, hidden) for owner, month, count, hidden in rows}
 
 
-async def adjust_month_counts(session: AsyncSession, changes: Iterable[tuple[uuid.UUID, int, int]]) -> None:
-    """Add each delta to its (owner, month) count, in the caller's transaction."""
+@asynccontextmanager
+async def keeping_month_counts(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> AsyncIterator[None]:
+    """Around any change to these assets (new, dated, trashed, archived by their owner, deleted), moves
+    `library_months` along in the same transaction."""
+    asset_ids = list(asset_ids)
+    before = await month_counts_of(session, asset_ids)
+    yield
+    after = await month_counts_of(session, asset_ids)
+    changes = []
+    for key in before.keys() | after.keys():
+        (count_before, hidden_before), (count_after, hidden_after) = before.get(key, (0, 0)), after.get(key, (0, 0))
+        if (count_before, hidden_before) != (count_after, hidden_after):
+            changes.append((*key, count_after - count_before, hidden_after - hidden_before))
+    await _adjust_month_counts(session, changes)
+
+
+async def _adjust_month_counts(session: AsyncSession, changes: Iterable[tuple[uuid.UUID, int, int, int]]) -> None:
     insert = sqlite_insert if session.bind.dialect.name == 'sqlite' else postgresql_insert
-    for owner_id, month, delta in changes:
-        statement = insert(LibraryMonth).values(owner_id=owner_id, month_key=month, asset_count=delta)
+    for owner_id, month, delta, hidden_delta in changes:
+        statement = insert(LibraryMonth).values(
+            owner_id=owner_id, month_key=month, asset_count=delta, hidden_count=hidden_delta
+        )
         await session.execute(
             statement.on_conflict_do_update(
                 index_elements=[LibraryMonth.owner_id, LibraryMonth.month_key],
-                set_={'asset_count': LibraryMonth.asset_count + statement.excluded.asset_count},
+                set_={
+                    'asset_count': LibraryMonth.asset_count + statement.excluded.asset_count,
+                    'hidden_count': LibraryMonth.hidden_count + statement.excluded.hidden_count,
+                },
             )
         )
 
@@ -209,9 +258,21 @@ async def adjust_month_counts(session: AsyncSession, changes: Iterable[tuple[uui
 async def recount_library_months(session: AsyncSession) -> None:
     """Rebuild every month count from the assets: for repair, and after bulk loads that bypass the services."""
     await session.execute(delete(LibraryMonth))
-    recount = select(AssetDetails.owner_id, AssetDetails.month_key, func.count()).group_by(
-        AssetDetails.owner_id, AssetDetails.month_key
-    )
-    await session.execute(
-        LibraryMonth.__table__.insert().from_select(['owner_id', 'month_key', 'asset_count'], recount)
+    await session.execute(LibraryMonth.__table__.insert().from_select(_COUNTED, library_month_recount()))
+
+
+_COUNTED = ['owner_id', 'month_key', 'asset_count', 'hidden_count']
+
+
+def library_month_recount() -> Select:
+    """What `library_months` should hold, computed from the assets."""
+    return (
+        select(
+            AssetDetails.owner_id,
+            AssetDetails.month_key,
+            func.count(),
+            func.coalesce(func.sum(case((_is_hidden(), 1), else_=0)), 0),
+        )
+        .join(Asset, Asset.id == AssetDetails.asset_id)
+        .group_by(AssetDetails.owner_id, AssetDetails.month_key)
     )

@@ -195,15 +195,16 @@ class PartnerShare(Base):
 
 
 class LibraryMonth(Base):
-    """How many assets each library holds per month, trashed and archived ones included. Timelines sum these few
-    rows and subtract what is hidden, rather than counting whole libraries; writes keep them exact in the same
-    transaction as the assets they count."""
+    """How many assets each library holds per month, and how many of those are hidden from everyone but the owner's
+    own views (trashed, or archived by the owner). Timelines sum these few rows rather than counting whole libraries;
+    writes keep them exact in the same transaction as the assets they count."""
 
     __tablename__ = 'library_months'
 
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
     month_key: Mapped[int] = mapped_column(Integer, primary_key=True)
     asset_count: Mapped[int] = mapped_column(Integer, default=0)
+    hidden_count: Mapped[int] = mapped_column(Integer, default=0, server_default='0')
 
 
 class Album(Base):

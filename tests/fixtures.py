@@ -8,12 +8,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services import accounts
 from services.runtime import Hearth
 from settings import load_settings
-from storage.models import AssetDetails, LibraryMonth
+from storage import assets as assets_queries
+from storage.models import LibraryMonth
 
 POSTGRES_URL = os.environ.get('HEARTH_TEST_POSTGRES_URL')  # postgresql+asyncpg://user:pass@host/db
 BACKENDS = ['sqlite', 'postgres']
@@ -71,13 +72,10 @@ async def hearth(database_url, tmp_path):
 async def assert_month_counts_are_exact(instance: Hearth) -> None:
     """After every test: the stored per-library month counts equal a recount of the assets."""
     async with instance.db.session() as session:
-        stored = await session.execute(select(LibraryMonth.owner_id, LibraryMonth.month_key, LibraryMonth.asset_count))
-        recount = await session.execute(
-            select(AssetDetails.owner_id, AssetDetails.month_key, func.count()).group_by(
-                AssetDetails.owner_id, AssetDetails.month_key
-            )
-        )
-        assert {(o, m): c for o, m, c in stored if c} == {(o, m): c for o, m, c in recount}
+        columns = (LibraryMonth.owner_id, LibraryMonth.month_key, LibraryMonth.asset_count, LibraryMonth.hidden_count)
+        stored = await session.execute(select(*columns))
+        recount = await session.execute(assets_queries.library_month_recount())
+        assert {(o, m): (c, h) for o, m, c, h in stored if c or h} == {(o, m): (c, h) for o, m, c, h in recount}
 
 
 @pytest.fixture

@@ -206,3 +206,22 @@ async def test_partner_role_permits_exactly_what_spec_section_3_says(hearth, ali
             await operation(hearth, bob, mine)
         after = (await assets.get_asset(hearth, alice, mine), await assets.get_asset(hearth, bob, mine))
         assert after == before
+
+
+async def test_timeline_counts_stay_exact_when_owner_and_partner_both_hide_an_asset(hearth, alice, bob, tmp_path):
+    """Month counts come from stored totals less hidden sets; an asset hidden twice must count out once."""
+    kept, both_archived, archived_then_trashed = [
+        await photo(hearth, alice, tmp_path, f'{i}.jpg', (i * 60, 1, 1)) for i in range(3)
+    ]
+    await sharing.share_library(hearth, alice, 'bob@example.com', TrustLevel.VERY_CLOSE)
+    await assets.set_state(hearth, bob, [both_archived, archived_then_trashed], archived=True)
+    await assets.set_state(hearth, alice, [both_archived, archived_then_trashed], archived=True)
+    await assets.trash(hearth, alice, [archived_then_trashed])
+
+    for who in (alice, bob):
+        assert await timeline_ids(hearth, who) == [kept]
+        assert sum(count for _, count in await assets.timeline_buckets(hearth, who)) == 1
+    await assets.restore(hearth, alice, [archived_then_trashed])
+    await assets.set_state(hearth, alice, [both_archived, archived_then_trashed], archived=False)
+    assert sum(count for _, count in await assets.timeline_buckets(hearth, alice)) == 3
+    assert sum(count for _, count in await assets.timeline_buckets(hearth, bob)) == 1
