@@ -1,9 +1,13 @@
 """Timeline latency on a large library, against a bare count of the user's assets as the baseline.
 
     python -m bench.timeline --assets 100000 [--assets 1000000] [--users 5] [--database-url URL] [--repeat 50]
+                             [--partners 3] [--albums 20 [--album-size 250]]
 
 The library is bulk-inserted (no files): assets spread over 20 years across the users, the first of whom is
 measured. With --database-url (PostgreSQL), a database of its own is created beside the given one and dropped after.
+With --partners and --albums, the first member's timeline is measured again once that many members share their
+libraries with them and that many albums of the other members are shared with them; the ratio to the own-only
+timeline measured in the same run is the figure.
 """
 
 import argparse
@@ -18,13 +22,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import Uuid, bindparam, insert, make_url, text
+from sqlalchemy import Uuid, bindparam, func, insert, make_url, select, text
 
 from bench.common import OUT, p50_p95, print_table, started_hearth, timings_ms
-from services import accounts, assets, sharing
+from services import accounts, albums, assets, sharing
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import assets as queries
+from storage.albums import add_album_assets
 from storage.models import Asset, AssetDetails, AssetUserState
 
 FIRST_YEAR, YEARS = 2006, 20
@@ -195,9 +200,7 @@ async def measure(hearth: Hearth, actor: Actor, repeat: int) -> list[list[object
     return rows
 
 
-async def bench_one(
-    count: int, users: int, database_url: str | None, repeat: int, workdir: Path, partners: int = 0
-) -> list[list]:
+async def bench_one(count: int, users: int, database_url: str | None, repeat: int, workdir: Path, grants) -> list[list]:
     data_dir = workdir / ('sqlite' if database_url is None else 'postgresql') / f'{count}'
     shutil.rmtree(data_dir, ignore_errors=True)
     async with fresh_database(database_url) as url:
@@ -212,22 +215,41 @@ async def bench_one(
             backend = hearth.db.engine.dialect.name
             print(f'{backend}: {count} assets loaded in {time.perf_counter() - start:.0f} s', flush=True)
             rows = await measure(hearth, members[0], repeat)
-            if partners:
-                rows += await measure_with_partners(hearth, members, partners, repeat, own_p50=float(rows[0][2]))
+            if grants.partners or grants.albums:
+                rows += await measure_with_grants(hearth, members, grants, repeat, own_p50=float(rows[0][2]))
         finally:
             await hearth.stop()
     check_target(backend, count, float(rows[0][2]))
     return [[backend, f'{count:,} / {users} users', *row] for row in rows]
 
 
-async def measure_with_partners(hearth: Hearth, members: list[Actor], partners: int, repeat: int, own_p50: float):
-    """The first member's timeline once `partners` other members share their libraries with them (SPEC §4)."""
-    for partner in members[1 : partners + 1]:
-        await sharing.share_library(hearth, partner, members[0].email)
-    rows = await measure(hearth, members[0], repeat)
+async def measure_with_grants(hearth: Hearth, members: list[Actor], grants, repeat: int, own_p50: float):
+    """The first member's timeline once `partners` other members share their libraries with them (SPEC §4) and
+    `albums` albums of the others are shared with them (SPEC §5)."""
+    me, partners = members[0], members[1 : grants.partners + 1]
+    for partner in partners:
+        await sharing.share_library(hearth, partner, me.email)
+    album_owners = members[grants.partners + 1 :] or members[1:]
+    for number in range(grants.albums):
+        await shared_album(hearth, album_owners[number % len(album_owners)], me, number, grants.album_size)
+    rows = await measure(hearth, me, repeat)
+    label = f'{len(partners)} partners + {grants.albums} albums'
     ratio = float(rows[0][2]) / own_p50
-    print(f'timeline_buckets with {partners} partners / own only: {ratio:.2f}x (target <= 2x)', flush=True)
-    return [[f'{label} + {partners} partners', result, p50, p95] for label, result, p50, p95 in rows[:2]]
+    print(f'timeline_buckets with {label} / own only: {ratio:.2f}x (target <= 2x)', flush=True)
+    return [[f'{name} + {label}', result, p50, p95] for name, result, p50, p95 in rows[:2]]
+
+
+async def shared_album(hearth: Hearth, owner: Actor, member: Actor, number: int, size: int) -> None:
+    """An album of `size` of the owner's photos, from a few events (runs of consecutive days), shared at 'known'."""
+    album = await albums.create_album(hearth, owner, f'Album {number}')
+    await albums.share_album(hearth, owner, album.id, member.email)
+    async with hearth.db.session() as session:
+        library = select(AssetDetails.asset_id).where(AssetDetails.owner_id == owner.id)
+        owned = await session.scalar(select(func.count()).select_from(library.subquery()))
+        start = number * 7919 % max(1, owned - size)
+        ids = list(await session.scalars(library.order_by(AssetDetails.taken_at).offset(start).limit(size)))
+        await add_album_assets(session, album.id, ids, owner.id)
+        await session.commit()
 
 
 def check_target(backend: str, count: int, buckets_p50: float) -> None:
@@ -240,7 +262,7 @@ async def main(arguments: argparse.Namespace) -> None:
     rows = []
     for count in arguments.assets or [100_000]:
         rows += await bench_one(
-            count, arguments.users, arguments.database_url, arguments.repeat, arguments.workdir, arguments.partners
+            count, arguments.users, arguments.database_url, arguments.repeat, arguments.workdir, arguments
         )
     print(f'{arguments.repeat} runs each after 3 warm-up runs, for the first member (owns 1/{arguments.users})')
     print_table(['database', 'assets', 'query', 'result', 'p50 ms', 'p95 ms'], rows)
@@ -252,6 +274,8 @@ def run() -> None:
     parser.add_argument('--users', type=int, default=5, help='members sharing the library (default 5)')
     parser.add_argument('--database-url', help='postgresql+asyncpg://... (default: SQLite in the work folder)')
     parser.add_argument('--partners', type=int, default=0, help='members sharing their library with the first')
+    parser.add_argument('--albums', type=int, default=0, help="other members' albums shared with the first")
+    parser.add_argument('--album-size', type=int, default=250, help='assets per shared album (default 250)')
     parser.add_argument('--repeat', type=int, default=50, help='measured runs per query (default 50)')
     parser.add_argument('--workdir', type=Path, default=OUT / 'timeline', help='where the data folders go')
     asyncio.run(main(parser.parse_args()))

@@ -27,6 +27,7 @@ from services.accounts import Actor
 from services.runtime import Hearth
 from services.sharing import parse_trust_level
 from storage import access as access_queries
+from storage.albums import add_album_assets
 from storage.models import Album, AlbumActivity, AlbumAsset, AlbumMember, Asset, AssetDetails, AssetUserState, User
 
 
@@ -108,9 +109,7 @@ async def create_album(
             await _require_assets(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
         session.add(album)
         await session.flush()
-        session.add_all(
-            AlbumAsset(album_id=album.id, asset_id=asset_id, added_by_id=actor.id) for asset_id in set(asset_ids)
-        )
+        await add_album_assets(session, album.id, set(asset_ids), actor.id)
         await session.commit()
     return await get_album_summary(hearth, actor, album.id)
 
@@ -201,7 +200,7 @@ async def add_assets(hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset_id
             )
         )
         new = asset_ids - present
-        session.add_all(AlbumAsset(album_id=album_id, asset_id=asset_id, added_by_id=actor.id) for asset_id in new)
+        await add_album_assets(session, album_id, new, actor.id)
         album.updated_at = datetime.now(UTC)
         try:
             await session.commit()

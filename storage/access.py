@@ -8,7 +8,7 @@ them (SPEC §5). Spaces will widen the same functions.
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Select, and_, literal, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -74,18 +74,28 @@ def timeline_library_owners(actor_id: uuid.UUID) -> Select:
     return union(select(User.id).where(User.id == actor_id), partner_owner_ids(actor_id, on_timeline_only=True))
 
 
-def album_extras_on_timeline(actor_id: uuid.UUID) -> Select:
+def album_extras_on_timeline(actor_id: uuid.UUID, month: int | None = None) -> Select:
     """Live assets of the albums shared with the actor that they show on their timeline, except those already in
     their timeline libraries (so an asset shows once) and those they archived."""
+    extras = select(AlbumAsset.asset_id).where(*_album_extras(actor_id))
+    return extras if month is None else extras.where(AlbumAsset.month_key == month)
+
+
+def album_extras_per_month(actor_id: uuid.UUID) -> Select:
+    """(month, how many) of `album_extras_on_timeline`, read from the album index alone."""
     return (
-        select(AlbumAsset.asset_id)
-        .join(Asset, Asset.id == AlbumAsset.asset_id)
-        .where(
-            AlbumAsset.album_id.in_(member_album_ids(actor_id, on_timeline_only=True)),
-            Asset.trashed_at.is_(None),
-            Asset.owner_id.not_in(timeline_library_owners(actor_id)),
-            AlbumAsset.asset_id.not_in(_archived_by(actor_id)),
-        )
+        select(AlbumAsset.month_key, func.count(AlbumAsset.asset_id.distinct()))
+        .where(*_album_extras(actor_id))
+        .group_by(AlbumAsset.month_key)
+    )
+
+
+def _album_extras(actor_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
+    return (
+        AlbumAsset.album_id.in_(member_album_ids(actor_id, on_timeline_only=True)),
+        AlbumAsset.owner_id.not_in(timeline_library_owners(actor_id)),
+        AlbumAsset.asset_id.not_in(select(Asset.id).where(Asset.trashed_at.is_not(None))),
+        AlbumAsset.asset_id.not_in(_archived_by(actor_id)),
     )
 
 

@@ -43,13 +43,13 @@ def _view_ids(actor_id: uuid.UUID, view: str) -> Select:
     )
 
 
-def _in_view(actor_id: uuid.UUID, view: str):
+def _in_view(actor_id: uuid.UUID, view: str, month: int | None = None):
     if view not in VIEWS:
         raise ValueError(view)
     if view == 'timeline':
         hidden = access.hidden_from_timeline(actor_id)
         libraries = and_(access.in_my_libraries(actor_id), AssetDetails.asset_id.not_in(hidden))
-        return or_(libraries, AssetDetails.asset_id.in_(access.album_extras_on_timeline(actor_id)))
+        return or_(libraries, AssetDetails.asset_id.in_(access.album_extras_on_timeline(actor_id, month)))
     return AssetDetails.asset_id.in_(_view_ids(actor_id, view))
 
 
@@ -77,7 +77,7 @@ async def _timeline_month_totals(session: AsyncSession, actor_id: uuid.UUID) -> 
     )
     for month, count in (await session.execute(_months_of(access.my_archive_in_partner_libraries(actor_id)))).all():
         totals[month] -= count
-    for month, count in (await session.execute(_months_of(access.album_extras_on_timeline(actor_id)))).all():
+    for month, count in (await session.execute(access.album_extras_per_month(actor_id))).all():
         totals[month] = totals.get(month, 0) + count
     return totals
 
@@ -94,13 +94,13 @@ def _months_of(ids: Select) -> Select:
     )
 
 
-def _timeline_select(actor_id: uuid.UUID, view: str, *columns) -> Select:
+def _timeline_select(actor_id: uuid.UUID, view: str, month: int, *columns) -> Select:
     return (
         select(*columns)
         .select_from(AssetDetails)
         .join(Asset, Asset.id == AssetDetails.asset_id)
         .outerjoin(AssetUserState, _my_state(actor_id))
-        .where(_in_view(actor_id, view))
+        .where(_in_view(actor_id, view, month), AssetDetails.month_key == month)
     )
 
 
@@ -108,13 +108,14 @@ async def bucket_items(session: AsyncSession, actor_id: uuid.UUID, view: str, mo
     statement = _timeline_select(
         actor_id,
         view,
+        month,
         AssetDetails.asset_id,
         AssetDetails.taken_at,
         Asset.media_type,
         Asset.duration_seconds,
         func.coalesce(AssetUserState.favorite, false()),
         func.coalesce(AssetUserState.rating, 0),
-    ).where(AssetDetails.month_key == month)
+    )
     rows = await session.execute(statement.order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc()))
     return [TimelineItem(*row) for row in rows]
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -99,6 +100,13 @@ class Asset(Base):
     __table_args__ = (
         UniqueConstraint('owner_id', 'checksum', name='uq_assets_owner_checksum'),
         Index('ix_assets_owner_trashed', 'owner_id', 'trashed_at'),
+        # Partial: the trash is small, and SQLite uses this for `trashed_at IS NOT NULL` (not a full index).
+        Index(
+            'ix_assets_trashed',
+            'trashed_at',
+            sqlite_where=text('trashed_at IS NOT NULL'),
+            postgresql_where=text('trashed_at IS NOT NULL'),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -223,13 +231,20 @@ class Album(Base):
 
 
 class AlbumAsset(Base):
-    """Scope S: an asset's place in an album, and who put it there."""
+    """Scope S: an asset's place in an album, and who put it there.
+
+    Like `asset_details`, it copies the asset's owner and month so that timelines count albums from one index."""
 
     __tablename__ = 'album_assets'
-    __table_args__ = (Index('ix_album_assets_asset', 'asset_id', 'album_id'),)
+    __table_args__ = (
+        Index('ix_album_assets_asset', 'asset_id', 'album_id'),
+        Index('ix_album_assets_album_month', 'album_id', 'month_key', 'owner_id', 'asset_id'),
+    )
 
     album_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('albums.id', ondelete='CASCADE'), primary_key=True)
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    month_key: Mapped[int] = mapped_column(Integer)
     added_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
