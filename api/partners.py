@@ -3,27 +3,13 @@
 import uuid
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel
 
 from api.deps import CurrentActor, Instance
-from domain.access import TrustLevel
+from api.schemas import ShareIn, TimelineIn, TrustIn
 from services import sharing
 from services.sharing import Partner, Partners
 
 router = APIRouter(prefix='/partners', tags=['partners'])
-
-
-class ShareIn(BaseModel):
-    email: str
-    trust_level: TrustLevel = TrustLevel.KNOWN
-
-
-class TrustIn(BaseModel):
-    trust_level: TrustLevel
-
-
-class TimelineIn(BaseModel):
-    show_in_timeline: bool
 
 
 @router.get('', response_model=Partners)

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.access import TrustLevel
+
 
 class LoginIn(BaseModel):
     email: str
@@ -128,3 +130,18 @@ class BucketAssetsOut(BaseModel):
 class NeighboursOut(BaseModel):
     previous: uuid.UUID | None
     next: uuid.UUID | None
+
+
+class ShareIn(BaseModel):
+    """Share with a member, by email, at a trust level (SPEC §3)."""
+
+    email: str
+    trust_level: TrustLevel = TrustLevel.KNOWN
+
+
+class TrustIn(BaseModel):
+    trust_level: TrustLevel
+
+
+class TimelineIn(BaseModel):
+    show_in_timeline: bool
