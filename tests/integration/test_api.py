@@ -45,7 +45,7 @@ PROTECTED_ROUTES = sorted(
     (method.upper(), path)
     for path, operations in create_api().openapi()['paths'].items()
     for method in operations
-    if path != '/auth/login'
+    if path != '/auth/login' and not path.startswith('/public/')  # links work without an account
 )
 
 
@@ -1128,7 +1128,9 @@ async def test_openapi_lists_the_routes(anonymous):
 
     assert response.status_code == 200
     paths = {(method.upper(), path) for path, ops in response.json()['paths'].items() for method in ops}
-    assert paths == {('POST', '/auth/login')} | set(PROTECTED_ROUTES)
+    public = {(method, path) for method, path in paths if path.startswith('/public/')}
+    assert paths == {('POST', '/auth/login')} | set(PROTECTED_ROUTES) | public
+    assert ('POST', '/public/{token}/assets') in public
     assert {
         ('POST', '/assets'),
         ('GET', '/assets/{asset_id}/original'),
