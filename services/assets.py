@@ -76,6 +76,7 @@ class AssetView:
     archived: bool
     trashed_at: datetime | None
     trashed_by: str | None
+    guest_name: str | None  # who uploaded it through a public link
     purges_at: datetime | None
     permissions: tuple[Permission, ...]  # sorted, so API output is stable
 
@@ -240,6 +241,7 @@ def _view(hearth: Hearth, actor: Actor, record: queries.AssetRecord, permissions
         archived=bool(state and state.archived),
         trashed_at=asset.trashed_at,
         trashed_by=record.trashed_by_name,
+        guest_name=asset.guest_name,
         purges_at=policy.purges_on(asset.trashed_at) if asset.trashed_at else None,
         permissions=tuple(sorted(permissions)),
     )

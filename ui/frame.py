@@ -11,6 +11,7 @@ from ui.theme import apply_theme
 
 NAVIGATION = [
     ('Photos', 'photo_library', '/'),
+    ('Albums', 'photo_album', '/albums'),
     ('Favorites', 'favorite', '/favorites'),
     ('Archive', 'archive', '/archive'),
     ('Trash', 'delete', '/trash'),

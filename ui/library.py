@@ -9,6 +9,7 @@ from nicegui import ui
 from domain.errors import HearthError
 from services import assets, runtime
 from services.accounts import Actor
+from ui.albums import add_to_album
 from ui.components.timeline_grid import TimelineGrid
 from ui.frame import frame
 from ui.session import require_sign_in
@@ -127,6 +128,7 @@ class LibraryView:
             else ('Archive', 'archive', self._archive)
         )
         return [
+            ('Add to album', 'library_add', self._add_to_album, 'add-to-album-selected'),
             ('Add to favorites', 'favorite', self._favorite, 'favorite-selected'),
             (*archive, 'archive-selected'),
             ('Move to trash', 'delete', self._trash, 'trash-selected'),
@@ -190,6 +192,10 @@ class LibraryView:
 
     async def _favorite(self) -> None:
         await self._run('{n} added to favorites', assets.set_state(self.hearth, self.actor, self._ids(), favorite=True))
+
+    async def _add_to_album(self) -> None:
+        if await add_to_album(self.actor, self._ids()):
+            self.grid.clear_selection()
 
     async def _archive(self) -> None:
         n = plural(len(self.selected), 'item')

@@ -2,7 +2,7 @@
 
 from nicegui import ui
 
-from ui import admin, auth_pages, library, sharing, viewer
+from ui import admin, album_page, albums, auth_pages, library, public_link, sharing, viewer
 
 
 def register() -> None:
@@ -11,6 +11,9 @@ def register() -> None:
     ui.page('/account')(auth_pages.account_page)
     ui.page('/admin/members')(admin.members_page)
     ui.page('/sharing')(sharing.sharing_page)
+    ui.page('/albums')(albums.albums_page)
+    ui.page('/albums/{album_id}')(album_page.album_page)
     ui.page('/photo/{asset_id}')(viewer.viewer_page)
+    ui.page('/s/{token}')(public_link.public_link_page)
     for key, view in library.VIEWS.items():
         ui.page(view.path)(library.view_page(key))

@@ -1,4 +1,5 @@
-"""The Sharing page: my library shared with partners, and partners' libraries shared with me."""
+"""The Sharing page: my library shared with partners and theirs with me, albums shared both ways, and my public
+links with their settings."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,12 +9,15 @@ from nicegui import ui
 
 from domain.access import ROLE_PERMISSIONS, Permission, TrustLevel
 from domain.errors import HearthError
-from services import runtime, sharing
+from services import albums, links, runtime, sharing
 from services.accounts import Actor
+from services.albums import AlbumSummary
+from services.links import LinkView
 from services.sharing import Partner
 from ui.frame import frame
+from ui.link_dialog import absolute_url, copy_link
 from ui.session import require_sign_in
-from ui.theme import ask, confirm
+from ui.theme import ask, confirm, plural
 
 P = Permission
 # What each permission means to a family member, in the order the share dialog lists them.
@@ -64,8 +68,17 @@ class SharingView:
             self.mine = ui.column().classes('w-full gap-2')
             ui.label('Libraries shared with me').classes('text-lg font-medium')
             self.theirs = ui.column().classes('w-full gap-2')
+            ui.label('Shared albums').classes('text-lg font-medium')
+            self.albums = ui.column().classes('w-full gap-2').mark('shared-albums')
+            ui.label('My links').classes('text-lg font-medium')
+            self.links = ui.column().classes('w-full gap-2').mark('my-links')
 
     async def refresh(self) -> None:
+        await self._refresh_partners()
+        await self._refresh_albums()
+        await self._refresh_links()
+
+    async def _refresh_partners(self) -> None:
         partners = await sharing.list_partners(self.hearth, self.actor)
         self.mine.clear()
         with self.mine:
@@ -114,6 +127,76 @@ class SharingView:
                 on_change=lambda e, p=partner: self.show(p, e.value),
             ).mark(f'timeline-{partner.email}')
 
+    # ---- albums -------------------------------------------------------------------------------------------------
+
+    async def _refresh_albums(self) -> None:
+        shared = [album for album in await albums.list_albums(self.hearth, self.actor) if album.member_count]
+        self.albums.clear()
+        with self.albums:
+            if not shared:
+                ui.label('No shared albums yet. Open an album to share it with someone.').classes('text-stone-500')
+            for album in shared:
+                note = await self._members_note(album) if album.is_mine else self._owner_note(album)
+                with self._album_row(album):
+                    ui.label(note).classes('text-sm text-stone-500')
+
+    async def _members_note(self, album: AlbumSummary) -> str:
+        members = (await albums.get_album(self.hearth, self.actor, album.id)).members
+        names = ', '.join(f'{member.name} ({member.trust_level.label.lower()})' for member in members)
+        return f'Shared with {names}'
+
+    @staticmethod
+    def _owner_note(album: AlbumSummary) -> str:
+        return f'Shared with you by {album.owner_name} · you are a {album.my_trust_level.label.lower()}'
+
+    @staticmethod
+    @contextmanager
+    def _album_row(album: AlbumSummary) -> Iterator[None]:
+        card = ui.card().classes('w-full').props('flat bordered').mark(f'album-{album.name}')
+        with card, ui.row().classes('w-full items-center gap-3 no-wrap'):
+            ui.icon('photo_album').classes('text-2xl text-amber-800')
+            with ui.column().classes('gap-0 min-w-0'):
+                ui.link(album.name, f'/albums/{album.id}').classes('font-medium no-underline text-stone-800')
+                yield
+
+    # ---- links --------------------------------------------------------------------------------------------------
+
+    async def _refresh_links(self) -> None:
+        mine = await links.list_links(self.hearth, self.actor)
+        self.links.clear()
+        with self.links:
+            if not mine:
+                ui.label('No links yet. Open an album and choose Share link.').classes('text-stone-500')
+            for link in mine:
+                self._link_row(link)
+
+    def _link_row(self, link: LinkView) -> None:
+        title = link.label or link.album_name or 'Selected photos'
+        target = f'Album “{link.album_name}”' if link.album_id else 'A selection'
+        card = ui.card().classes('w-full gap-2').props(f'flat bordered data-testid=link-{link.id}')
+        with card.mark(f'link-{title}'):
+            with ui.row().classes('w-full items-center gap-2 no-wrap'):
+                ui.icon('link').classes('text-2xl text-amber-800')
+                with ui.column().classes('gap-0 flex-1 min-w-0'):
+                    ui.label(title).classes('font-medium truncate w-full')
+                    ui.label(f'{target} · {plural(link.asset_count, "photo")}').classes('text-sm text-stone-500')
+                ui.button(icon='content_copy', on_click=lambda: copy_link(absolute_url(link.url))).props(
+                    'flat round aria-label="Copy link"'
+                ).mark(f'copy-{link.id}')
+                ui.button(icon='link_off', on_click=lambda: self.revoke(link)).props(
+                    'flat round color=negative aria-label="Revoke link"'
+                ).mark(f'revoke-{link.id}')
+            with ui.row().classes('gap-1'):
+                for icon, text in link_chips(link):
+                    ui.chip(text, icon=icon).props('dense outline').classes('text-xs')
+
+    async def revoke(self, link: LinkView) -> None:
+        name = link.label or link.album_name or 'this link'
+        if await confirm(f'Revoke {name}?', 'Anyone opening it will be told it no longer exists.', 'Revoke'):
+            await self._run(links.revoke_link(self.hearth, self.actor, link.id), 'The link no longer works')
+
+    # ---- partners -----------------------------------------------------------------------------------------------
+
     async def share(self) -> None:
         choice = await ask(ShareDialog())
         if choice:
@@ -152,6 +235,23 @@ class SharingView:
         else:
             ui.notify(done, type='positive')
         await self.refresh()
+
+
+def link_chips(link: LinkView) -> list[tuple[str, str]]:
+    """(icon, text) for each setting of a link, as its creator scans them."""
+    if link.expired:
+        expiry = ('timer_off', 'Expired')
+    elif link.expires_at:
+        expiry = ('timer', f'Expires on {link.expires_at.astimezone():%-d %b %Y}')
+    else:
+        expiry = ('all_inclusive', 'Never expires')
+    chips = [('lock', 'Password')] if link.has_password else []
+    chips += [
+        expiry,
+        ('download', 'Downloads') if link.allow_download else ('file_download_off', 'No downloads'),
+        ('info', 'Details shown') if link.show_metadata else ('visibility_off', 'Details hidden'),
+    ]
+    return chips + ([('cloud_upload', 'Guests can upload')] if link.allow_upload else [])
 
 
 class ShareDialog(ui.dialog):

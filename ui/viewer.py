@@ -8,9 +8,10 @@ from nicegui import ui
 
 from domain.access import Permission
 from domain.errors import HearthError, NotFound
-from services import assets, runtime
+from services import albums, assets, runtime
 from services.accounts import Actor
 from services.assets import AssetView
+from ui.albums import add_to_album
 from ui.components.zoom_image import ZoomImage
 from ui.library import VIEWS
 from ui.session import require_sign_in
@@ -19,21 +20,32 @@ from ui.theme import apply_theme, ask, confirm, human_size
 EDIT_PERMISSIONS = {Permission.EDIT_DATE, Permission.EDIT_DESCRIPTION, Permission.EDIT_TAGS}
 
 
-async def viewer_page(asset_id: str, view: str = 'timeline'):
+async def viewer_page(asset_id: str, view: str = 'timeline', album: str = ''):
+    """`view` is the library view to step through; `album`, when given, the album to step through instead."""
     actor = await require_sign_in()
     if isinstance(actor, RedirectResponse):
         return actor
+    album_id = await _album_in_reach(actor, album)
     try:
         asset = await assets.get_asset(runtime.current(), actor, uuid.UUID(asset_id))
     except (ValueError, NotFound):
-        return RedirectResponse(VIEWS.get(view, VIEWS['timeline']).path)
-    viewer = Viewer(actor, view if view in VIEWS else 'timeline')
+        return RedirectResponse(f'/albums/{album_id}' if album_id else VIEWS.get(view, VIEWS['timeline']).path)
+    viewer = Viewer(actor, view if view in VIEWS else 'timeline', album_id)
     await viewer.show(asset)
 
 
+async def _album_in_reach(actor: Actor, album: str) -> uuid.UUID | None:
+    if not album:
+        return None
+    try:
+        return (await albums.get_album_summary(runtime.current(), actor, uuid.UUID(album))).id
+    except (ValueError, HearthError):
+        return None
+
+
 class Viewer:
-    def __init__(self, actor: Actor, view: str):
-        self.actor, self.view, self.hearth = actor, view, runtime.current()
+    def __init__(self, actor: Actor, view: str, album_id: uuid.UUID | None = None):
+        self.actor, self.view, self.album_id, self.hearth = actor, view, album_id, runtime.current()
         self.asset: AssetView | None = None
         self.previous = self.following = None
         apply_theme()
@@ -75,6 +87,7 @@ class Viewer:
             )
             more = ui.button(icon='more_vert').props('flat round color=white aria-label="More"').mark('viewer-more')
             with more, ui.menu() as self.menu:
+                self.album_item = ui.menu_item('Add to album', self.add_to_album).mark('viewer-add-to-album')
                 self.edit_item = ui.menu_item('Edit date, description and tags', self.edit).mark('viewer-edit')
                 self.archive_item = ui.menu_item('Archive', self.toggle_archive).mark('viewer-archive')
                 self.restore_item = ui.menu_item('Restore from trash', self.restore).mark('viewer-restore')
@@ -96,11 +109,24 @@ class Viewer:
 
     async def show(self, asset: AssetView) -> None:
         self.asset = asset
-        self.previous, self.following = await assets.neighbours(self.hearth, self.actor, asset.id, self.view)
+        self.previous, self.following = await self._neighbours(asset.id)
         self._render_media()
         self._refresh_controls()
         self._render_panel()
-        ui.run_javascript(f'history.replaceState(null, "", "/photo/{asset.id}?view={self.view}")')
+        context = f'album={self.album_id}' if self.album_id else f'view={self.view}'
+        ui.run_javascript(f'history.replaceState(null, "", "/photo/{asset.id}?{context}")')
+
+    async def _neighbours(self, asset_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+        if self.album_id is None:
+            return await assets.neighbours(self.hearth, self.actor, asset_id, self.view)
+        try:
+            ids = [item.id for item in await albums.album_items(self.hearth, self.actor, self.album_id)]
+        except HearthError:
+            return None, None
+        if asset_id not in ids:
+            return None, None
+        here = ids.index(asset_id)
+        return (ids[here - 1] if here else None), (ids[here + 1] if here + 1 < len(ids) else None)
 
     async def _go(self, asset_id: uuid.UUID | None) -> None:
         if asset_id is None:
@@ -117,7 +143,7 @@ class Viewer:
         await self._go(self.following)
 
     def close(self) -> None:
-        ui.navigate.to(VIEWS[self.view].path)
+        ui.navigate.to(f'/albums/{self.album_id}' if self.album_id else VIEWS[self.view].path)
 
     async def _key(self, event) -> None:
         if not event.action.keydown:
@@ -158,6 +184,7 @@ class Viewer:
         self.favorite_button.props(f'icon={"favorite" if asset.favorite else "favorite_border"}')
         self.favorite_button.visible = Permission.FAVORITE in can and not asset.trashed_at
         self.download_button.visible = Permission.DOWNLOAD in can
+        self.album_item.visible = Permission.ADD_TO_ALBUM in can and not asset.trashed_at
         self.edit_item.visible = bool(EDIT_PERMISSIONS & set(can))
         self.archive_item.visible = Permission.ARCHIVE in can and not asset.trashed_at
         self.archive_item.text = 'Unarchive' if asset.archived else 'Archive'
@@ -204,6 +231,9 @@ class Viewer:
         if await self._apply(assets.set_state(self.hearth, self.actor, [self.asset.id], archived=archived)):
             ui.notify('Archived: it left your timeline' if archived else 'Back in your timeline')
 
+    async def add_to_album(self) -> None:
+        await add_to_album(self.actor, [self.asset.id])
+
     def download(self) -> None:
         ui.download(f'/api/assets/{self.asset.id}/original?download=1', self.asset.filename)
 
@@ -242,6 +272,7 @@ def _details(asset: AssetView) -> None:
         ('image', f'{asset.filename} · {asset.width} × {asset.height} · {human_size(asset.file_size)}'),
         ('movie', f'{asset.duration_seconds:.1f} s' if asset.duration_seconds else None),
         ('person', f'Owned by {"you" if asset.is_mine else asset.owner_name}'),
+        ('upload', f'Added by {asset.guest_name} through a link' if asset.guest_name else None),
         ('delete', f'In trash, deleted for good on {asset.purges_at:%-d %b %Y}' if asset.purges_at else None),
     ]
     for icon, text in rows:
