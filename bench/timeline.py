@@ -232,6 +232,7 @@ async def measure_with_grants(hearth: Hearth, members: list[Actor], grants, repe
     album_owners = members[grants.partners + 1 :] or members[1:]
     for number in range(grants.albums):
         await shared_album(hearth, album_owners[number % len(album_owners)], me, number, grants.album_size)
+    await settle(hearth)
     rows = await measure(hearth, me, repeat)
     label = f'{len(partners)} partners + {grants.albums} albums'
     ratio = float(rows[0][2]) / own_p50
