@@ -6,10 +6,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
-from domain import access
 from domain.access import Permission, Role, TrustLevel, trust_level_of
 from domain.accounts import clean_email
 from domain.albums import (
@@ -24,6 +23,7 @@ from domain.albums import (
 )
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.accounts import Actor
+from services.assets import require_permission
 from services.runtime import Hearth
 from services.sharing import parse_trust_level
 from storage import access as access_queries
@@ -106,7 +106,7 @@ async def create_album(
     album = Album(owner_id=actor.id, name=clean_album_name(name), description=clean_album_description(description))
     async with hearth.db.session() as session:
         if asset_ids:
-            await _require_assets(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
+            await require_permission(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
         session.add(album)
         await session.flush()
         await add_album_assets(session, album.id, set(asset_ids), actor.id)
@@ -163,7 +163,7 @@ async def update_album(
 ) -> AlbumSummary:
     """Rename, describe or set the cover; only the owner may. A description of '' clears it."""
     async with hearth.db.session() as session:
-        album = await _album(session, actor, album_id, AlbumAction.MANAGE)
+        album = await require_album_action(session, actor, album_id, AlbumAction.MANAGE)
         if name is not None:
             album.name = clean_album_name(name)
         if description is not None:
@@ -180,7 +180,7 @@ async def update_album(
 async def delete_album(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> None:
     """The album, its memberships, links and comments go; its assets stay where they are."""
     async with hearth.db.session() as session:
-        album = await _album(session, actor, album_id, AlbumAction.MANAGE)
+        album = await require_album_action(session, actor, album_id, AlbumAction.MANAGE)
         await session.delete(album)
         await session.commit()
 
@@ -192,8 +192,8 @@ async def add_assets(hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset_id
     """Add assets the actor can see and may put in albums; returns how many were new to the album."""
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
-        album = await _album(session, actor, album_id, AlbumAction.ADD_ASSETS)
-        await _require_assets(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
+        album = await require_album_action(session, actor, album_id, AlbumAction.ADD_ASSETS)
+        await require_permission(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
         present = set(
             await session.scalars(
                 select(AlbumAsset.asset_id).where(AlbumAsset.album_id == album_id, AlbumAsset.asset_id.in_(asset_ids))
@@ -267,6 +267,27 @@ async def album_items(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> list
         return [AlbumItem(*row[:9], removable=may_remove(actions, row[9] == actor.id)) for row in rows]
 
 
+async def album_neighbours(
+    hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset_id: uuid.UUID
+) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """The assets before (newer) and after (older) this one in the album's order; (None, None) if it is not in it."""
+    in_album = AssetDetails.asset_id.in_(_live_in_album(album_id))
+    async with hearth.db.session() as session:
+        await require_album_action(session, actor, album_id, AlbumAction.VIEW)
+        taken_at = await session.scalar(
+            select(AssetDetails.taken_at).where(AssetDetails.asset_id == asset_id, in_album)
+        )
+        if taken_at is None:
+            return None, None
+        key, here = tuple_(AssetDetails.taken_at, AssetDetails.asset_id), tuple_(taken_at, asset_id)
+        base = select(AssetDetails.asset_id).where(in_album).limit(1)
+        previous = await session.scalar(base.where(key > here).order_by(AssetDetails.taken_at, AssetDetails.asset_id))
+        following = await session.scalar(
+            base.where(key < here).order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
+        )
+    return previous, following
+
+
 # ---- members --------------------------------------------------------------------------------------------------------
 
 
@@ -275,7 +296,7 @@ async def share_album(
 ) -> AlbumMemberView:
     level = parse_trust_level(trust_level)
     async with hearth.db.session() as session:
-        album = await _album(session, actor, album_id, AlbumAction.MANAGE)
+        album = await require_album_action(session, actor, album_id, AlbumAction.MANAGE)
         user = await session.scalar(select(User).where(User.email == clean_email(email), User.disabled.is_(False)))
         if user is None:
             raise NotFound(f'No member with the email {clean_email(email)}')
@@ -296,7 +317,7 @@ async def change_member_trust(
 ) -> AlbumMemberView:
     level = parse_trust_level(trust_level)
     async with hearth.db.session() as session:
-        await _album(session, actor, album_id, AlbumAction.MANAGE)
+        await require_album_action(session, actor, album_id, AlbumAction.MANAGE)
         member = await _membership(session, album_id, user_id)
         member.role = level.role.value
         await session.commit()
@@ -306,14 +327,14 @@ async def change_member_trust(
 async def remove_member(hearth: Hearth, actor: Actor, album_id: uuid.UUID, user_id: uuid.UUID) -> None:
     """The owner takes someone out of the album: their access ends at once; what they added stays."""
     async with hearth.db.session() as session:
-        await _album(session, actor, album_id, AlbumAction.MANAGE)
+        await require_album_action(session, actor, album_id, AlbumAction.MANAGE)
         await session.delete(await _membership(session, album_id, user_id))
         await session.commit()
 
 
 async def leave_album(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> None:
     async with hearth.db.session() as session:
-        await _album(session, actor, album_id, AlbumAction.LEAVE)
+        await require_album_action(session, actor, album_id, AlbumAction.LEAVE)
         await session.delete(await _membership(session, album_id, actor.id))
         await session.commit()
 
@@ -321,7 +342,7 @@ async def leave_album(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> None
 async def show_in_timeline(hearth: Hearth, actor: Actor, album_id: uuid.UUID, shown: bool) -> AlbumSummary:
     """A member decides whether an album shared with them appears on their own timeline."""
     async with hearth.db.session() as session:
-        await _album(session, actor, album_id, AlbumAction.LEAVE)
+        await require_album_action(session, actor, album_id, AlbumAction.LEAVE)
         member = await _membership(session, album_id, actor.id)
         member.show_in_timeline = bool(shown)
         await session.commit()
@@ -450,7 +471,8 @@ async def _album_and_actions(session, actor: Actor, album_id: uuid.UUID) -> tupl
     return album, album_actions(album.owner_id == actor.id, Role(role) if role else None)
 
 
-async def _album(session, actor: Actor, album_id: uuid.UUID, action: AlbumAction) -> Album:
+async def require_album_action(session, actor: Actor, album_id: uuid.UUID, action: AlbumAction) -> Album:
+    """The album, if the actor's place in it allows `action` (404 outside it, 403 inside)."""
     album, actions = await _album_and_actions(session, actor, album_id)
     require_album(action, actions)
     return album
@@ -463,34 +485,26 @@ async def _membership(session, album_id: uuid.UUID, user_id: uuid.UUID) -> Album
     return member
 
 
-async def _require_assets(session, actor: Actor, permission: Permission, asset_ids: Collection[uuid.UUID]) -> None:
-    access.require(permission, asset_ids, await access_queries.roles_on(session, actor.id, asset_ids))
+def _live_in_album(album_id: uuid.UUID) -> Select:
+    """The album's assets that are not in the trash."""
+    return (
+        select(AlbumAsset.asset_id)
+        .join(Asset, Asset.id == AlbumAsset.asset_id)
+        .where(AlbumAsset.album_id == album_id, Asset.trashed_at.is_(None))
+    )
 
 
 async def _live_asset_ids(session, album_id: uuid.UUID, asset_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    rows = await session.scalars(
-        select(AlbumAsset.asset_id)
-        .join(Asset, Asset.id == AlbumAsset.asset_id)
-        .where(AlbumAsset.album_id == album_id, AlbumAsset.asset_id.in_(asset_ids), Asset.trashed_at.is_(None))
-    )
-    return set(rows)
+    return set(await session.scalars(_live_in_album(album_id).where(AlbumAsset.asset_id.in_(asset_ids))))
 
 
 async def _summary(session, actor: Actor, album_id: uuid.UUID) -> AlbumSummary:
     album, actions = await _album_and_actions(session, actor, album_id)
     require_album(AlbumAction.VIEW, actions)
-    live = (
-        select(AlbumAsset.asset_id)
-        .join(Asset, Asset.id == AlbumAsset.asset_id)
-        .where(AlbumAsset.album_id == album_id, Asset.trashed_at.is_(None))
-    )
+    live = _live_in_album(album_id)
     count = await session.scalar(select(func.count()).select_from(live.subquery()))
-    cover = (
-        album.cover_asset_id
-        if album.cover_asset_id in await _live_asset_ids(session, album_id, [album.cover_asset_id])
-        else None
-    )
-    if cover is None:
+    cover = album.cover_asset_id
+    if cover is None or not await _live_asset_ids(session, album_id, [cover]):
         cover = await session.scalar(
             live.join(AssetDetails, AssetDetails.asset_id == AlbumAsset.asset_id)
             .order_by(AssetDetails.taken_at.desc())

@@ -192,7 +192,10 @@ def _asset_row(hearth, actor, asset_id, staged: StagedFile, facts: media.MediaFa
 # ---- reading ------------------------------------------------------------------------------------------------------
 
 
-async def _require(session, actor: Actor, permission: Permission, asset_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+async def require_permission(
+    session, actor: Actor, permission: Permission, asset_ids: Collection[uuid.UUID]
+) -> set[uuid.UUID]:
+    """The one gate for a set of assets: 404 if any is out of the actor's reach, 403 if any is not permitted."""
     roles = await access_queries.roles_on(session, actor.id, asset_ids)
     return access.require(permission, asset_ids, roles)
 
@@ -251,7 +254,7 @@ async def asset_file(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, kind: st
     """Path, media type and download name of an asset's original, preview or thumbnail."""
     permission = Permission.DOWNLOAD if kind == 'original' else Permission.VIEW
     async with hearth.db.session() as session:
-        await _require(session, actor, permission, [asset_id])
+        await require_permission(session, actor, permission, [asset_id])
         asset = await session.get(Asset, asset_id)
     files = hearth.files.files_of(asset)
     if kind == 'original':
@@ -288,7 +291,7 @@ async def list_trash(hearth: Hearth, actor: Actor, limit: int = 100, offset: int
 
 async def neighbours(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, view: str = 'timeline'):
     async with hearth.db.session() as session:
-        await _require(session, actor, Permission.VIEW, [asset_id])
+        await require_permission(session, actor, Permission.VIEW, [asset_id])
         return await queries.neighbours(session, actor.id, _check_view(view), asset_id)
 
 
@@ -312,7 +315,7 @@ async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uui
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
         for permission in {_FIELD_PERMISSIONS[name] for name in changes}:
-            await _require(session, actor, permission, asset_ids)
+            await require_permission(session, actor, permission, asset_ids)
         if 'tags' in values:
             await queries.replace_tags(session, list(asset_ids), values.pop('tags'))
         if values:
@@ -365,7 +368,7 @@ async def set_state(
     permissions = {'favorite': Permission.FAVORITE, 'rating': Permission.RATE, 'archived': Permission.ARCHIVE}
     async with hearth.db.session() as session:
         for name in wanted:
-            await _require(session, actor, permissions[name], asset_ids)
+            await require_permission(session, actor, permissions[name], asset_ids)
         # The owner's archive hides an asset from partners too, so it moves the library's hidden counts.
         async with queries.keeping_month_counts(session, asset_ids if 'archived' in wanted else ()):
             states = await queries.user_states(session, actor.id, list(asset_ids))
@@ -387,7 +390,7 @@ async def trash(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID], 
     """Move assets to their owner's trash, recording who did it and from where."""
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
-        await _require(session, actor, Permission.TRASH, asset_ids)
+        await require_permission(session, actor, Permission.TRASH, asset_ids)
         async with queries.keeping_month_counts(session, asset_ids):
             result = await session.execute(
                 update(Asset)
@@ -401,7 +404,7 @@ async def trash(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID], 
 async def restore(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID]) -> int:
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
-        await _require(session, actor, Permission.RESTORE, asset_ids)
+        await require_permission(session, actor, Permission.RESTORE, asset_ids)
         async with queries.keeping_month_counts(session, asset_ids):
             result = await session.execute(
                 update(Asset)
@@ -416,7 +419,7 @@ async def delete_from_trash(hearth: Hearth, actor: Actor, asset_ids: Collection[
     """Delete trashed assets for good, rows first, then their files."""
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
-        await _require(session, actor, Permission.DELETE_PERMANENTLY, asset_ids)
+        await require_permission(session, actor, Permission.DELETE_PERMANENTLY, asset_ids)
         doomed = list(
             await session.scalars(select(Asset).where(Asset.id.in_(asset_ids), Asset.trashed_at.is_not(None)))
         )

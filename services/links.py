@@ -18,9 +18,8 @@ from pathlib import Path
 from PIL import Image, ImageOps
 from sqlalchemy import Select, and_, func, or_, select, update
 
-from domain import access
-from domain.access import Permission, Role
-from domain.albums import AlbumAction, album_actions, require_album
+from domain.access import Permission
+from domain.albums import AlbumAction
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthenticated
 from domain.links import (
     GONE,
@@ -44,7 +43,7 @@ from services.assets import IngestResult
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage.files import StagedFile
-from storage.models import Album, AlbumAsset, AlbumMember, Asset, AssetDetails, PublicLink, PublicLinkAsset, User
+from storage.models import Album, AlbumAsset, Asset, AssetDetails, PublicLink, PublicLinkAsset, User
 
 UNCHANGED = object()
 PUBLIC_PATH = '/s/'
@@ -176,10 +175,9 @@ async def create_link(
     )
     async with hearth.db.session() as session:
         if album_id is not None:
-            await _require_album_owner(session, actor, album_id)
+            await albums.require_album_action(session, actor, album_id, AlbumAction.MANAGE)
         else:
-            roles = await access_queries.roles_on(session, actor.id, asset_ids)
-            access.require(Permission.ADD_TO_ALBUM, asset_ids, roles)
+            await assets.require_permission(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
         session.add(link)
         await session.flush()
         session.add_all(PublicLinkAsset(link_id=link.id, asset_id=asset_id) for asset_id in asset_ids)
@@ -228,15 +226,6 @@ async def revoke_link(hearth: Hearth, actor: Actor, link_id: uuid.UUID) -> None:
     async with hearth.db.session() as session:
         await session.delete(await _my_link(session, actor, link_id))
         await session.commit()
-
-
-async def _require_album_owner(session, actor: Actor, album_id: uuid.UUID) -> None:
-    album = await session.get(Album, album_id)
-    role = await session.scalar(
-        select(AlbumMember.role).where(AlbumMember.album_id == album_id, AlbumMember.user_id == actor.id)
-    )
-    is_owner = album is not None and album.owner_id == actor.id
-    require_album(AlbumAction.MANAGE, album_actions(is_owner, Role(role) if role else None))
 
 
 async def _my_link(session, actor: Actor, link_id: uuid.UUID) -> PublicLink:

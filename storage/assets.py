@@ -209,17 +209,7 @@ async def month_counts_of(
     session: AsyncSession, asset_ids: Collection[uuid.UUID]
 ) -> dict[tuple[uuid.UUID, int], tuple[int, int]]:
     """(owner, month) -> (how many, how many hidden) of the given assets."""
-    rows = await session.execute(
-        select(
-            AssetDetails.owner_id,
-            AssetDetails.month_key,
-            func.count(),
-            func.coalesce(func.sum(case((_is_hidden(), 1), else_=0)), 0),
-        )
-        .join(Asset, Asset.id == AssetDetails.asset_id)
-        .where(AssetDetails.asset_id.in_(list(asset_ids)))
-        .group_by(AssetDetails.owner_id, AssetDetails.month_key)
-    )
+    rows = await session.execute(library_month_recount().where(AssetDetails.asset_id.in_(list(asset_ids))))
     return {(owner, month): (count, hidden) for owner, month, count, hidden in rows}
 
 
@@ -228,6 +218,9 @@ async def keeping_month_counts(session: AsyncSession, asset_ids: Collection[uuid
     """Around any change to these assets (new, dated, trashed, archived by their owner, deleted), moves
     `library_months` along in the same transaction."""
     asset_ids = list(asset_ids)
+    if not asset_ids:  # e.g. a favorite, which moves no count
+        yield
+        return
     before = await month_counts_of(session, asset_ids)
     yield
     after = await month_counts_of(session, asset_ids)

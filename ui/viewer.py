@@ -120,13 +120,9 @@ class Viewer:
         if self.album_id is None:
             return await assets.neighbours(self.hearth, self.actor, asset_id, self.view)
         try:
-            ids = [item.id for item in await albums.album_items(self.hearth, self.actor, self.album_id)]
+            return await albums.album_neighbours(self.hearth, self.actor, self.album_id, asset_id)
         except HearthError:
             return None, None
-        if asset_id not in ids:
-            return None, None
-        here = ids.index(asset_id)
-        return (ids[here - 1] if here else None), (ids[here + 1] if here + 1 < len(ids) else None)
 
     async def _go(self, asset_id: uuid.UUID | None) -> None:
         if asset_id is None:

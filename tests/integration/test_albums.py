@@ -1,5 +1,7 @@
 """Albums (SPEC §5) through the services: curation, sharing at a trust level, timelines, comments and likes."""
 
+from datetime import datetime
+
 import pytest
 
 from domain.access import Permission, TrustLevel
@@ -283,3 +285,16 @@ async def test_album_actions_say_what_each_person_may_do(hearth, alice, bob):
     assert AlbumAction.MANAGE in album.actions
     bobs_view = await albums.get_album_summary(hearth, bob, album.id)
     assert set(bobs_view.actions) == {AlbumAction.VIEW, AlbumAction.COMMENT, AlbumAction.LEAVE}
+
+
+async def test_album_neighbours_step_through_the_album_newest_first(hearth, alice, tmp_path):
+    dated = [datetime(2024, 5, day, 12) for day in (1, 2, 3)]
+    older, outside, newer = [
+        await photo(hearth, alice, tmp_path, f'{i}.jpg', (i * 70, 5, 5), taken_at=taken)
+        for i, taken in enumerate(dated)
+    ]
+    album = await albums.create_album(hearth, alice, 'Two', asset_ids=[older, newer])
+
+    assert await albums.album_neighbours(hearth, alice, album.id, newer) == (None, older)
+    assert await albums.album_neighbours(hearth, alice, album.id, older) == (newer, None)
+    assert await albums.album_neighbours(hearth, alice, album.id, outside) == (None, None)
