@@ -169,17 +169,4 @@ async def buckets(actor: CurrentActor, instance: Instance, view: View = 'timelin
 async def bucket(month: str, actor: CurrentActor, instance: Instance, view: View = 'timeline'):
     """The assets of one month (YYYY-MM), newest first."""
     items = await assets.timeline_bucket(instance, actor, month, view)
-    return schemas.BucketAssetsOut(
-        month=month,
-        assets=[
-            schemas.TimelineItemOut(
-                id=item.id.hex,
-                taken_at=item.taken_at,
-                type=item.media_type,
-                duration=item.duration_seconds,
-                favorite=item.favorite,
-                rating=item.rating,
-            )
-            for item in items
-        ],
-    )
+    return schemas.bucket_out(month, items)

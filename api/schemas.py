@@ -127,6 +127,24 @@ class BucketAssetsOut(BaseModel):
     assets: list[TimelineItemOut]
 
 
+def bucket_out(month: str, items) -> BucketAssetsOut:
+    """One month of a timeline (`storage.assets.TimelineItem`s) as the grid reads it."""
+    return BucketAssetsOut(
+        month=month,
+        assets=[
+            TimelineItemOut(
+                id=item.id.hex,
+                taken_at=item.taken_at,
+                type=item.media_type,
+                duration=item.duration_seconds,
+                favorite=item.favorite,
+                rating=item.rating,
+            )
+            for item in items
+        ],
+    )
+
+
 class NeighboursOut(BaseModel):
     previous: uuid.UUID | None
     next: uuid.UUID | None

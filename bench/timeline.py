@@ -114,6 +114,7 @@ def user_state(rng: random.Random, user_id: uuid.UUID, asset_id: uuid.UUID) -> d
     return {
         'user_id': user_id,
         'asset_id': asset_id,
+        'owner_id': user_id,
         'favorite': favorite,
         'rating': rating,
         'archived': archived,
@@ -237,6 +238,8 @@ async def measure_with_grants(hearth: Hearth, members: list[Actor], grants, repe
     label = f'{len(partners)} partners + {grants.albums} albums'
     ratio = float(rows[0][2]) / own_p50
     print(f'timeline_buckets with {label} / own only: {ratio:.2f}x (target <= 2x)', flush=True)
+    if grants.explain:
+        await explain_buckets(hearth, me)
     return [[f'{name} + {label}', result, p50, p95] for name, result, p50, p95 in rows[:2]]
 
 
@@ -251,6 +254,16 @@ async def shared_album(hearth: Hearth, owner: Actor, member: Actor, number: int,
         ids = list(await session.scalars(library.order_by(AssetDetails.taken_at).offset(start).limit(size)))
         await add_album_assets(session, album.id, ids, owner.id)
         await session.commit()
+
+
+async def explain_buckets(hearth: Hearth, actor: Actor) -> None:
+    """The database's plan and timing for each statement behind the month buckets."""
+    prefix = 'EXPLAIN QUERY PLAN ' if hearth.db.is_sqlite else 'EXPLAIN (ANALYZE, BUFFERS) '
+    async with hearth.db.session() as session:
+        for statement in [queries.timeline_month_totals(actor.id)]:
+            compiled = statement.compile(hearth.db.engine, compile_kwargs={'literal_binds': True})
+            print('\n'.join(str(row[-1]) for row in await session.execute(text(prefix + str(compiled)))), flush=True)
+            print('-' * 40)
 
 
 def check_target(backend: str, count: int, buckets_p50: float) -> None:
@@ -278,6 +291,7 @@ def run() -> None:
     parser.add_argument('--albums', type=int, default=0, help="other members' albums shared with the first")
     parser.add_argument('--album-size', type=int, default=250, help='assets per shared album (default 250)')
     parser.add_argument('--repeat', type=int, default=50, help='measured runs per query (default 50)')
+    parser.add_argument('--explain', action='store_true', help="print the database's plans of the bucket queries")
     parser.add_argument('--workdir', type=Path, default=OUT / 'timeline', help='where the data folders go')
     asyncio.run(main(parser.parse_args()))
 

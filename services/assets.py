@@ -31,6 +31,7 @@ from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
 from storage.albums import move_album_assets_to_month
+from storage.spaces import move_space_assets_to_month
 from storage.files import AssetFiles, StagedFile
 from storage.models import Asset, AssetDetails, AssetUserState, User
 
@@ -324,6 +325,7 @@ async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uui
                 await session.execute(update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids)).values(**values))
             if 'month_key' in values:
                 await move_album_assets_to_month(session, asset_ids, values['month_key'])
+                await move_space_assets_to_month(session, asset_ids, values['month_key'])
         await session.commit()
     return len(asset_ids)
 
@@ -372,8 +374,11 @@ async def set_state(
         # The owner's archive hides an asset from partners too, so it moves the library's hidden counts.
         async with queries.keeping_month_counts(session, asset_ids if 'archived' in wanted else ()):
             states = await queries.user_states(session, actor.id, list(asset_ids))
+            owners = await queries.owners_of(session, asset_ids - states.keys())
             for asset_id in asset_ids:
-                state = states.get(asset_id) or AssetUserState(user_id=actor.id, asset_id=asset_id)
+                state = states.get(asset_id) or AssetUserState(
+                    user_id=actor.id, asset_id=asset_id, owner_id=owners[asset_id]
+                )
                 for name, value in wanted.items():
                     setattr(state, name, value)
                 state.updated_at = datetime.now(UTC)

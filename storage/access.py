@@ -2,18 +2,32 @@
 
 A user reaches their own assets; the libraries partners share with them (SPEC §4): everything of the partner's
 except what is in the trash or what the partner archived; and the assets of albums they own or that are shared with
-them (SPEC §5). Spaces will widen the same functions.
+them (SPEC §5); and the assets of the spaces they are a member of (SPEC §6): what members added, and every asset of
+the external libraries connected to the space.
 """
 
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.access import Permission, Role, permissions_of
-from storage.models import Album, AlbumAsset, AlbumMember, Asset, AssetDetails, AssetUserState, PartnerShare, User
+from domain.spaces import ASSET_ROLES
+from storage.models import (
+    Album,
+    AlbumAsset,
+    AlbumMember,
+    Asset,
+    AssetDetails,
+    AssetUserState,
+    PartnerShare,
+    SpaceAsset,
+    SpaceLibrary,
+    SpaceMember,
+    User,
+)
 
 # An album's owner holds this role on what members added to it: they may view, download, caption and tag it,
 # never trash it or change its date or place.
@@ -50,11 +64,27 @@ def album_asset_ids(actor_id: uuid.UUID) -> Select:
     return select(AlbumAsset.asset_id).where(AlbumAsset.album_id.in_(album_ids(actor_id)))
 
 
+def space_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Select:
+    """Spaces the actor is a member of (in any role)."""
+    spaces = select(SpaceMember.space_id).where(SpaceMember.user_id == actor_id)
+    return spaces.where(SpaceMember.show_in_timeline.is_(True)) if on_timeline_only else spaces
+
+
+def space_asset_ids(actor_id: uuid.UUID) -> Select:
+    return select(SpaceAsset.asset_id).where(SpaceAsset.space_id.in_(space_ids(actor_id)))
+
+
+def connected_library_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Select:
+    """External libraries connected to the actor's spaces: all their assets are in those spaces."""
+    return select(SpaceLibrary.library_id).where(SpaceLibrary.space_id.in_(space_ids(actor_id, on_timeline_only)))
+
+
 def is_visible(actor_id: uuid.UUID) -> ColumnElement[bool]:
     """Live (not trashed) assets the actor can see, as a filter on the `assets` table."""
     partners = and_(Asset.owner_id.in_(partner_owner_ids(actor_id)), ~archived_by_its_owner())
     albums = Asset.id.in_(album_asset_ids(actor_id))
-    return and_(Asset.trashed_at.is_(None), or_(Asset.owner_id == actor_id, partners, albums))
+    spaces = or_(Asset.id.in_(space_asset_ids(actor_id)), Asset.library_id.in_(connected_library_ids(actor_id)))
+    return and_(Asset.trashed_at.is_(None), or_(Asset.owner_id == actor_id, partners, albums, spaces))
 
 
 def is_in_my_trash(actor_id: uuid.UUID) -> ColumnElement[bool]:
@@ -74,28 +104,37 @@ def timeline_library_owners(actor_id: uuid.UUID) -> Select:
     return union(select(User.id).where(User.id == actor_id), partner_owner_ids(actor_id, on_timeline_only=True))
 
 
-def album_extras_on_timeline(actor_id: uuid.UUID, month: int | None = None) -> Select:
-    """Live assets of the albums shared with the actor that they show on their timeline, except those already in
-    their timeline libraries (so an asset shows once) and those they archived."""
-    extras = select(AlbumAsset.asset_id).where(*_album_extras(actor_id))
-    return extras if month is None else extras.where(AlbumAsset.month_key == month)
+def shared_extras_on_timeline(actor_id: uuid.UUID, month: int | None = None) -> Select:
+    """Live assets that albums and spaces shared with the actor add to their timeline (where they chose to show
+    them), except those already in their timeline libraries (so an asset shows once) and those they archived."""
+    return union(*(select(part.c.asset_id) for part in _shared_extras(actor_id, month)))
 
 
-def album_extras_per_month(actor_id: uuid.UUID) -> Select:
-    """(month, how many) of `album_extras_on_timeline`, read from the album index alone."""
-    return (
-        select(AlbumAsset.month_key, func.count(AlbumAsset.asset_id.distinct()))
-        .where(*_album_extras(actor_id))
-        .group_by(AlbumAsset.month_key)
+def shared_extras_per_month(actor_id: uuid.UUID) -> Select:
+    """(month, how many) of `shared_extras_on_timeline`, read from the album, space and library indexes alone."""
+    # UNION drops an asset that arrives by several routes (its month is the same in every index) by hashing, which
+    # costs less than sorting for a count of distinct ids.
+    rows = union(*(select(part.c.asset_id, part.c.month_key) for part in _shared_extras(actor_id))).subquery()
+    return select(rows.c.month_key, func.count()).group_by(rows.c.month_key)
+
+
+def _shared_extras(actor_id: uuid.UUID, month: int | None = None):
+    """One (asset_id, month_key) subquery per route: albums, spaces' additions, spaces' connected libraries."""
+    routes = (
+        (AlbumAsset, AlbumAsset.album_id.in_(member_album_ids(actor_id, on_timeline_only=True))),
+        (SpaceAsset, SpaceAsset.space_id.in_(space_ids(actor_id, on_timeline_only=True))),
+        (AssetDetails, AssetDetails.library_id.in_(connected_library_ids(actor_id, on_timeline_only=True))),
     )
+    for table, route in routes:
+        rows = select(table.asset_id, table.month_key).where(route, *_not_on_timeline_yet(actor_id, table))
+        yield (rows if month is None else rows.where(table.month_key == month)).subquery()
 
 
-def _album_extras(actor_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
+def _not_on_timeline_yet(actor_id: uuid.UUID, table) -> tuple[ColumnElement[bool], ...]:
     return (
-        AlbumAsset.album_id.in_(member_album_ids(actor_id, on_timeline_only=True)),
-        AlbumAsset.owner_id.not_in(timeline_library_owners(actor_id)),
-        AlbumAsset.asset_id.not_in(select(Asset.id).where(Asset.trashed_at.is_not(None))),
-        AlbumAsset.asset_id.not_in(_archived_by(actor_id)),
+        table.owner_id.not_in(timeline_library_owners(actor_id)),
+        table.asset_id.not_in(select(Asset.id).where(Asset.trashed_at.is_not(None))),
+        table.asset_id.not_in(_archived_by(actor_id)),
     )
 
 
@@ -111,7 +150,7 @@ def my_archive_in_partner_libraries(actor_id: uuid.UUID) -> Select:
         .where(
             AssetUserState.user_id == actor_id,
             AssetUserState.archived.is_(True),
-            Asset.owner_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)),
+            AssetUserState.owner_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)),
             Asset.trashed_at.is_(None),
             ~archived_by_its_owner(),
         )
@@ -144,7 +183,7 @@ async def roles_on(
     own = await session.execute(select(Asset.id).where(Asset.id.in_(ids), Asset.owner_id == actor_id))
     for (asset_id,) in own:
         roles.setdefault(asset_id, set()).add(Role.OWNER)
-    for grant in (_partner_grants(actor_id, ids), *_album_grants(actor_id, ids)):
+    for grant in (_partner_grants(actor_id, ids), *_album_grants(actor_id, ids), *_space_grants(actor_id, ids)):
         for asset_id, role, trashed in await session.execute(grant):
             if not trashed or Permission.RESTORE in permissions_of([Role(role)]):
                 roles.setdefault(asset_id, set()).add(Role(role))
@@ -176,3 +215,28 @@ def _album_grants(actor_id: uuid.UUID, ids: list[uuid.UUID]) -> tuple[Select, Se
         .where(Album.owner_id == actor_id, AlbumAsset.asset_id.in_(ids))
     )
     return as_member, as_album_owner
+
+
+# A member's space role, as the role they hold on the space's assets (SPEC §3).
+_SPACE_ASSET_ROLE = case(
+    {space_role.value: role.value for space_role, role in ASSET_ROLES.items()}, value=SpaceMember.role
+)
+
+
+def _space_grants(actor_id: uuid.UUID, ids: list[uuid.UUID]) -> tuple[Select, Select]:
+    """(asset, role, trashed) for what members added to the actor's spaces, and for their connected libraries."""
+    trashed = Asset.trashed_at.is_not(None)
+    member = SpaceMember.user_id == actor_id
+    added = (
+        select(SpaceAsset.asset_id, _SPACE_ASSET_ROLE, trashed)
+        .join(SpaceMember, and_(SpaceMember.space_id == SpaceAsset.space_id, member))
+        .join(Asset, Asset.id == SpaceAsset.asset_id)
+        .where(SpaceAsset.asset_id.in_(ids))
+    )
+    connected = (
+        select(Asset.id, _SPACE_ASSET_ROLE, trashed)
+        .join(SpaceLibrary, SpaceLibrary.library_id == Asset.library_id)
+        .join(SpaceMember, and_(SpaceMember.space_id == SpaceLibrary.space_id, member))
+        .where(Asset.id.in_(ids))
+    )
+    return added, connected

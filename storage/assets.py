@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, delete, false, func, or_, select, tuple_
+from sqlalchemy import Select, and_, case, delete, false, func, or_, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,7 +49,7 @@ def _in_view(actor_id: uuid.UUID, view: str, month: int | None = None):
     if view == 'timeline':
         hidden = access.hidden_from_timeline(actor_id)
         libraries = and_(access.in_my_libraries(actor_id), AssetDetails.asset_id.not_in(hidden))
-        return or_(libraries, AssetDetails.asset_id.in_(access.album_extras_on_timeline(actor_id, month)))
+        return or_(libraries, AssetDetails.asset_id.in_(access.shared_extras_on_timeline(actor_id, month)))
     return AssetDetails.asset_id.in_(_view_ids(actor_id, view))
 
 
@@ -63,23 +63,25 @@ async def month_buckets(session: AsyncSession, actor_id: uuid.UUID, view: str) -
 
 
 async def _timeline_month_totals(session: AsyncSession, actor_id: uuid.UUID) -> dict[int, int]:
-    """What each library shows everyone (its month counts less what is trashed or owner-archived), less what the
-    actor archived in partners' libraries, plus what albums shared with the actor add. Each step reads a few rows or
-    a small set, never a whole library."""
-    libraries = access.in_my_libraries(actor_id, LibraryMonth.owner_id)
+    rows = await session.execute(timeline_month_totals(actor_id))
+    return {month: int(count) for month, count in rows}
+
+
+def timeline_month_totals(actor_id: uuid.UUID) -> Select:
+    """(month, count) on the actor's timeline, in one round trip: what each library shows everyone (its month counts
+    less what is trashed or owner-archived), less what the actor archived in partners' libraries, plus what albums
+    and spaces shared with the actor add. Each part reads a few rows or a small set, never a whole library."""
     shown = func.sum(LibraryMonth.asset_count - LibraryMonth.hidden_count)
-    totals = dict(
-        (
-            await session.execute(
-                select(LibraryMonth.month_key, shown).where(libraries).group_by(LibraryMonth.month_key)
-            )
-        ).all()
-    )
-    for month, count in (await session.execute(_months_of(access.my_archive_in_partner_libraries(actor_id)))).all():
-        totals[month] -= count
-    for month, count in (await session.execute(access.album_extras_per_month(actor_id))).all():
-        totals[month] = totals.get(month, 0) + count
-    return totals
+    libraries = select(LibraryMonth.month_key, shown).where(access.in_my_libraries(actor_id, LibraryMonth.owner_id))
+    my_archive = _months_of(access.my_archive_in_partner_libraries(actor_id)).subquery()
+    shared_extras = access.shared_extras_per_month(actor_id)
+    parts = union_all(
+        libraries.group_by(LibraryMonth.month_key),
+        select(my_archive.c[0], -my_archive.c[1]),
+        shared_extras,
+    ).subquery()
+    month, count = parts.c
+    return select(month, func.sum(count)).group_by(month)
 
 
 def _months_of(ids: Select) -> Select:
@@ -189,6 +191,13 @@ async def user_states(
         select(AssetUserState).where(AssetUserState.user_id == actor_id, AssetUserState.asset_id.in_(asset_ids))
     )
     return {state.asset_id: state for state in rows}
+
+
+async def owners_of(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    if not asset_ids:
+        return {}
+    rows = await session.execute(select(Asset.id, Asset.owner_id).where(Asset.id.in_(list(asset_ids))))
+    return dict(rows.all())
 
 
 async def expired_trash(session: AsyncSession, cutoff: datetime, limit: int = 500) -> list[Asset]:

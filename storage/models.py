@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     DateTime,
@@ -98,12 +99,30 @@ class Asset(Base):
 
     __tablename__ = 'assets'
     __table_args__ = (
-        UniqueConstraint('owner_id', 'checksum', name='uq_assets_owner_checksum'),
+        # Uploads are deduplicated per owner; an external library holds each of its files once, whatever its content.
+        Index(
+            'uq_assets_upload_checksum',
+            'owner_id',
+            'checksum',
+            unique=True,
+            sqlite_where=text('library_id IS NULL'),
+            postgresql_where=text('library_id IS NULL'),
+        ),
+        Index(
+            'uq_assets_library_path',
+            'library_id',
+            'original_path',
+            unique=True,
+            sqlite_where=text('library_id IS NOT NULL'),
+            postgresql_where=text('library_id IS NOT NULL'),
+        ),
         Index('ix_assets_owner_trashed', 'owner_id', 'trashed_at'),
-        # Partial: the trash is small, and SQLite uses this for `trashed_at IS NOT NULL` (not a full index).
+        # Partial: the trash is small, and SQLite uses this for `trashed_at IS NOT NULL` (not a full index); with
+        # the id, "every trashed asset" is read from the index alone.
         Index(
             'ix_assets_trashed',
             'trashed_at',
+            'id',
             sqlite_where=text('trashed_at IS NOT NULL'),
             postgresql_where=text('trashed_at IS NOT NULL'),
         ),
@@ -138,6 +157,10 @@ class Asset(Base):
     trashed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
     trashed_from: Mapped[str | None] = mapped_column(String(100))
     guest_name: Mapped[str | None] = mapped_column(String(100))  # who uploaded it through a public link
+    # Set for files found in an external library: `original_path` is then the file's absolute path, never written.
+    library_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('external_libraries.id', ondelete='CASCADE'))
+    source_mtime_ns: Mapped[int | None] = mapped_column(BigInteger)  # the external file's, to notice changes
+    offline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the external file vanished; kept, not lost
 
 
 class AssetDetails(Base):
@@ -147,10 +170,21 @@ class AssetDetails(Base):
     timelines are read from one index, (owner, month, taken), instead of joining every asset a library holds."""
 
     __tablename__ = 'asset_details'
-    __table_args__ = (Index('ix_asset_details_owner_month_taken', 'owner_id', 'month_key', 'taken_at'),)
+    __table_args__ = (
+        Index('ix_asset_details_owner_month_taken', 'owner_id', 'month_key', 'taken_at'),
+        Index(
+            'ix_asset_details_library_month',
+            'library_id',
+            'month_key',
+            sqlite_where=text('library_id IS NOT NULL'),
+            postgresql_where=text('library_id IS NOT NULL'),
+        ),
+    )
 
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    # Copies the asset's external library (never changes), so a connected library's months come from one index.
+    library_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('external_libraries.id', ondelete='CASCADE'))
     taken_at: Mapped[datetime] = mapped_column(DateTime)
     utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)
     month_key: Mapped[int] = mapped_column(Integer)
@@ -172,13 +206,26 @@ class AssetTag(Base):
 
 
 class AssetUserState(Base):
-    """Scope U: each user's own favorite, rating and archive flag on any asset they can see."""
+    """Scope U: each user's own favorite, rating and archive flag on any asset they can see.
+
+    `owner_id` copies the asset's owner so that "what I archived in this library" is read from one small index."""
 
     __tablename__ = 'asset_user_state'
-    __table_args__ = (Index('ix_asset_user_state_asset', 'asset_id'),)
+    __table_args__ = (
+        Index('ix_asset_user_state_asset', 'asset_id'),
+        Index(
+            'ix_asset_user_state_archived',
+            'user_id',
+            'owner_id',
+            'asset_id',
+            sqlite_where=text('archived IS 1'),
+            postgresql_where=text('archived IS TRUE'),
+        ),
+    )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
     favorite: Mapped[bool] = mapped_column(Boolean, default=False)
     rating: Mapped[int] = mapped_column(SmallInteger, default=0)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -288,6 +335,7 @@ class PublicLink(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     creator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
     album_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('albums.id', ondelete='CASCADE'))
+    space_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('spaces.id', ondelete='CASCADE'))
     label: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -304,3 +352,108 @@ class PublicLinkAsset(Base):
 
     link_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('public_links.id', ondelete='CASCADE'), primary_key=True)
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+
+
+class ExternalFolder(Base):
+    """A server folder the admin allows one user to use for external libraries (SPEC §1: set up by the admin)."""
+
+    __tablename__ = 'external_folders'
+    __table_args__ = (UniqueConstraint('user_id', 'path', name='uq_external_folders_user_path'),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    path: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class ExternalLibrary(Base):
+    """A read-only folder of one user's photos, scanned on a schedule and on demand; its assets are that user's."""
+
+    __tablename__ = 'external_libraries'
+    __table_args__ = (Index('ix_external_libraries_owner', 'owner_id', 'created_at'),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    name: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    last_scan_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_scan_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_scan_summary: Mapped[dict | None] = mapped_column(JSON)  # counts: added, changed, offline, back, failed
+
+
+class Space(Base):
+    """A shared library view over its members' own libraries (SPEC §6), with no single owner."""
+
+    __tablename__ = 'spaces'
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    color: Mapped[str] = mapped_column(String(7))
+    cover_asset_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('assets.id', ondelete='SET NULL'))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class SpaceMember(Base):
+    """A member's role in a space, their own "show on my timeline" choice and when they last opened it."""
+
+    __tablename__ = 'space_members'
+    __table_args__ = (Index('ix_space_members_user', 'user_id', 'space_id'),)
+
+    space_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('spaces.id', ondelete='CASCADE'), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    show_in_timeline: Mapped[bool] = mapped_column(Boolean, default=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    last_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SpaceAsset(Base):
+    """Scope S: an asset of a member's library added to a space by reference, and who added it when.
+
+    Copies the asset's owner and month, like `album_assets`, so timelines count spaces from one index."""
+
+    __tablename__ = 'space_assets'
+    __table_args__ = (
+        Index('ix_space_assets_asset', 'asset_id', 'space_id'),
+        Index('ix_space_assets_space_month', 'space_id', 'month_key', 'owner_id', 'asset_id'),
+        Index('ix_space_assets_space_added', 'space_id', 'added_at'),
+    )
+
+    space_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('spaces.id', ondelete='CASCADE'), primary_key=True)
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    month_key: Mapped[int] = mapped_column(Integer)
+    added_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class SpaceLibrary(Base):
+    """An external library connected to a space: every asset in it, now and later, is in the space (one row)."""
+
+    __tablename__ = 'space_libraries'
+    __table_args__ = (Index('ix_space_libraries_library', 'library_id', 'space_id'),)
+
+    space_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('spaces.id', ondelete='CASCADE'), primary_key=True)
+    library_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey('external_libraries.id', ondelete='CASCADE'), primary_key=True
+    )
+    connected_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class SpaceActivity(Base):
+    """One entry of a space's activity feed: who did what, when, with what it needs to be shown (`details`)."""
+
+    __tablename__ = 'space_activity'
+    __table_args__ = (Index('ix_space_activity_space', 'space_id', 'created_at'),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    space_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('spaces.id', ondelete='CASCADE'))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
+    kind: Mapped[str] = mapped_column(String(30))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

@@ -1,0 +1,115 @@
+"""Which assets a space holds, in SQL: what members added (`space_assets`) and every asset of the external libraries
+connected to it (`space_libraries`), both live only (a trashed asset is in its owner's trash, not in the space)."""
+
+import uuid
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Insert, Select, and_, func, literal, or_, select, union, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.access import archived_by_its_owner
+from storage.models import Asset, AssetDetails, SpaceAsset, SpaceLibrary
+
+
+def added_ids(space_id: uuid.UUID) -> Select:
+    return select(SpaceAsset.asset_id).where(SpaceAsset.space_id == space_id)
+
+
+def connected_ids(space_id: uuid.UUID) -> Select:
+    return select(SpaceLibrary.library_id).where(SpaceLibrary.space_id == space_id)
+
+
+def in_space(space_id: uuid.UUID) -> ColumnElement[bool]:
+    """A filter on `asset_details` joined with `assets`: the space's live assets."""
+    return and_(
+        or_(AssetDetails.asset_id.in_(added_ids(space_id)), AssetDetails.library_id.in_(connected_ids(space_id))),
+        Asset.trashed_at.is_(None),
+    )
+
+
+def live_asset_ids(space_id: uuid.UUID) -> Select:
+    """Every live asset of the space, once."""
+    added = select(SpaceAsset.asset_id).join(Asset, Asset.id == SpaceAsset.asset_id)
+    connected = select(Asset.id).where(Asset.library_id.in_(connected_ids(space_id)))
+    return union(
+        added.where(SpaceAsset.space_id == space_id, Asset.trashed_at.is_(None)),
+        connected.where(Asset.trashed_at.is_(None)),
+    )
+
+
+async def count_live_assets(session: AsyncSession, space_id: uuid.UUID) -> int:
+    return await session.scalar(select(func.count()).select_from(live_asset_ids(space_id).subquery()))
+
+
+def new_since(space_id: uuid.UUID, actor_id: uuid.UUID, since: datetime | None) -> Select:
+    """Live assets others brought into the space after `since` (None: ever): what they added, and what arrived since
+    in libraries they connected."""
+    added = (
+        select(SpaceAsset.asset_id)
+        .join(Asset, Asset.id == SpaceAsset.asset_id)
+        .where(
+            SpaceAsset.space_id == space_id,
+            SpaceAsset.added_by_id.is_distinct_from(actor_id),
+            Asset.trashed_at.is_(None),
+        )
+    )
+    arrived = (
+        select(Asset.id)
+        .join(SpaceLibrary, SpaceLibrary.library_id == Asset.library_id)
+        .where(
+            SpaceLibrary.space_id == space_id,
+            SpaceLibrary.connected_by_id.is_distinct_from(actor_id),
+            Asset.uploaded_at > SpaceLibrary.connected_at,
+            Asset.trashed_at.is_(None),
+        )
+    )
+    if since is not None:
+        added, arrived = added.where(SpaceAsset.added_at > since), arrived.where(Asset.uploaded_at > since)
+    return union(added, arrived)
+
+
+def add_all_of_owner(space_id: uuid.UUID, owner_id: uuid.UUID, added_at: datetime) -> Insert:
+    """One INSERT ... SELECT of every live asset the owner has not archived and the space does not hold yet."""
+    rows = (
+        select(
+            literal(space_id),
+            AssetDetails.asset_id,
+            AssetDetails.owner_id,
+            AssetDetails.month_key,
+            literal(owner_id),
+            literal(added_at),
+        )
+        .join(Asset, Asset.id == AssetDetails.asset_id)
+        .where(
+            AssetDetails.owner_id == owner_id,
+            Asset.trashed_at.is_(None),
+            ~archived_by_its_owner(),
+            AssetDetails.asset_id.not_in(added_ids(space_id)),
+        )
+    )
+    columns = ('space_id', 'asset_id', 'owner_id', 'month_key', 'added_by_id', 'added_at')
+    return SpaceAsset.__table__.insert().from_select(columns, rows)
+
+
+async def add_space_assets(
+    session: AsyncSession, space_id: uuid.UUID, asset_ids: Collection[uuid.UUID], added_by_id: uuid.UUID
+) -> set[uuid.UUID]:
+    """Add what the space does not hold yet, copying each asset's owner and month; returns the ids added."""
+    present = set(await session.scalars(added_ids(space_id).where(SpaceAsset.asset_id.in_(list(asset_ids)))))
+    rows = await session.execute(
+        select(AssetDetails.asset_id, AssetDetails.owner_id, AssetDetails.month_key).where(
+            AssetDetails.asset_id.in_(list(set(asset_ids) - present))
+        )
+    )
+    new = [
+        SpaceAsset(space_id=space_id, asset_id=asset_id, owner_id=owner_id, month_key=month, added_by_id=added_by_id)
+        for asset_id, owner_id, month in rows
+    ]
+    session.add_all(new)
+    return {row.asset_id for row in new}
+
+
+async def move_space_assets_to_month(session: AsyncSession, asset_ids: Collection[uuid.UUID], month: int) -> None:
+    """A new date for assets moves them in every space's month index too."""
+    await session.execute(update(SpaceAsset).where(SpaceAsset.asset_id.in_(list(asset_ids))).values(month_key=month))
