@@ -176,6 +176,8 @@ class AssetDetails(Base):
             'ix_asset_details_library_month',
             'library_id',
             'month_key',
+            'owner_id',
+            'asset_id',
             sqlite_where=text('library_id IS NOT NULL'),
             postgresql_where=text('library_id IS NOT NULL'),
         ),
@@ -183,7 +185,8 @@ class AssetDetails(Base):
 
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
-    # Copies the asset's external library (never changes), so a connected library's months come from one index.
+    # Copies the asset's external library (never changes), so a connected library's months and ids come from one
+    # covering index.
     library_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('external_libraries.id', ondelete='CASCADE'))
     taken_at: Mapped[datetime] = mapped_column(DateTime)
     utc_offset_minutes: Mapped[int | None] = mapped_column(SmallInteger)

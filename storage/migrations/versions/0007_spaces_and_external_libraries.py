@@ -160,7 +160,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('library_id', sa.Uuid(), nullable=True))
         batch_op.create_index(
             'ix_asset_details_library_month',
-            ['library_id', 'month_key'],
+            ['library_id', 'month_key', 'owner_id', 'asset_id'],
             unique=False,
             sqlite_where=sa.text('library_id IS NOT NULL'),
             postgresql_where=sa.text('library_id IS NOT NULL'),
