@@ -1,4 +1,5 @@
-"""My public links: make, list, change and revoke links to my albums or to a selection of assets."""
+"""My public links: make, list, change and revoke links to my albums, to spaces I may share, or to a selection of
+assets."""
 
 import uuid
 from datetime import datetime
@@ -15,10 +16,11 @@ MAX_ASSETS_PER_LINK = 10_000
 
 
 class LinkIn(BaseModel):
-    """Give either album_id or asset_ids. Only album links may accept uploads."""
+    """Give one of album_id, space_id or asset_ids. Only links to an album or a space may accept uploads."""
 
     model_config = ConfigDict(extra='forbid')
     album_id: uuid.UUID | None = None
+    space_id: uuid.UUID | None = None
     asset_ids: list[uuid.UUID] = Field(default_factory=list, max_length=MAX_ASSETS_PER_LINK)
     label: str | None = None
     password: str | None = None
@@ -42,7 +44,8 @@ class LinkPatch(BaseModel):
 
 @router.post('', response_model=LinkView, status_code=status.HTTP_201_CREATED)
 async def create_link(body: LinkIn, actor: CurrentActor, instance: Instance):
-    """A link to an album I own, or to assets I may put in albums. Its `url` is the page guests open."""
+    """A link to an album I own, to a space where I am an owner or editor (404 if I am not in it, 403 for other
+    roles), or to assets I may put in albums. Its `url` is the page guests open."""
     return await links.create_link(instance, actor, **body.model_dump())
 
 

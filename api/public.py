@@ -1,6 +1,7 @@
 """What a public link shows to anyone who has it, without an account. A password-protected link takes the password as
 the X-Link-Password header; the `key` it answers with then unlocks it as the `?key=` parameter (which <img> tags can
-send) or the X-Link-Key header. Unknown, revoked and expired links all answer 404 with the same message."""
+send) or the X-Link-Key header. Unknown, revoked and expired links, and links whose album or space is gone or no longer
+shared by their creator, all answer 404 with the same message."""
 
 import uuid
 from typing import Annotated
@@ -34,7 +35,7 @@ Visitor = Annotated[Guest, Depends(_guest)]
 
 @router.get('', response_model=PublicLinkInfo)
 async def open_link(token: str, visitor: Visitor, instance: Instance):
-    """The link's album, owner and settings; 401 when it needs a password or the password is wrong."""
+    """The link's album or space, owner and settings; 401 when it needs a password or the password is wrong."""
     return await links.open_link(instance, token, visitor)
 
 
@@ -87,9 +88,9 @@ async def original(token: str, asset_id: uuid.UUID, visitor: Visitor, instance: 
 
 @router.post('/assets', response_model=schemas.UploadOut, status_code=status.HTTP_201_CREATED)
 async def upload(token: str, request: Request, response: Response, visitor: Visitor, instance: Instance):
-    """A guest adds one photo or video to the link's album, as multipart/form-data with a `guest_name` field. It belongs
-    to the link's creator and counts against their quota. A file the creator already has answers 200 with status
-    `duplicate`."""
+    """A guest adds one photo or video to the link's album or space, as multipart/form-data with a `guest_name` field.
+    It belongs to the link's creator and counts against their quota. A file the creator already has answers 200 with
+    status `duplicate`."""
     await links.open_for_upload(instance, token, visitor)
     staged, fields = await receive_upload(request, instance.files, instance.settings.max_upload_bytes)
     result = await links.upload_as_guest(instance, token, visitor, staged, fields.get('guest_name'))

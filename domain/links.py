@@ -6,6 +6,7 @@ import hmac
 from datetime import datetime
 
 from domain.errors import InvalidInput
+from domain.spaces import SPACE_ACTIONS, SpaceAction
 
 MAX_LABEL = 200
 MAX_GUEST_NAME = 100
@@ -16,16 +17,22 @@ NO_DOWNLOADS = 'Downloads are turned off for this link'
 NO_UPLOADS = 'This link does not accept uploads'
 
 
-def check_target(album_id: object | None, asset_ids: tuple) -> None:
-    """A link opens one album or one selection of assets."""
-    if (album_id is None) == (not asset_ids):
-        raise InvalidInput('A link is to one album or to a selection of photos')
+def check_target(album_id: object | None, asset_ids: tuple, space_id: object | None = None) -> None:
+    """A link opens one album, one space or one selection of assets."""
+    if [album_id is not None, space_id is not None, bool(asset_ids)].count(True) != 1:
+        raise InvalidInput('A link is to one album, one space or a selection of photos')
 
 
-def check_uploads(is_album_link: bool, allow_upload: bool) -> None:
-    """Guests add photos to an album; a selection has nowhere to put them."""
-    if allow_upload and not is_album_link:
-        raise InvalidInput('Only links to an album can accept uploads')
+def check_uploads(has_a_place: bool, allow_upload: bool) -> None:
+    """Guests add photos to an album or a space; a selection has nowhere to put them."""
+    if allow_upload and not has_a_place:
+        raise InvalidInput('Only links to an album or a space can accept uploads')
+
+
+def space_roles_allowed(*actions: SpaceAction) -> tuple[str, ...]:
+    """The space roles holding all these actions. A link to a space works only while its creator holds one of the
+    roles that may share it, so leaving, removal or a lesser role ends it at once."""
+    return tuple(sorted(role.value for role, allowed in SPACE_ACTIONS.items() if set(actions) <= allowed))
 
 
 def clean_label(label: str | None) -> str | None:

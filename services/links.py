@@ -1,8 +1,10 @@
-"""Public links (SPEC §5): an album or a selection opened by people without an account, with an optional password and
-expiry, downloads and metadata on or off, and an upload mode whose uploads belong to the link's creator.
+"""Public links (SPEC §5): an album, a Shared Space or a selection opened by people without an account, with an
+optional password and expiry, downloads and metadata on or off, and an upload mode whose uploads belong to the link's
+creator.
 
 A link never shows more than its creator can still see: its assets are filtered in SQL by the creator's visibility on
-every request, so a stopped partner share, a trashed photo or a deleted album take effect at once."""
+every request, so a stopped partner share, a trashed photo or a deleted album or space take effect at once. A link to a
+space works only while its creator may still share the space: leaving it or being removed ends the link."""
 
 import asyncio
 import os
@@ -16,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PIL import Image, ImageOps
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
 
 from domain.access import Permission
 from domain.albums import AlbumAction
@@ -35,15 +37,28 @@ from domain.links import (
     is_expired,
     key_matches,
     public_filename,
+    space_roles_allowed,
     unlock_key,
 )
-from services import accounts, albums, assets
+from domain.spaces import SpaceAction
+from services import accounts, albums, assets, spaces
 from services.accounts import Actor
 from services.assets import IngestResult
 from services.runtime import Hearth
 from storage import access as access_queries
+from storage import spaces as space_queries
 from storage.files import StagedFile
-from storage.models import Album, AlbumAsset, Asset, AssetDetails, PublicLink, PublicLinkAsset, User
+from storage.models import (
+    Album,
+    AlbumAsset,
+    Asset,
+    AssetDetails,
+    PublicLink,
+    PublicLinkAsset,
+    Space,
+    SpaceMember,
+    User,
+)
 
 UNCHANGED = object()
 PUBLIC_PATH = '/s/'
@@ -59,6 +74,8 @@ class LinkView:
     label: str | None
     album_id: uuid.UUID | None
     album_name: str | None
+    space_id: uuid.UUID | None
+    space_name: str | None
     asset_count: int
     has_password: bool
     expires_at: datetime | None
@@ -83,6 +100,8 @@ class PublicLinkInfo:
     label: str | None
     album_name: str | None
     album_description: str | None
+    space_name: str | None
+    space_description: str | None
     owner_name: str
     has_password: bool
     expires_at: datetime | None
@@ -151,6 +170,7 @@ async def create_link(
     *,
     album_id: uuid.UUID | None = None,
     asset_ids: Collection[uuid.UUID] = (),
+    space_id: uuid.UUID | None = None,
     label: str | None = None,
     password: str | None = None,
     expires_at: datetime | None = None,
@@ -158,14 +178,15 @@ async def create_link(
     show_metadata: bool = False,
     allow_upload: bool = False,
 ) -> LinkView:
-    """A link to an album I own, or to a selection of assets I may put in albums."""
+    """A link to an album I own, to a space I may share, or to a selection of assets I may put in albums."""
     asset_ids = tuple(dict.fromkeys(asset_ids))
-    check_target(album_id, asset_ids)
-    check_uploads(album_id is not None, allow_upload)
+    check_target(album_id, asset_ids, space_id)
+    check_uploads(album_id is not None or space_id is not None, allow_upload)
     link = PublicLink(
         token=secrets.token_urlsafe(32),
         creator_id=actor.id,
         album_id=album_id,
+        space_id=space_id,
         label=clean_label(label),
         password_hash=await accounts._hash(password) if password else None,
         expires_at=check_expiry(expires_at, datetime.now(UTC)),
@@ -174,15 +195,25 @@ async def create_link(
         allow_upload=bool(allow_upload),
     )
     async with hearth.db.session() as session:
-        if album_id is not None:
-            await albums.require_album_action(session, actor, album_id, AlbumAction.MANAGE)
-        else:
-            await assets.require_permission(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
+        await _require_target(session, actor, link, asset_ids)
         session.add(link)
         await session.flush()
         session.add_all(PublicLinkAsset(link_id=link.id, asset_id=asset_id) for asset_id in asset_ids)
+        if space_id is not None:
+            await spaces.record_link_created(session, space_id, actor, link.label)
         await session.commit()
         return await _link_view(session, link)
+
+
+async def _require_target(session, actor: Actor, link: PublicLink, asset_ids: tuple[uuid.UUID, ...]) -> None:
+    if link.album_id is not None:
+        await albums.require_album_action(session, actor, link.album_id, AlbumAction.MANAGE)
+    elif link.space_id is not None:
+        await spaces.require_space_action(session, actor, link.space_id, SpaceAction.SHARE_LINK)
+        if link.allow_upload:
+            await spaces.require_space_action(session, actor, link.space_id, SpaceAction.ADD_ASSETS)
+    else:
+        await assets.require_permission(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
 
 
 async def list_links(hearth: Hearth, actor: Actor) -> list[LinkView]:
@@ -207,6 +238,8 @@ async def update_link(hearth: Hearth, actor: Actor, link_id: uuid.UUID, **change
         password_hash = await accounts._hash(changes['password']) if changes['password'] else None
     async with hearth.db.session() as session:
         link = await _my_link(session, actor, link_id)
+        if link.space_id is not None and changes.get('allow_upload') and not link.allow_upload:
+            await spaces.require_space_action(session, actor, link.space_id, SpaceAction.ADD_ASSETS)
         if 'label' in changes:
             link.label = clean_label(changes['label'])
         if 'expires_at' in changes:
@@ -214,7 +247,7 @@ async def update_link(hearth: Hearth, actor: Actor, link_id: uuid.UUID, **change
         for flag in ('allow_download', 'show_metadata', 'allow_upload'):
             if flag in changes:
                 setattr(link, flag, bool(changes[flag]))
-        check_uploads(link.album_id is not None, link.allow_upload)
+        check_uploads(link.album_id is not None or link.space_id is not None, link.allow_upload)
         if password_hash is not UNCHANGED:
             link.password_hash = password_hash
         await session.commit()
@@ -237,6 +270,7 @@ async def _my_link(session, actor: Actor, link_id: uuid.UUID) -> PublicLink:
 
 async def _link_view(session, link: PublicLink) -> LinkView:
     album_name = await session.scalar(select(Album.name).where(Album.id == link.album_id)) if link.album_id else None
+    space_name = await session.scalar(select(Space.name).where(Space.id == link.space_id)) if link.space_id else None
     return LinkView(
         id=link.id,
         token=link.token,
@@ -244,6 +278,8 @@ async def _link_view(session, link: PublicLink) -> LinkView:
         label=link.label,
         album_id=link.album_id,
         album_name=album_name,
+        space_id=link.space_id,
+        space_name=space_name,
         asset_count=await _count(session, link),
         has_password=link.password_hash is not None,
         expires_at=link.expires_at,
@@ -260,11 +296,26 @@ async def _link_view(session, link: PublicLink) -> LinkView:
 
 def _shown_ids(link: PublicLink) -> Select:
     """The link's assets that are live and that its creator can still see."""
+    if link.space_id is not None:
+        return select(Asset.id).where(
+            Asset.id.in_(space_queries.live_asset_ids(link.space_id)),
+            access_queries.is_visible(link.creator_id),
+            _creator_holds(link.space_id, link.creator_id, SpaceAction.SHARE_LINK),
+        )
     if link.album_id is not None:
         targets = select(AlbumAsset.asset_id).where(AlbumAsset.album_id == link.album_id)
     else:
         targets = select(PublicLinkAsset.asset_id).where(PublicLinkAsset.link_id == link.id)
     return select(Asset.id).where(Asset.id.in_(targets), access_queries.is_visible(link.creator_id))
+
+
+def _creator_holds(space_id, creator_id, *actions: SpaceAction) -> ColumnElement[bool]:
+    """The creator is a member of the space with a role allowing these actions (values, or a link's columns)."""
+    return exists().where(
+        SpaceMember.space_id == space_id,
+        SpaceMember.user_id == creator_id,
+        SpaceMember.role.in_(space_roles_allowed(*actions)),
+    )
 
 
 async def _count(session, link: PublicLink) -> int:
@@ -277,7 +328,14 @@ async def _open(hearth: Hearth, token: str, guest: Guest) -> tuple[PublicLink, s
         link = await session.scalar(
             select(PublicLink)
             .join(User, User.id == PublicLink.creator_id)
-            .where(PublicLink.token == token, User.disabled.is_(False))
+            .where(
+                PublicLink.token == token,
+                User.disabled.is_(False),
+                or_(
+                    PublicLink.space_id.is_(None),
+                    _creator_holds(PublicLink.space_id, PublicLink.creator_id, SpaceAction.SHARE_LINK),
+                ),
+            )
         )
     if link is None or is_expired(link.expires_at, datetime.now(UTC)):
         raise NotFound(GONE)
@@ -309,10 +367,13 @@ async def open_link(hearth: Hearth, token: str, guest: Guest) -> PublicLinkInfo:
     link, key = await _open(hearth, token, guest)
     async with hearth.db.session() as session:
         album = await session.get(Album, link.album_id) if link.album_id else None
+        space = await session.get(Space, link.space_id) if link.space_id else None
         return PublicLinkInfo(
             label=link.label,
             album_name=album.name if album else None,
             album_description=album.description if album else None,
+            space_name=space.name if space else None,
+            space_description=space.description if space else None,
             owner_name=await session.scalar(select(User.name).where(User.id == link.creator_id)),
             has_password=link.password_hash is not None,
             expires_at=link.expires_at,
@@ -433,16 +494,26 @@ async def _position(session, link: PublicLink, asset: Asset, details: AssetDetai
 async def open_for_upload(hearth: Hearth, token: str, guest: Guest) -> PublicLink:
     """The link, if this guest may upload through it: checked before an upload is received, and again after."""
     link, _ = await _open(hearth, token, guest)
-    if not link.allow_upload or link.album_id is None:
+    if not link.allow_upload or (link.album_id is None and link.space_id is None):
+        raise Forbidden(NO_UPLOADS)
+    if link.space_id is not None and not await _creator_may_add(hearth, link):
         raise Forbidden(NO_UPLOADS)
     return link
+
+
+async def _creator_may_add(hearth: Hearth, link: PublicLink) -> bool:
+    async with hearth.db.session() as session:
+        return await session.scalar(
+            select(_creator_holds(link.space_id, link.creator_id, SpaceAction.SHARE_LINK, SpaceAction.ADD_ASSETS))
+        )
 
 
 async def upload_as_guest(
     hearth: Hearth, token: str, guest: Guest, staged: StagedFile, guest_name: str | None
 ) -> IngestResult:
-    """A guest adds a photo to the link's album: it is stored as the creator's (their quota applies), remembers the
-    guest's name, and joins the album as added by the creator. The staged file is always consumed."""
+    """A guest adds a photo to the link's album or space: it is stored as the creator's (their quota applies),
+    remembers the guest's name, and joins the album or space as added by the creator. The staged file is always
+    consumed."""
     try:
         link = await open_for_upload(hearth, token, guest)
         name = clean_guest_name(guest_name)
@@ -453,17 +524,20 @@ async def upload_as_guest(
         staged.discard()
         raise
     result = await assets.ingest(hearth, creator, staged)
-    await _place_in_album(hearth, creator, link, result, name)
+    await _place(hearth, creator, link, result, name)
     return result
 
 
-async def _place_in_album(hearth: Hearth, creator: Actor, link: PublicLink, result: IngestResult, guest: str) -> None:
+async def _place(hearth: Hearth, creator: Actor, link: PublicLink, result: IngestResult, guest: str) -> None:
     if result.status == 'created':
         async with hearth.db.session() as session:
             await session.execute(update(Asset).where(Asset.id == result.asset_id).values(guest_name=guest))
             await session.commit()
-    with suppress(Conflict):  # another guest added the same photo at the same moment: it is in the album
-        await albums.add_assets(hearth, creator, link.album_id, [result.asset_id])
+    with suppress(Conflict):  # another guest added the same photo at the same moment: it is there already
+        if link.space_id is not None:
+            await spaces.add_assets(hearth, creator, link.space_id, [result.asset_id])
+        else:
+            await albums.add_assets(hearth, creator, link.album_id, [result.asset_id])
 
 
 # ---- originals without metadata -------------------------------------------------------------------------------------

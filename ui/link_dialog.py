@@ -1,4 +1,4 @@
-"""The dialog that makes a public link to an album or a selection, then shows its address to copy."""
+"""The dialog that makes a public link to an album, a Shared Space or a selection, then shows its address to copy."""
 
 import uuid
 from collections.abc import Collection
@@ -14,13 +14,20 @@ from ui.theme import ask
 
 EXPIRY_CHOICES = {'never': 'Never', '1': 'In 1 day', '7': 'In 7 days', '30': 'In 30 days', 'date': 'On a date…'}
 UPLOAD_HINT = 'Guests can add photos; they will be yours'
+SPACE_UPLOAD_HINT = 'Guests can add photos to the space; they will be yours'
 
 
-async def open_link_dialog(*, album_id: uuid.UUID | None = None, asset_ids: Collection[uuid.UUID] = ()) -> None:
+async def open_link_dialog(
+    *,
+    album_id: uuid.UUID | None = None,
+    asset_ids: Collection[uuid.UUID] = (),
+    space_id: uuid.UUID | None = None,
+    space_name: str | None = None,
+) -> None:
     """Ask for the link's settings, create it, and show its address. Does nothing for a visitor not signed in."""
     if await signed_in() is None:
         return
-    await ask(LinkDialog(album_id, tuple(asset_ids)))
+    await ask(LinkDialog(album_id, tuple(asset_ids), space_id=space_id, space_name=space_name))
 
 
 def absolute_url(path: str) -> str:
@@ -45,17 +52,23 @@ def expiry_from_choice(choice: str, on_date: str | None, now: datetime) -> datet
 
 
 class LinkDialog(ui.dialog):
-    def __init__(self, album_id: uuid.UUID | None, asset_ids: tuple[uuid.UUID, ...]):
+    def __init__(
+        self,
+        album_id: uuid.UUID | None,
+        asset_ids: tuple[uuid.UUID, ...],
+        space_id: uuid.UUID | None = None,
+        space_name: str | None = None,
+    ):
         super().__init__()
         self.album_id, self.asset_ids = album_id, asset_ids
+        self.space_id, self.space_name = space_id, space_name
         with self, ui.card().classes('w-[30rem] max-w-full gap-3').props('data-testid=link-dialog'):
             self.body = ui.column().classes('w-full gap-3')
         with self.body:
             self._settings()
 
     def _settings(self) -> None:
-        what = 'this album' if self.album_id else f'{len(self.asset_ids)} selected photos'
-        ui.label(f'Share {what} by link').classes('text-lg font-semibold')
+        ui.label(f'Share {self._target()} by link').classes('text-lg font-semibold')
         ui.label('Anyone with the link can open it, without an account.').classes('text-sm text-stone-500')
         self.label = ui.input('Label (only you see it)').props('outlined dense').classes('w-full').mark('link-label')
         self.password = (
@@ -75,14 +88,22 @@ class LinkDialog(ui.dialog):
             self.on_date.bind_visibility_from(self.expiry, 'value', backward=lambda value: value == 'date')
         self.allow_download = ui.switch('Allow downloads of originals').mark('link-download')
         self.show_metadata = ui.switch('Show details (date and time, place, camera, file names)').mark('link-metadata')
-        if self.album_id:
+        if self._takes_uploads():
             with ui.column().classes('gap-0'):
                 self.allow_upload = ui.switch('Allow uploads').mark('link-upload')
-                ui.label(UPLOAD_HINT).classes('text-sm text-stone-500 ml-12')
+                ui.label(SPACE_UPLOAD_HINT if self.space_id else UPLOAD_HINT).classes('text-sm text-stone-500 ml-12')
         self.problem = ui.label().classes('text-sm text-negative').mark('link-problem')
         with ui.row().classes('w-full justify-end'):
             ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat')
             ui.button('Create link', on_click=self._create).props('unelevated color=primary').mark('link-create')
+
+    def _target(self) -> str:
+        if self.space_id:
+            return f'“{self.space_name}”' if self.space_name else 'this space'
+        return 'this album' if self.album_id else f'{len(self.asset_ids)} selected photos'
+
+    def _takes_uploads(self) -> bool:
+        return self.album_id is not None or self.space_id is not None
 
     async def _create(self) -> None:
         actor = await signed_in()
@@ -96,12 +117,13 @@ class LinkDialog(ui.dialog):
                 actor,
                 album_id=self.album_id,
                 asset_ids=self.asset_ids,
+                space_id=self.space_id,
                 label=self.label.value,
                 password=self.password.value or None,
                 expires_at=expires_at,
                 allow_download=self.allow_download.value,
                 show_metadata=self.show_metadata.value,
-                allow_upload=bool(self.album_id) and self.allow_upload.value,
+                allow_upload=self._takes_uploads() and self.allow_upload.value,
             )
         except (HearthError, ValueError) as error:
             self.problem.text = str(error)

@@ -1,5 +1,5 @@
 """The page a public link opens (/s/<token>), for anyone, without an account: a password form when the link has one,
-then the album's grid, a viewer, downloads when allowed, and an upload panel when guests may add photos.
+then the album's or space's grid, a viewer, downloads when allowed, and an upload panel when guests may add photos.
 
 Images load from the public API; on a password-protected link their addresses carry the unlock key, never the
 password."""
@@ -103,18 +103,18 @@ class PublicLinkPage:
                 'w-full'
             ).mark('link-open')
 
-    # ---- the album -----------------------------------------------------------------------------------------------
+    # ---- the album or space --------------------------------------------------------------------------------------
 
     async def _show(self, info: PublicLinkInfo) -> None:
         self.info = info
         self.body.clear()
         with self.body:
             with ui.column().classes('gap-1'):
-                title = info.album_name or info.label or 'Shared photos'
+                title = info.album_name or info.space_name or info.label or 'Shared photos'
                 ui.label(title).classes('text-2xl font-semibold').props('data-testid=public-title')
                 ui.label(f'Shared by {info.owner_name}').classes('text-stone-600')
-                if info.album_description:
-                    ui.label(info.album_description).classes('text-stone-600 whitespace-pre-line')
+                if description := info.album_description or info.space_description:
+                    ui.label(description).classes('text-stone-600 whitespace-pre-line')
                 self.count = ui.label().classes('text-sm text-stone-500').mark('public-count')
             if info.allow_upload:
                 self._upload_panel()
@@ -187,7 +187,7 @@ class PublicLinkPage:
     def _upload_panel(self) -> None:
         with ui.card().classes('w-full gap-2').props('flat bordered data-testid=public-upload'):
             ui.label('Add your photos').classes('text-lg font-medium')
-            ui.label(f'They go into this album and {self.info.owner_name} keeps them.').classes(
+            ui.label(f'They go into this {self._place()} and {self.info.owner_name} keeps them.').classes(
                 'text-sm text-stone-500'
             )
             self.guest_name = (
@@ -214,6 +214,9 @@ class PublicLinkPage:
             self.uploader.on('failed', self._uploaded, js_handler=_REPORT)
             self.results = ui.column().classes('gap-1 text-sm w-full').mark('upload-results')
 
+    def _place(self) -> str:
+        return 'space' if self.info.space_name else 'album'
+
     def _name_changed(self) -> None:
         name = (self.guest_name.value or '').strip()
         self.uploader._props['form-fields'] = [{'name': 'guest_name', 'value': name}]
@@ -223,7 +226,7 @@ class PublicLinkPage:
 
     async def _uploaded(self, event) -> None:
         report = event.args
-        line, good = _upload_outcome(report['status'], report['body'])
+        line, good = _upload_outcome(report['status'], report['body'], self._place())
         with self.results:
             for name in report['names']:
                 ui.label(f'{name}: {line}').classes('text-positive' if good else 'text-negative')
@@ -231,13 +234,13 @@ class PublicLinkPage:
             await self.reload()
 
 
-def _upload_outcome(status: int, body: str) -> tuple[str, bool]:
+def _upload_outcome(status: int, body: str, place: str) -> tuple[str, bool]:
     try:
         data = json.loads(body or '{}')
     except ValueError:
         data = {}
     if status in (200, 201):
-        return ('already in the album' if data.get('status') == 'duplicate' else 'added'), True
+        return (f'already in the {place}' if data.get('status') == 'duplicate' else 'added'), True
     detail = data.get('detail')
     return (detail if isinstance(detail, str) else 'the upload failed'), False
 

@@ -171,8 +171,8 @@ class SharingView:
                 self._link_row(link)
 
     def _link_row(self, link: LinkView) -> None:
-        title = link.label or link.album_name or 'Selected photos'
-        target = f'Album “{link.album_name}”' if link.album_id else 'A selection'
+        title = link.label or link.album_name or link.space_name or 'Selected photos'
+        target = _link_target(link)
         card = ui.card().classes('w-full gap-2').props(f'flat bordered data-testid=link-{link.id}')
         with card.mark(f'link-{title}'):
             with ui.row().classes('w-full items-center gap-2 no-wrap'):
@@ -191,7 +191,7 @@ class SharingView:
                     ui.chip(text, icon=icon).props('dense outline').classes('text-xs')
 
     async def revoke(self, link: LinkView) -> None:
-        name = link.label or link.album_name or 'this link'
+        name = link.label or link.album_name or link.space_name or 'this link'
         if await confirm(f'Revoke {name}?', 'Anyone opening it will be told it no longer exists.', 'Revoke'):
             await self._run(links.revoke_link(self.hearth, self.actor, link.id), 'The link no longer works')
 
@@ -286,3 +286,11 @@ class ShareDialog(ui.dialog):
 
     def _share(self) -> None:
         self.submit((self.email.value, self.level.value))
+
+
+def _link_target(link) -> str:
+    if link.album_id:
+        return f'Album “{link.album_name}”'
+    if link.space_id:
+        return f'Space “{link.space_name}”'
+    return 'A selection'
