@@ -54,8 +54,10 @@ _REFUSALS = {
 }
 
 
-def may_remove(actions: frozenset[AlbumAction], added_by_actor: bool) -> bool:
-    return AlbumAction.REMOVE_ANY_ASSET in actions or (added_by_actor and AlbumAction.VIEW in actions)
+def may_remove(actions: frozenset[AlbumAction], added_by_actor: bool, owns_asset: bool = False) -> bool:
+    """The album owner removes anything; a member what they added, and their own photos whoever added them."""
+    in_album = AlbumAction.VIEW in actions
+    return AlbumAction.REMOVE_ANY_ASSET in actions or (in_album and (added_by_actor or owns_asset))
 
 
 def may_delete_activity(is_album_owner: bool, is_author: bool) -> bool:

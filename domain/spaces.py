@@ -88,9 +88,15 @@ def require_space(action: SpaceAction, role: SpaceRole | None) -> None:
         raise Forbidden(_REFUSALS[action])
 
 
-def may_remove(role: SpaceRole | None, added_by_actor: bool) -> bool:
+def may_remove(role: SpaceRole | None, added_by_actor: bool, owns_asset: bool = False) -> bool:
+    """Owners and editors remove anything; contributors what they added; every member their own photos, since
+    everyone keeps their own library."""
     actions = space_actions(role)
-    return SpaceAction.REMOVE_ANY_ASSET in actions or (added_by_actor and SpaceAction.ADD_ASSETS in actions)
+    if SpaceAction.VIEW not in actions:
+        return False
+    return (
+        SpaceAction.REMOVE_ANY_ASSET in actions or owns_asset or (added_by_actor and SpaceAction.ADD_ASSETS in actions)
+    )
 
 
 def check_owner_kept(owner_count: int, current: SpaceRole, new: SpaceRole | None) -> None:

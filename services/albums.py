@@ -222,7 +222,7 @@ async def remove_assets(hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset
         )
         if len(rows) != len(asset_ids):
             raise NotFound('Asset not found in this album')
-        if not all(may_remove(actions, row.added_by_id == actor.id) for row in rows):
+        if not all(may_remove(actions, row.added_by_id == actor.id, row.owner_id == actor.id) for row in rows):
             raise Forbidden('You can only remove what you added')
         await session.execute(
             delete(AlbumAsset).where(AlbumAsset.album_id == album_id, AlbumAsset.asset_id.in_(asset_ids))
@@ -252,6 +252,7 @@ async def album_items(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> list
                 adder.c.name,
                 AlbumAsset.added_at,
                 AlbumAsset.added_by_id,
+                AlbumAsset.owner_id,
             )
             .join(Asset, Asset.id == AlbumAsset.asset_id)
             .join(AssetDetails, AssetDetails.asset_id == AlbumAsset.asset_id)
@@ -264,7 +265,9 @@ async def album_items(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> list
             .where(AlbumAsset.album_id == album_id, Asset.trashed_at.is_(None))
             .order_by(AssetDetails.taken_at.desc(), AlbumAsset.asset_id.desc())
         )
-        return [AlbumItem(*row[:9], removable=may_remove(actions, row[9] == actor.id)) for row in rows]
+        return [
+            AlbumItem(*row[:9], removable=may_remove(actions, row[9] == actor.id, row[10] == actor.id)) for row in rows
+        ]
 
 
 async def album_neighbours(

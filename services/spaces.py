@@ -381,7 +381,7 @@ async def remove_assets(hearth: Hearth, actor: Actor, space_id: uuid.UUID, asset
         )
         if len(rows) != len(asset_ids):
             raise NotFound('Asset not found in this space (photos of a connected library leave with the library)')
-        if not all(may_remove(role, row.added_by_id == actor.id) for row in rows):
+        if not all(may_remove(role, row.added_by_id == actor.id, row.owner_id == actor.id) for row in rows):
             raise Forbidden('You can only remove what you added')
         await session.execute(
             delete(SpaceAsset).where(SpaceAsset.space_id == space_id, SpaceAsset.asset_id.in_(asset_ids))

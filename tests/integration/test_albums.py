@@ -298,3 +298,14 @@ async def test_album_neighbours_step_through_the_album_newest_first(hearth, alic
     assert await albums.album_neighbours(hearth, alice, album.id, newer) == (None, older)
     assert await albums.album_neighbours(hearth, alice, album.id, older) == (newer, None)
     assert await albums.album_neighbours(hearth, alice, album.id, outside) == (None, None)
+
+
+async def test_a_member_takes_their_own_photo_out_of_an_album_someone_else_put_it_in(hearth, alice, bob, tmp_path):
+    bobs = await photo(hearth, bob, tmp_path)
+    await sharing.share_library(hearth, bob, 'alice@example.com')
+    album = await shared_album(hearth, alice, trust=TrustLevel.GUEST, asset_ids=[bobs])
+    assert [item.removable for item in await albums.album_items(hearth, bob, album.id)] == [True]
+
+    assert await albums.remove_assets(hearth, bob, album.id, [bobs]) == 1
+
+    assert await albums.album_items(hearth, alice, album.id) == []

@@ -421,3 +421,13 @@ async def test_a_members_libraries_leave_the_space_with_them(hearth, alice, bob,
 
     assert (await spaces.get_space(hearth, alice, space.id)).libraries == []
     assert await space_ids(hearth, alice, space.id) == set()
+
+
+async def test_every_member_may_take_their_own_photos_out(hearth, alice, bob, tmp_path):
+    space = await space_with(hearth, alice, bob=SpaceRole.CONTRIBUTOR)
+    bobs = await photo(hearth, bob, tmp_path)
+    await spaces.add_assets(hearth, bob, space.id, [bobs])
+    await spaces.change_role(hearth, alice, space.id, bob.id, 'viewer')
+
+    assert await spaces.remove_assets(hearth, bob, space.id, [bobs]) == 1
+    assert await space_ids(hearth, alice, space.id) == set()
