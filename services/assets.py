@@ -1,8 +1,10 @@
 """Everything a user does to assets. Each operation checks one permission over the whole set of ids first."""
 
 import asyncio
+import os
 import uuid
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,15 +27,16 @@ from domain.assets import (
     validate_utc_offset,
 )
 from domain.errors import InvalidInput, NotFound, PayloadTooLarge
+from domain.libraries import is_inside
 from ml import media
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
 from storage.albums import move_album_assets_to_month
+from storage.files import StagedFile
+from storage.models import Asset, AssetDetails, AssetUserState, ExternalLibrary, User
 from storage.spaces import move_space_assets_to_month
-from storage.files import AssetFiles, StagedFile
-from storage.models import Asset, AssetDetails, AssetUserState, User
 
 
 @dataclass(frozen=True)
@@ -106,9 +109,7 @@ async def _check_quota(session, owner_id: uuid.UUID, size: int) -> None:
 
 async def _store(hearth: Hearth, actor: Actor, staged: StagedFile, fallback_taken_at: datetime | None):
     asset_id = uuid.uuid4()
-    thumbnail, preview = hearth.files.new_staging_path(), hearth.files.new_staging_path()
-    try:
-        facts = await asyncio.to_thread(media.analyse_and_render, staged.path, thumbnail, preview)
+    async with rendered(hearth, staged.path) as (facts, thumbnail, preview):
         files = hearth.files.files_for(actor.id, asset_id, facts.extension)
         try:
             await asyncio.to_thread(
@@ -116,16 +117,53 @@ async def _store(hearth: Hearth, actor: Actor, staged: StagedFile, fallback_take
                 hearth,
                 ((staged.path, files.original), (thumbnail, files.thumbnail), (preview, files.preview)),
             )
-            await _insert_rows(hearth, actor, asset_id, staged, facts, files, fallback_taken_at)
+            asset = Asset(
+                id=asset_id,
+                owner_id=actor.id,
+                checksum=staged.checksum,
+                original_path=hearth.files.relative(files.original),
+                original_filename=display_filename(staged.filename),
+                file_size=staged.size,
+                **facts_columns(facts),
+            )
+            await _insert_rows(hearth, asset, facts, fallback_taken_at)
         except IntegrityError:
             hearth.files.remove(files.all())
             return await _duplicate_after_race(hearth, actor, staged)
         except BaseException:
             hearth.files.remove(files.all())
             raise
+    return IngestResult('created', asset_id, display_filename(staged.filename))
+
+
+async def ingest_in_place(
+    hearth: Hearth, source: Path, fallback_taken_at: datetime | None = None, **columns
+) -> uuid.UUID:
+    """Add a file that stays where it is (an external library's): it is only read, and only its thumbnail and preview
+    are stored. `columns` say whose it is and where; the facts come from the file."""
+    asset_id = uuid.uuid4()
+    async with rendered(hearth, source) as (facts, thumbnail, preview):
+        files = hearth.files.files_for(columns['owner_id'], asset_id, '.jpg')
+        try:
+            await asyncio.to_thread(_place_all, hearth, ((thumbnail, files.thumbnail), (preview, files.preview)))
+            asset = Asset(id=asset_id, **columns, **facts_columns(facts))
+            await _insert_rows(hearth, asset, facts, fallback_taken_at)
+        except BaseException:
+            hearth.files.remove((files.thumbnail, files.preview))
+            raise
+    return asset_id
+
+
+@asynccontextmanager
+async def rendered(hearth: Hearth, source: Path) -> AsyncIterator[tuple[media.MediaFacts, Path, Path]]:
+    """Analyse a file (only reading it) and render its thumbnail and preview into staging, as (facts, thumbnail,
+    preview); renditions the caller has not placed are removed on the way out."""
+    thumbnail, preview = hearth.files.new_staging_path(), hearth.files.new_staging_path()
+    try:
+        facts = await asyncio.to_thread(media.analyse_and_render, source, thumbnail, preview)
+        yield facts, thumbnail, preview
     finally:
         hearth.files.remove((thumbnail, preview))
-    return IngestResult('created', asset_id, display_filename(staged.filename))
 
 
 def _place_all(hearth: Hearth, moves) -> None:
@@ -139,17 +177,23 @@ async def _duplicate_after_race(hearth: Hearth, actor: Actor, staged: StagedFile
     return IngestResult('duplicate', existing, display_filename(staged.filename))
 
 
-async def _insert_rows(hearth, actor, asset_id, staged, facts: media.MediaFacts, files, fallback_taken_at) -> None:
+def taken_at_from(facts: media.MediaFacts, fallback_taken_at: datetime | None) -> datetime:
     # Without a date in the file, fall back to the server's local wall-clock time, as EXIF dates are local too.
-    taken_at = facts.taken_at or (fallback_taken_at or datetime.now(UTC)).astimezone().replace(tzinfo=None)
+    return facts.taken_at or (fallback_taken_at or datetime.now(UTC)).astimezone().replace(tzinfo=None)
+
+
+async def _insert_rows(hearth: Hearth, asset: Asset, facts: media.MediaFacts, fallback_taken_at) -> None:
+    """Insert a new asset whose files are in place, with its shared details, counted in its library's months."""
+    taken_at = taken_at_from(facts, fallback_taken_at)
     async with hearth.db.session() as session:
-        async with queries.keeping_month_counts(session, [asset_id]):
-            session.add(_asset_row(hearth, actor, asset_id, staged, facts, files))
+        async with queries.keeping_month_counts(session, [asset.id]):
+            session.add(asset)
             await session.flush()
             session.add(
                 AssetDetails(
-                    asset_id=asset_id,
-                    owner_id=actor.id,
+                    asset_id=asset.id,
+                    owner_id=asset.owner_id,
+                    library_id=asset.library_id,
                     taken_at=taken_at,
                     utc_offset_minutes=facts.utc_offset_minutes,
                     month_key=month_key(taken_at),
@@ -161,33 +205,28 @@ async def _insert_rows(hearth, actor, asset_id, staged, facts: media.MediaFacts,
         await session.commit()
 
 
-def _asset_row(hearth, actor, asset_id, staged: StagedFile, facts: media.MediaFacts, files: AssetFiles) -> Asset:
-    return Asset(
-        id=asset_id,
-        owner_id=actor.id,
-        checksum=staged.checksum,
-        original_path=hearth.files.relative(files.original),
-        original_filename=display_filename(staged.filename),
-        file_size=staged.size,
-        mime_type=facts.mime_type,
-        media_type=facts.media_type,
-        width=facts.width,
-        height=facts.height,
-        duration_seconds=facts.duration_seconds,
-        orientation=facts.orientation,
-        exif_taken_at=facts.taken_at,
-        exif_utc_offset_minutes=facts.utc_offset_minutes,
-        exif_latitude=facts.latitude,
-        exif_longitude=facts.longitude,
-        exif_altitude=facts.altitude,
-        camera_make=facts.camera_make,
-        camera_model=facts.camera_model,
-        lens_model=facts.lens_model,
-        exposure_time=facts.exposure_time,
-        f_number=facts.f_number,
-        iso=facts.iso,
-        focal_length_mm=facts.focal_length_mm,
-    )
+def facts_columns(facts: media.MediaFacts) -> dict[str, object]:
+    """The asset columns read from its file (scope A)."""
+    return {
+        'mime_type': facts.mime_type,
+        'media_type': facts.media_type,
+        'width': facts.width,
+        'height': facts.height,
+        'duration_seconds': facts.duration_seconds,
+        'orientation': facts.orientation,
+        'exif_taken_at': facts.taken_at,
+        'exif_utc_offset_minutes': facts.utc_offset_minutes,
+        'exif_latitude': facts.latitude,
+        'exif_longitude': facts.longitude,
+        'exif_altitude': facts.altitude,
+        'camera_make': facts.camera_make,
+        'camera_model': facts.camera_model,
+        'lens_model': facts.lens_model,
+        'exposure_time': facts.exposure_time,
+        'f_number': facts.f_number,
+        'iso': facts.iso,
+        'focal_length_mm': facts.focal_length_mm,
+    }
 
 
 # ---- reading ------------------------------------------------------------------------------------------------------
@@ -257,11 +296,28 @@ async def asset_file(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, kind: st
     async with hearth.db.session() as session:
         await require_permission(session, actor, permission, [asset_id])
         asset = await session.get(Asset, asset_id)
+        if kind == 'original':
+            return await original_of(session, hearth, asset), asset.mime_type, asset.original_filename
     files = hearth.files.files_of(asset)
-    if kind == 'original':
-        return files.original, asset.mime_type, asset.original_filename
     path = files.thumbnail if kind == 'thumbnail' else files.preview
     return path, 'image/jpeg', Path(asset.original_filename).stem + '.jpg'
+
+
+async def original_of(session, hearth: Hearth, asset: Asset) -> Path:
+    """Where the asset's original is: in Hearth's media folder, or in its external library while it is there."""
+    if asset.library_id is None:
+        return hearth.files.files_of(asset).original
+    library = await session.get(ExternalLibrary, asset.library_id)
+    return await asyncio.to_thread(_external_original, asset, library)
+
+
+def _external_original(asset: Asset, library: ExternalLibrary) -> Path:
+    """An external library's file where it lies, while it is there and still inside the library: a symlink swapped
+    in since the scan must not lead anywhere else."""
+    real = Path(os.path.realpath(asset.original_path))
+    if asset.offline_at is not None or not real.is_file() or not is_inside(real, Path(library.path)):
+        raise NotFound('The original file is offline')
+    return real
 
 
 def _check_view(view: str) -> str:

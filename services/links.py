@@ -459,19 +459,20 @@ async def public_file(hearth: Hearth, token: str, guest: Guest, asset_id: uuid.U
     link, _ = await _open(hearth, token, guest)
     async with hearth.db.session() as session:
         asset, details = await _shown_asset(session, link, asset_id)
-        position = await _position(session, link, asset, details) if kind == 'original' else 0
-    files = hearth.files.files_of(asset)
-    if kind != 'original':
-        path = files.thumbnail if kind == 'thumbnail' else files.preview
-        return PublicFile(path, 'image/jpeg', f'{kind}.jpg', temporary=False)
-    if not link.allow_download:
-        raise Forbidden(NO_DOWNLOADS)
+        if kind != 'original':
+            files = hearth.files.files_of(asset)
+            path = files.thumbnail if kind == 'thumbnail' else files.preview
+            return PublicFile(path, 'image/jpeg', f'{kind}.jpg', temporary=False)
+        if not link.allow_download:
+            raise Forbidden(NO_DOWNLOADS)
+        position = await _position(session, link, asset, details)
+        original = await assets.original_of(session, hearth, asset)
     if link.show_metadata:
-        return PublicFile(files.original, asset.mime_type, asset.original_filename, temporary=False)
+        return PublicFile(original, asset.mime_type, asset.original_filename, temporary=False)
     if asset.media_type == 'video':
         raise Forbidden('Videos can be downloaded only from links that show details')
-    clean = await asyncio.to_thread(_without_metadata, files.original, asset, hearth.files.new_staging_path())
-    return PublicFile(clean, asset.mime_type, public_filename(asset.media_type, position, files.original.suffix), True)
+    clean = await asyncio.to_thread(_without_metadata, original, asset, hearth.files.new_staging_path())
+    return PublicFile(clean, asset.mime_type, public_filename(asset.media_type, position, original.suffix), True)
 
 
 async def _position(session, link: PublicLink, asset: Asset, details: AssetDetails) -> int:

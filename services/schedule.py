@@ -1,10 +1,10 @@
-"""Recurring maintenance: purge expired trash, sweep orphaned files."""
+"""Recurring maintenance: purge expired trash, sweep orphaned files, scan external libraries."""
 
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from services import assets
+from services import assets, libraries
 from services.runtime import Hearth
 
 log = logging.getLogger(__name__)
@@ -14,6 +14,7 @@ def start_scheduler(hearth: Hearth) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler()
     scheduler.add_job(_purge_trash, 'interval', hours=1, args=[hearth], id='purge-trash', coalesce=True)
     scheduler.add_job(_sweep_orphans, 'interval', hours=24, args=[hearth], id='sweep-orphans', coalesce=True)
+    scheduler.add_job(_scan_libraries, 'interval', hours=6, args=[hearth], id='scan-libraries', coalesce=True)
     scheduler.start()
     return scheduler
 
@@ -26,3 +27,9 @@ async def _purge_trash(hearth: Hearth) -> None:
 async def _sweep_orphans(hearth: Hearth) -> None:
     if removed := await assets.remove_orphan_files(hearth):
         log.warning('removed files of %d assets that had no database row', removed)
+
+
+async def _scan_libraries(hearth: Hearth) -> None:
+    for library_id, summary in (await libraries.scan_all(hearth)).items():
+        if summary.failed:
+            log.warning('library %s: %d files could not be read', library_id, summary.failed)

@@ -170,11 +170,15 @@ async def load_record(session: AsyncSession, actor_id: uuid.UUID, asset_id: uuid
 
 
 async def find_by_checksum(session: AsyncSession, owner_id: uuid.UUID, checksum: str) -> uuid.UUID | None:
-    return await session.scalar(select(Asset.id).where(Asset.owner_id == owner_id, Asset.checksum == checksum))
+    """The owner's upload with this content; files of external libraries are theirs, not uploads."""
+    uploads = (Asset.owner_id == owner_id) & Asset.library_id.is_(None)
+    return await session.scalar(select(Asset.id).where(uploads, Asset.checksum == checksum))
 
 
 async def used_bytes(session: AsyncSession, owner_id: uuid.UUID) -> int:
-    return await session.scalar(select(func.coalesce(func.sum(Asset.file_size), 0)).where(Asset.owner_id == owner_id))
+    """Storage the owner's uploads take; external libraries stay in their folders and take none."""
+    uploads = (Asset.owner_id == owner_id) & Asset.library_id.is_(None)
+    return await session.scalar(select(func.coalesce(func.sum(Asset.file_size), 0)).where(uploads))
 
 
 async def replace_tags(session: AsyncSession, asset_ids: list[uuid.UUID], tags: list[str]) -> None:

@@ -7,6 +7,7 @@ from domain.errors import HearthError
 from services import accounts, runtime
 from services.accounts import Actor, Member
 from ui.frame import frame
+from ui.libraries import manage_folders
 from ui.session import require_sign_in
 from ui.theme import ask, confirm, human_size, plural
 
@@ -53,6 +54,9 @@ class MembersView:
             ui.label(f'{human_size(member.used_bytes)}{quota} used').classes('text-sm text-stone-500')
             if member.disabled:
                 ui.badge('Disabled', color='grey')
+            ui.button(icon='folder_shared', on_click=lambda m=member: manage_folders(self.admin, m)).props(
+                f'flat round aria-label="Server folders of {member.name}"'
+            ).mark(f'folders-{member.email}')
             ui.button(icon='edit', on_click=lambda m=member: self.edit(m)).props(
                 f'flat round aria-label="Edit {member.name}"'
             ).mark(f'edit-{member.email}')
