@@ -130,6 +130,7 @@ class FilterChoices:
 class ActivityEntry:
     id: uuid.UUID
     kind: str
+    actor_id: uuid.UUID | None
     actor_name: str | None
     details: dict
     asset_ids: tuple[uuid.UUID, ...]  # thumbnails the reader may still see
@@ -301,6 +302,14 @@ async def remove_member(hearth: Hearth, actor: Actor, space_id: uuid.UUID, user_
         await _end_membership(session, member)
         _record(session, space_id, actor, 'member_removed', name=(await session.get(User, user_id)).name)
         await session.commit()
+
+
+async def count_my_photos(hearth: Hearth, actor: Actor, space_id: uuid.UUID) -> int:
+    """How many of my photos were added to the space (by anyone): what leaving may take with me."""
+    async with hearth.db.session() as session:
+        await _space_for(session, actor, space_id, SpaceAction.VIEW)
+        mine = (SpaceAsset.space_id == space_id) & (SpaceAsset.owner_id == actor.id)
+        return await session.scalar(select(func.count()).select_from(SpaceAsset).where(mine))
 
 
 async def leave_space(hearth: Hearth, actor: Actor, space_id: uuid.UUID, take_my_photos: bool = False) -> int:
@@ -594,7 +603,7 @@ async def list_activity(
 def _entry(entry: SpaceActivity, actor_name: str | None, visible) -> ActivityEntry:
     details = {key: value for key, value in entry.details.items() if key != 'asset_ids'}
     ids = tuple(uuid.UUID(hex_id) for hex_id in entry.details.get('asset_ids', ()) if uuid.UUID(hex_id) in visible)
-    return ActivityEntry(entry.id, entry.kind, actor_name, details, ids, entry.created_at)
+    return ActivityEntry(entry.id, entry.kind, entry.actor_id, actor_name, details, ids, entry.created_at)
 
 
 def _record(session, space_id: uuid.UUID, actor: Actor, kind: str, **details) -> None:

@@ -11,11 +11,13 @@ from ui.theme import apply_theme
 
 NAVIGATION = [
     ('Photos', 'photo_library', '/'),
+    ('Spaces', 'diversity_3', '/spaces'),
     ('Albums', 'photo_album', '/albums'),
     ('Favorites', 'favorite', '/favorites'),
     ('Archive', 'archive', '/archive'),
     ('Trash', 'delete', '/trash'),
     ('Sharing', 'share', '/sharing'),
+    ('Libraries', 'folder_open', '/libraries'),
 ]
 
 
@@ -23,7 +25,9 @@ NAVIGATION = [
 def frame(actor: Actor, title: str, current: str = '', on_upload: Callable | None = None) -> Iterator[None]:
     apply_theme()
     ui.page_title(f'{title} · Hearth')
-    with ui.header(elevated=False).classes('items-center gap-2 px-3 py-2 bg-white text-stone-800 border-b'):
+    with ui.header(elevated=False).classes(
+        'items-center gap-2 px-3 py-2 bg-white text-stone-800 border-b border-stone-200'
+    ):
         menu = ui.button(icon='menu').props('flat round dense aria-label="Menu"').classes('lg:hidden')
         ui.link('Hearth', '/').classes('text-xl font-semibold no-underline text-amber-800 mr-4').mark('brand')
         ui.space()

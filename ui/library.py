@@ -13,6 +13,7 @@ from ui.albums import add_to_album
 from ui.components.timeline_grid import TimelineGrid
 from ui.frame import frame
 from ui.session import require_sign_in
+from ui.spaces import add_to_space
 from ui.theme import confirm, plural
 from ui.upload import UploadDialog
 
@@ -129,6 +130,7 @@ class LibraryView:
         )
         return [
             ('Add to album', 'library_add', self._add_to_album, 'add-to-album-selected'),
+            ('Add to space', 'group_add', self._add_to_space, 'add-to-space-selected'),
             ('Add to favorites', 'favorite', self._favorite, 'favorite-selected'),
             (*archive, 'archive-selected'),
             ('Move to trash', 'delete', self._trash, 'trash-selected'),
@@ -195,6 +197,10 @@ class LibraryView:
 
     async def _add_to_album(self) -> None:
         if await add_to_album(self.actor, self._ids()):
+            self.grid.clear_selection()
+
+    async def _add_to_space(self) -> None:
+        if await add_to_space(self.actor, self._ids()):
             self.grid.clear_selection()
 
     async def _archive(self) -> None:

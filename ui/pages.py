@@ -2,7 +2,19 @@
 
 from nicegui import ui
 
-from ui import admin, album_page, albums, auth_pages, library, public_link, sharing, viewer
+from ui import (
+    admin,
+    album_page,
+    albums,
+    auth_pages,
+    libraries,
+    library,
+    public_link,
+    sharing,
+    space_page,
+    spaces,
+    viewer,
+)
 
 
 def register() -> None:
@@ -13,6 +25,9 @@ def register() -> None:
     ui.page('/sharing')(sharing.sharing_page)
     ui.page('/albums')(albums.albums_page)
     ui.page('/albums/{album_id}')(album_page.album_page)
+    ui.page('/libraries')(libraries.libraries_page)
+    ui.page('/spaces')(spaces.spaces_page)
+    ui.page('/spaces/{space_id}')(space_page.space_page)
     ui.page('/photo/{asset_id}')(viewer.viewer_page)
     ui.page('/s/{token}')(public_link.public_link_page)
     for key, view in library.VIEWS.items():

@@ -8,30 +8,41 @@ from nicegui import ui
 
 from domain.access import Permission
 from domain.errors import HearthError, NotFound
-from services import albums, assets, runtime
+from services import albums, assets, runtime, spaces
 from services.accounts import Actor
 from services.assets import AssetView
 from ui.albums import add_to_album
 from ui.components.zoom_image import ZoomImage
 from ui.library import VIEWS
 from ui.session import require_sign_in
+from ui.spaces import add_to_space
 from ui.theme import apply_theme, ask, confirm, human_size
 
 EDIT_PERMISSIONS = {Permission.EDIT_DATE, Permission.EDIT_DESCRIPTION, Permission.EDIT_TAGS}
 
 
-async def viewer_page(asset_id: str, view: str = 'timeline', album: str = ''):
-    """`view` is the library view to step through; `album`, when given, the album to step through instead."""
+async def viewer_page(asset_id: str, view: str = 'timeline', album: str = '', space: str = ''):
+    """`view` is the library view to step through; `album` or `space`, when given, what to step through instead."""
     actor = await require_sign_in()
     if isinstance(actor, RedirectResponse):
         return actor
     album_id = await _album_in_reach(actor, album)
+    space_id = None if album_id else await _space_in_reach(actor, space)
     try:
         asset = await assets.get_asset(runtime.current(), actor, uuid.UUID(asset_id))
     except (ValueError, NotFound):
-        return RedirectResponse(f'/albums/{album_id}' if album_id else VIEWS.get(view, VIEWS['timeline']).path)
-    viewer = Viewer(actor, view if view in VIEWS else 'timeline', album_id)
+        return RedirectResponse(_context_path(view, album_id, space_id))
+    viewer = Viewer(actor, view if view in VIEWS else 'timeline', album_id, space_id)
     await viewer.show(asset)
+
+
+def _context_path(view: str, album_id: uuid.UUID | None, space_id: uuid.UUID | None) -> str:
+    """Where the viewer came from, and goes back to."""
+    if album_id:
+        return f'/albums/{album_id}'
+    if space_id:
+        return f'/spaces/{space_id}'
+    return VIEWS.get(view, VIEWS['timeline']).path
 
 
 async def _album_in_reach(actor: Actor, album: str) -> uuid.UUID | None:
@@ -43,9 +54,19 @@ async def _album_in_reach(actor: Actor, album: str) -> uuid.UUID | None:
         return None
 
 
+async def _space_in_reach(actor: Actor, space: str) -> uuid.UUID | None:
+    if not space:
+        return None
+    try:
+        return (await spaces.get_space_summary(runtime.current(), actor, uuid.UUID(space))).id
+    except (ValueError, HearthError):
+        return None
+
+
 class Viewer:
-    def __init__(self, actor: Actor, view: str, album_id: uuid.UUID | None = None):
+    def __init__(self, actor: Actor, view: str, album_id: uuid.UUID | None = None, space_id: uuid.UUID | None = None):
         self.actor, self.view, self.album_id, self.hearth = actor, view, album_id, runtime.current()
+        self.space_id = space_id
         self.asset: AssetView | None = None
         self.previous = self.following = None
         apply_theme()
@@ -88,6 +109,7 @@ class Viewer:
             more = ui.button(icon='more_vert').props('flat round color=white aria-label="More"').mark('viewer-more')
             with more, ui.menu() as self.menu:
                 self.album_item = ui.menu_item('Add to album', self.add_to_album).mark('viewer-add-to-album')
+                self.space_item = ui.menu_item('Add to space', self.add_to_space).mark('viewer-add-to-space')
                 self.edit_item = ui.menu_item('Edit date, description and tags', self.edit).mark('viewer-edit')
                 self.archive_item = ui.menu_item('Archive', self.toggle_archive).mark('viewer-archive')
                 self.restore_item = ui.menu_item('Restore from trash', self.restore).mark('viewer-restore')
@@ -114,12 +136,15 @@ class Viewer:
         self._refresh_controls()
         self._render_panel()
         context = f'album={self.album_id}' if self.album_id else f'view={self.view}'
+        context = f'space={self.space_id}' if self.space_id else context
         ui.run_javascript(f'history.replaceState(null, "", "/photo/{asset.id}?{context}")')
 
     async def _neighbours(self, asset_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
-        if self.album_id is None:
+        if self.album_id is None and self.space_id is None:
             return await assets.neighbours(self.hearth, self.actor, asset_id, self.view)
         try:
+            if self.space_id:
+                return await spaces.space_neighbours(self.hearth, self.actor, self.space_id, asset_id)
             return await albums.album_neighbours(self.hearth, self.actor, self.album_id, asset_id)
         except HearthError:
             return None, None
@@ -139,7 +164,7 @@ class Viewer:
         await self._go(self.following)
 
     def close(self) -> None:
-        ui.navigate.to(f'/albums/{self.album_id}' if self.album_id else VIEWS[self.view].path)
+        ui.navigate.to(_context_path(self.view, self.album_id, self.space_id))
 
     async def _key(self, event) -> None:
         if not event.action.keydown:
@@ -181,6 +206,7 @@ class Viewer:
         self.favorite_button.visible = Permission.FAVORITE in can and not asset.trashed_at
         self.download_button.visible = Permission.DOWNLOAD in can
         self.album_item.visible = Permission.ADD_TO_ALBUM in can and not asset.trashed_at
+        self.space_item.visible = asset.is_mine and not asset.trashed_at  # spaces take only my own photos
         self.edit_item.visible = bool(EDIT_PERMISSIONS & set(can))
         self.archive_item.visible = Permission.ARCHIVE in can and not asset.trashed_at
         self.archive_item.text = 'Unarchive' if asset.archived else 'Archive'
@@ -229,6 +255,9 @@ class Viewer:
 
     async def add_to_album(self) -> None:
         await add_to_album(self.actor, [self.asset.id])
+
+    async def add_to_space(self) -> None:
+        await add_to_space(self.actor, [self.asset.id])
 
     def download(self) -> None:
         ui.download(f'/api/assets/{self.asset.id}/original?download=1', self.asset.filename)
