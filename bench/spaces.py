@@ -99,7 +99,9 @@ async def time_add_all(hearth: Hearth, adder: Actor, repeat: int) -> tuple[list[
 async def bare_insert_select(hearth: Hearth, adder: Actor) -> float:
     async with hearth.db.engine.begin() as connection:
         await connection.execute(text('DROP TABLE IF EXISTS bench_copy'))
-        await connection.execute(text('CREATE TABLE bench_copy (asset_id CHAR(32), owner_id CHAR(32), month_key INT)'))
+        uuid_type = 'CHAR(32)' if hearth.db.is_sqlite else 'UUID'  # how each stores the ids it copies
+        columns = f'asset_id {uuid_type}, owner_id {uuid_type}, month_key INT'
+        await connection.execute(text(f'CREATE TABLE bench_copy ({columns})'))
     copy = text(
         'INSERT INTO bench_copy SELECT asset_id, owner_id, month_key FROM asset_details WHERE owner_id = :owner'
     )

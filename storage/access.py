@@ -107,34 +107,39 @@ def timeline_library_owners(actor_id: uuid.UUID) -> Select:
 def shared_extras_on_timeline(actor_id: uuid.UUID, month: int | None = None) -> Select:
     """Live assets that albums and spaces shared with the actor add to their timeline (where they chose to show
     them), except those already in their timeline libraries (so an asset shows once) and those they archived."""
-    return union(*(select(part.c.asset_id) for part in _shared_extras(actor_id, month)))
+    rows = _shared_routes(actor_id, month)
+    return select(rows.c.asset_id).where(*_not_on_timeline_yet(actor_id, rows.c))
 
 
 def shared_extras_per_month(actor_id: uuid.UUID) -> Select:
     """(month, how many) of `shared_extras_on_timeline`, read from the album, space and library indexes alone."""
-    # UNION drops an asset that arrives by several routes (its month is the same in every index) by hashing, which
-    # costs less than sorting for a count of distinct ids.
-    rows = union(*(select(part.c.asset_id, part.c.month_key) for part in _shared_extras(actor_id))).subquery()
-    return select(rows.c.month_key, func.count()).group_by(rows.c.month_key)
+    rows = _shared_routes(actor_id)
+    return (
+        select(rows.c.month_key, func.count()).where(*_not_on_timeline_yet(actor_id, rows.c)).group_by(rows.c.month_key)
+    )
 
 
-def _shared_extras(actor_id: uuid.UUID, month: int | None = None):
-    """One (asset_id, month_key) subquery per route: albums, spaces' additions, spaces' connected libraries."""
+def _shared_routes(actor_id: uuid.UUID, month: int | None = None):
+    """(asset_id, month_key, owner_id) of every asset albums, spaces' additions and spaces' connected libraries bring
+    to the actor's timeline, each once: an asset's month and owner are the same in every index, so UNION drops one
+    that arrives by several routes. The filters apply once, to the union, which keeps the statement small to plan."""
     routes = (
         (AlbumAsset, AlbumAsset.album_id.in_(member_album_ids(actor_id, on_timeline_only=True))),
         (SpaceAsset, SpaceAsset.space_id.in_(space_ids(actor_id, on_timeline_only=True))),
         (AssetDetails, AssetDetails.library_id.in_(connected_library_ids(actor_id, on_timeline_only=True))),
     )
+    parts = []
     for table, route in routes:
-        rows = select(table.asset_id, table.month_key).where(route, *_not_on_timeline_yet(actor_id, table))
-        yield (rows if month is None else rows.where(table.month_key == month)).subquery()
+        rows = select(table.asset_id, table.month_key, table.owner_id).where(route)
+        parts.append(rows if month is None else rows.where(table.month_key == month))
+    return union(*parts).subquery()
 
 
-def _not_on_timeline_yet(actor_id: uuid.UUID, table) -> tuple[ColumnElement[bool], ...]:
+def _not_on_timeline_yet(actor_id: uuid.UUID, columns) -> tuple[ColumnElement[bool], ...]:
     return (
-        table.owner_id.not_in(timeline_library_owners(actor_id)),
-        table.asset_id.not_in(select(Asset.id).where(Asset.trashed_at.is_not(None))),
-        table.asset_id.not_in(_archived_by(actor_id)),
+        columns.owner_id.not_in(timeline_library_owners(actor_id)),
+        columns.asset_id.not_in(select(Asset.id).where(Asset.trashed_at.is_not(None))),
+        columns.asset_id.not_in(_archived_by(actor_id)),
     )
 
 
