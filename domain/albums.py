@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain.access import Permission, Role, permissions_of
 from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.text import clean_long_text, clean_title
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 5000
@@ -65,19 +66,11 @@ def may_delete_activity(is_album_owner: bool, is_author: bool) -> bool:
 
 
 def clean_album_name(name: str | None) -> str:
-    name = ' '.join((name or '').split())
-    if not name:
-        raise InvalidInput('An album needs a name')
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f'Album names are at most {MAX_NAME} characters')
-    return name
+    return clean_title(name, 'album', MAX_NAME)
 
 
 def clean_album_description(text: str | None) -> str | None:
-    text = (text or '').strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise InvalidInput(f'Album descriptions are at most {MAX_DESCRIPTION} characters')
-    return text or None
+    return clean_long_text(text, 'Album descriptions', MAX_DESCRIPTION)
 
 
 def clean_comment(text: str | None) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.errors import InvalidInput
+from domain.text import clean_title
 
 MAX_NAME = 200
 MAX_FOLDER_PATH = 1000
@@ -23,12 +24,7 @@ SKIPPED_FOLDERS = frozenset({'@eaDir', '#recycle', '#snapshot', '$RECYCLE.BIN', 
 
 
 def clean_library_name(name: str | None) -> str:
-    name = ' '.join((name or '').split())
-    if not name:
-        raise InvalidInput('A library needs a name')
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f'Library names are at most {MAX_NAME} characters')
-    return name
+    return clean_title(name, 'library', MAX_NAME)
 
 
 def clean_absolute_path(path: str | None) -> str:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from domain.access import Role
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.text import clean_long_text, clean_title
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 5000
@@ -115,19 +116,11 @@ def parse_space_role(value: str | None, default: SpaceRole = SpaceRole.VIEWER) -
 
 
 def clean_space_name(name: str | None) -> str:
-    name = ' '.join((name or '').split())
-    if not name:
-        raise InvalidInput('A space needs a name')
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f'Space names are at most {MAX_NAME} characters')
-    return name
+    return clean_title(name, 'space', MAX_NAME)
 
 
 def clean_space_description(text: str | None) -> str | None:
-    text = (text or '').strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise InvalidInput(f'Space descriptions are at most {MAX_DESCRIPTION} characters')
-    return text or None
+    return clean_long_text(text, 'Space descriptions', MAX_DESCRIPTION)
 
 
 def clean_color(value: str | None) -> str:
