@@ -29,8 +29,8 @@ from services import accounts, albums, assets, sharing
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import assets as queries
-from storage.albums import add_album_assets
-from storage.models import Asset, AssetDetails, AssetUserState
+from storage.models import AlbumAsset, Asset, AssetDetails, AssetUserState
+from storage.references import add_references
 
 FIRST_YEAR, YEARS = 2006, 20
 BATCH = 20_000
@@ -252,7 +252,7 @@ async def shared_album(hearth: Hearth, owner: Actor, member: Actor, number: int,
         owned = await session.scalar(select(func.count()).select_from(library.subquery()))
         start = number * 7919 % max(1, owned - size)
         ids = list(await session.scalars(library.order_by(AssetDetails.taken_at).offset(start).limit(size)))
-        await add_album_assets(session, album.id, ids, owner.id)
+        await add_references(session, AlbumAsset, album.id, ids, owner.id)
         await session.commit()
 
 

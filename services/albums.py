@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, delete, func, select, tuple_
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from domain.access import Permission, Role, TrustLevel, trust_level_of
@@ -27,8 +27,9 @@ from services.assets import require_permission
 from services.runtime import Hearth
 from services.sharing import parse_trust_level
 from storage import access as access_queries
-from storage.albums import add_album_assets
+from storage.assets import neighbours_by_date
 from storage.models import Album, AlbumActivity, AlbumAsset, AlbumMember, Asset, AssetDetails, AssetUserState, User
+from storage.references import add_references
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ async def create_album(
             await require_permission(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
         session.add(album)
         await session.flush()
-        await add_album_assets(session, album.id, set(asset_ids), actor.id)
+        await add_references(session, AlbumAsset, album.id, asset_ids, actor.id)
         await session.commit()
     return await get_album_summary(hearth, actor, album.id)
 
@@ -194,13 +195,7 @@ async def add_assets(hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset_id
     async with hearth.db.session() as session:
         album = await require_album_action(session, actor, album_id, AlbumAction.ADD_ASSETS)
         await require_permission(session, actor, Permission.ADD_TO_ALBUM, asset_ids)
-        present = set(
-            await session.scalars(
-                select(AlbumAsset.asset_id).where(AlbumAsset.album_id == album_id, AlbumAsset.asset_id.in_(asset_ids))
-            )
-        )
-        new = asset_ids - present
-        await add_album_assets(session, album_id, new, actor.id)
+        new = await add_references(session, AlbumAsset, album_id, asset_ids, actor.id)
         album.updated_at = datetime.now(UTC)
         try:
             await session.commit()
@@ -274,21 +269,10 @@ async def album_neighbours(
     hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset_id: uuid.UUID
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     """The assets before (newer) and after (older) this one in the album's order; (None, None) if it is not in it."""
-    in_album = AssetDetails.asset_id.in_(_live_in_album(album_id))
+    in_album = select(AssetDetails.asset_id).where(AssetDetails.asset_id.in_(_live_in_album(album_id)))
     async with hearth.db.session() as session:
         await require_album_action(session, actor, album_id, AlbumAction.VIEW)
-        taken_at = await session.scalar(
-            select(AssetDetails.taken_at).where(AssetDetails.asset_id == asset_id, in_album)
-        )
-        if taken_at is None:
-            return None, None
-        key, here = tuple_(AssetDetails.taken_at, AssetDetails.asset_id), tuple_(taken_at, asset_id)
-        base = select(AssetDetails.asset_id).where(in_album).limit(1)
-        previous = await session.scalar(base.where(key > here).order_by(AssetDetails.taken_at, AssetDetails.asset_id))
-        following = await session.scalar(
-            base.where(key < here).order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
-        )
-    return previous, following
+        return await neighbours_by_date(session, in_album, asset_id)
 
 
 # ---- members --------------------------------------------------------------------------------------------------------

@@ -33,10 +33,9 @@ from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
-from storage.albums import move_album_assets_to_month
 from storage.files import StagedFile
 from storage.models import Asset, AssetDetails, AssetUserState, ExternalLibrary, User
-from storage.spaces import move_space_assets_to_month
+from storage.references import move_references_to_month
 
 
 @dataclass(frozen=True)
@@ -380,8 +379,7 @@ async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uui
             async with queries.keeping_month_counts(session, asset_ids):
                 await session.execute(update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids)).values(**values))
             if 'month_key' in values:
-                await move_album_assets_to_month(session, asset_ids, values['month_key'])
-                await move_space_assets_to_month(session, asset_ids, values['month_key'])
+                await move_references_to_month(session, asset_ids, values['month_key'])
         await session.commit()
     return len(asset_ids)
 

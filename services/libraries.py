@@ -38,10 +38,9 @@ from services.accounts import Actor
 from services.assets import facts_columns, ingest_in_place, rendered, taken_at_from
 from services.runtime import Hearth
 from storage import assets as asset_queries
-from storage.albums import move_album_assets_to_month
 from storage.files import CHUNK
 from storage.models import Asset, AssetDetails, ExternalFolder, ExternalLibrary, User
-from storage.spaces import move_space_assets_to_month
+from storage.references import move_references_to_month
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -505,6 +504,5 @@ async def _follow_file(session, details: AssetDetails, facts, state: FileState) 
     details.latitude, details.longitude = facts.latitude, facts.longitude
     if details.month_key != month_key(taken_at):
         details.month_key = month_key(taken_at)
-        await move_album_assets_to_month(session, [details.asset_id], details.month_key)
-        await move_space_assets_to_month(session, [details.asset_id], details.month_key)
+        await move_references_to_month(session, [details.asset_id], details.month_key)
     await session.flush()

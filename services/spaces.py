@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select, tuple_
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from domain.access import Permission
@@ -33,7 +33,7 @@ from services.assets import require_permission
 from services.runtime import Hearth
 from storage import spaces as space_queries
 from storage.access import roles_on
-from storage.assets import TimelineItem
+from storage.assets import TimelineItem, neighbours_by_date
 from storage.models import (
     Asset,
     AssetDetails,
@@ -47,6 +47,7 @@ from storage.models import (
     SpaceMember,
     User,
 )
+from storage.references import add_references
 
 MEDIA_TYPES = ('photo', 'video')
 SAMPLE_SIZE = 6  # thumbnails an activity entry keeps
@@ -199,8 +200,7 @@ async def update_space(
 ) -> SpaceSummary:
     """Owners rename, describe and colour the space; owners and editors set its cover."""
     async with hearth.db.session() as session:
-        space, _ = await _space_for(session, actor, space_id, SpaceAction.VIEW)
-        role = await _role(session, actor.id, space_id)
+        space, role = await _space_for(session, actor, space_id, SpaceAction.VIEW)
         if name is not None or description is not None or color is not None:
             require_space(SpaceAction.MANAGE, role)
         if cover_asset_id is not None:
@@ -350,7 +350,7 @@ async def add_assets(hearth: Hearth, actor: Actor, space_id: uuid.UUID, asset_id
         owners = await session.execute(select(Asset.id).where(Asset.id.in_(asset_ids), Asset.owner_id != actor.id))
         if owners.first() is not None:
             raise Forbidden('You can add only photos from your own library')
-        added = await space_queries.add_space_assets(session, space_id, asset_ids, actor.id)
+        added = await add_references(session, SpaceAsset, space_id, asset_ids, actor.id)
         await _after_adding(session, space, actor, sorted(added))
     return len(added)
 
@@ -509,21 +509,12 @@ async def space_neighbours(
     """The assets before (newer) and after (older) this one in the space's order; (None, None) if it is not in it."""
     async with hearth.db.session() as session:
         await _space_for(session, actor, space_id, SpaceAction.VIEW)
-        scope = _scope(space_id, actor.id, filters)
-        base = select(AssetDetails.asset_id).join(Asset, Asset.id == AssetDetails.asset_id).where(*scope).limit(1)
-        taken_at = await session.scalar(
-            select(AssetDetails.taken_at)
+        in_space = (
+            select(AssetDetails.asset_id)
             .join(Asset, Asset.id == AssetDetails.asset_id)
-            .where(AssetDetails.asset_id == asset_id, *scope)
+            .where(*_scope(space_id, actor.id, filters))
         )
-        if taken_at is None:
-            return None, None
-        key, here = tuple_(AssetDetails.taken_at, AssetDetails.asset_id), tuple_(taken_at, asset_id)
-        previous = await session.scalar(base.where(key > here).order_by(AssetDetails.taken_at, AssetDetails.asset_id))
-        following = await session.scalar(
-            base.where(key < here).order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
-        )
-    return previous, following
+        return await neighbours_by_date(session, in_space, asset_id)
 
 
 async def filter_choices(hearth: Hearth, actor: Actor, space_id: uuid.UUID) -> FilterChoices:
@@ -639,10 +630,9 @@ async def _space_for(session, actor: Actor, space_id: uuid.UUID, action: SpaceAc
 
 
 async def _role(session, user_id: uuid.UUID, space_id: uuid.UUID) -> SpaceRole | None:
-    role = await session.scalar(
-        select(SpaceMember.role).where(SpaceMember.space_id == space_id, SpaceMember.user_id == user_id)
-    )
-    return SpaceRole(role) if role else None
+    # The whole row, so that the session's identity map answers the `_membership` that usually follows.
+    member = await session.get(SpaceMember, (space_id, user_id))
+    return SpaceRole(member.role) if member else None
 
 
 async def _membership(session, space_id: uuid.UUID, user_id: uuid.UUID) -> SpaceMember:

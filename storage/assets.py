@@ -122,6 +122,25 @@ async def bucket_items(session: AsyncSession, actor_id: uuid.UUID, view: str, mo
     return [TimelineItem(*row) for row in rows]
 
 
+async def neighbours_by_date(
+    session: AsyncSession, scoped: Select, asset_id: uuid.UUID
+) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """The ids before (newer) and after (older) this asset among `scoped`, a select of `AssetDetails.asset_id` with
+    its joins and filters, in (taken, id) order; (None, None) if the asset is not among them."""
+    taken_at = await session.scalar(
+        scoped.with_only_columns(AssetDetails.taken_at).where(AssetDetails.asset_id == asset_id)
+    )
+    if taken_at is None:
+        return None, None
+    key, here = tuple_(AssetDetails.taken_at, AssetDetails.asset_id), tuple_(taken_at, asset_id)
+    base = scoped.limit(1)
+    previous = await session.scalar(base.where(key > here).order_by(AssetDetails.taken_at, AssetDetails.asset_id))
+    following = await session.scalar(
+        base.where(key < here).order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
+    )
+    return previous, following
+
+
 async def neighbours(
     session: AsyncSession, actor_id: uuid.UUID, view: str, asset_id: uuid.UUID
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:

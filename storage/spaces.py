@@ -2,10 +2,9 @@
 connected to it (`space_libraries`), both live only (a trashed asset is in its owner's trash, not in the space)."""
 
 import uuid
-from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Insert, Select, and_, func, literal, or_, select, union, update
+from sqlalchemy import ColumnElement, Insert, Select, and_, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.access import archived_by_its_owner
@@ -91,26 +90,3 @@ def add_all_of_owner(space_id: uuid.UUID, owner_id: uuid.UUID, added_at: datetim
     )
     columns = ('space_id', 'asset_id', 'owner_id', 'month_key', 'added_by_id', 'added_at')
     return SpaceAsset.__table__.insert().from_select(columns, rows)
-
-
-async def add_space_assets(
-    session: AsyncSession, space_id: uuid.UUID, asset_ids: Collection[uuid.UUID], added_by_id: uuid.UUID
-) -> set[uuid.UUID]:
-    """Add what the space does not hold yet, copying each asset's owner and month; returns the ids added."""
-    present = set(await session.scalars(added_ids(space_id).where(SpaceAsset.asset_id.in_(list(asset_ids)))))
-    rows = await session.execute(
-        select(AssetDetails.asset_id, AssetDetails.owner_id, AssetDetails.month_key).where(
-            AssetDetails.asset_id.in_(list(set(asset_ids) - present))
-        )
-    )
-    new = [
-        SpaceAsset(space_id=space_id, asset_id=asset_id, owner_id=owner_id, month_key=month, added_by_id=added_by_id)
-        for asset_id, owner_id, month in rows
-    ]
-    session.add_all(new)
-    return {row.asset_id for row in new}
-
-
-async def move_space_assets_to_month(session: AsyncSession, asset_ids: Collection[uuid.UUID], month: int) -> None:
-    """A new date for assets moves them in every space's month index too."""
-    await session.execute(update(SpaceAsset).where(SpaceAsset.asset_id.in_(list(asset_ids))).values(month_key=month))
