@@ -136,14 +136,10 @@ async def bench(count: int, database_url: str | None, repeat: int, workdir: Path
             shared = await measure(hearth, members[0], repeat)
         finally:
             await hearth.stop()
-    ratio = float(shared[0][2]) / float(own[0][2])
-    print(f'timeline_buckets in {joined} of {SPACES} spaces / own only: {ratio:.2f}x', flush=True)
-    rows += [
-        own[0],
-        own[2],
-        [f'{shared[0][0]} in {joined} spaces', *shared[0][1:]],
-        [f'{shared[1][0]} in {joined} spaces', *shared[1][1:]],
-    ]
+    for warm_or_cold in (0, 1):
+        ratio = float(shared[warm_or_cold][2]) / float(own[warm_or_cold][2])
+        print(f'{own[warm_or_cold][0]} in {joined} of {SPACES} spaces / own only: {ratio:.2f}x', flush=True)
+    rows += [*own[:2], own[3], *([f'{label} in {joined} spaces', *rest] for label, *rest in shared[:3])]
     return [[backend, f'{count:,} / {USERS} users', *row] for row in rows]
 
 

@@ -1,6 +1,7 @@
 """Queries over assets. Every listing takes the actor and is scoped in SQL by `storage.access`."""
 
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Collection, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import access
+from storage import access, timeline_cache
 from storage.models import Asset, AssetDetails, AssetTag, AssetUserState, LibraryMonth, User
 
 VIEWS = ('timeline', 'favorites', 'archive', 'trash')
@@ -63,18 +64,27 @@ async def month_buckets(session: AsyncSession, actor_id: uuid.UUID, view: str) -
 
 
 async def _timeline_month_totals(session: AsyncSession, actor_id: uuid.UUID) -> dict[int, int]:
-    rows = await session.execute(timeline_month_totals(actor_id))
-    return {month: int(count) for month, count in rows}
+    """The library part and the sharing counter in one round trip; the shared part from the cache while the counter
+    says it is current (usually), else counted (`timeline_cache`)."""
+    totals, counter = Counter(), None
+    for month, count in await session.execute(timeline_month_totals(actor_id, with_shared_extras=False)):
+        if month == timeline_cache.COUNTER_ROW:
+            counter = count
+        else:
+            totals[month] += int(count)
+    totals.update(await timeline_cache.shared_extras.per_month(session, actor_id, counter))
+    return totals
 
 
-def timeline_month_totals(actor_id: uuid.UUID) -> Select:
+def timeline_month_totals(actor_id: uuid.UUID, with_shared_extras: bool = True) -> Select:
     """(month, count) on the actor's timeline, in one round trip: what each library shows everyone (its month counts
     less what is trashed or owner-archived), less what the actor archived in partners' libraries, plus what albums
-    and spaces shared with the actor add. Each part reads a few rows or a small set, never a whole library."""
+    and spaces shared with the actor add -- or, for `timeline_cache` to add that, the sharing counter's row. The
+    library parts read a few rows or a small set, never a whole library."""
     shown = func.sum(LibraryMonth.asset_count - LibraryMonth.hidden_count)
     libraries = select(LibraryMonth.month_key, shown).where(access.in_my_libraries(actor_id, LibraryMonth.owner_id))
     my_archive = _months_of(access.my_archive_in_partner_libraries(actor_id)).subquery()
-    shared_extras = access.shared_extras_per_month(actor_id)
+    shared_extras = access.shared_extras_per_month(actor_id) if with_shared_extras else timeline_cache.counter_row()
     parts = union_all(
         libraries.group_by(LibraryMonth.month_key),
         select(my_archive.c[0], -my_archive.c[1]),

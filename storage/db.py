@@ -7,6 +7,9 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+from storage.timeline_cache import track_sharing_changes
 
 MIGRATIONS = Path(__file__).parent / 'migrations'
 
@@ -15,7 +18,7 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine: AsyncEngine = _create_engine(url)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, sync_session_class=HearthSession)
 
     @property
     def is_sqlite(self) -> bool:
@@ -30,6 +33,13 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class HearthSession(Session):
+    """A session that tells timeline caches when it commits a sharing change."""
+
+
+track_sharing_changes(HearthSession)
 
 
 def upgrade_to_head(connection: Connection) -> None:

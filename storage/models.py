@@ -265,6 +265,16 @@ class LibraryMonth(Base):
     hidden_count: Mapped[int] = mapped_column(Integer, default=0, server_default='0')
 
 
+class ChangeCounter(Base):
+    """Named counters that writes move on, so caches in any process can tell their copy is stale by reading one row.
+    `sharing` counts every committed change to what albums, spaces, partners and archives add to timelines."""
+
+    __tablename__ = 'change_counters'
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class Album(Base):
     """A curated set owned by one user (SPEC §5); holds references to assets, never copies."""
 

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from services import accounts
 from services.runtime import Hearth
 from settings import load_settings
+from storage import access, timeline_cache
 from storage import assets as assets_queries
-from storage.models import LibraryMonth
+from storage.models import LibraryMonth, User
 
 POSTGRES_URL = os.environ.get('HEARTH_TEST_POSTGRES_URL')  # postgresql+asyncpg://user:pass@host/db
 BACKENDS = ['sqlite', 'postgres']
@@ -66,6 +67,7 @@ async def hearth(database_url, tmp_path):
     await instance.start()
     yield instance
     await assert_month_counts_are_exact(instance)
+    await assert_cached_timelines_are_current(instance)
     await instance.stop()
 
 
@@ -76,6 +78,15 @@ async def assert_month_counts_are_exact(instance: Hearth) -> None:
         stored = await session.execute(select(*columns))
         recount = await session.execute(assets_queries.library_month_recount())
         assert {(o, m): (c, h) for o, m, c, h in stored if c or h} == {(o, m): (c, h) for o, m, c, h in recount}
+
+
+async def assert_cached_timelines_are_current(instance: Hearth) -> None:
+    """After every test: whatever shared timeline part a test left cached equals a count from the tables."""
+    async with instance.db.session() as session:
+        for user_id in await session.scalars(select(User.id)):
+            cached = await timeline_cache.shared_extras.per_month(session, user_id)
+            counted = await session.execute(access.shared_extras_per_month(user_id))
+            assert cached == {month: count for month, count in counted}
 
 
 @pytest.fixture
