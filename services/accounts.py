@@ -97,7 +97,7 @@ async def create_user(
 ) -> Actor:
     """Create a member; `admin` None means the server's own command line."""
     if admin is not None:
-        await _require_admin(hearth, admin)
+        await require_admin(hearth, admin)
     return await _insert_user(hearth, email, name, password, is_admin, quota_bytes)
 
 
@@ -120,15 +120,15 @@ async def _insert_user(
     return _actor(user)
 
 
-async def _require_admin(hearth: Hearth, actor: Actor) -> None:
+async def require_admin(hearth: Hearth, actor: Actor, refusal: str = 'Only the administrator manages members') -> None:
     async with hearth.db.session() as session:
         user = await session.get(User, actor.id)
     if user is None or user.disabled or not user.is_admin:
-        raise Forbidden('Only the administrator manages members')
+        raise Forbidden(refusal)
 
 
 async def list_members(hearth: Hearth, admin: Actor) -> list[Member]:
-    await _require_admin(hearth, admin)
+    await require_admin(hearth, admin)
     usage = select(Asset.owner_id, func.sum(Asset.file_size).label('used')).group_by(Asset.owner_id).subquery()
     async with hearth.db.session() as session:
         rows = await session.execute(
@@ -141,7 +141,7 @@ async def list_members(hearth: Hearth, admin: Actor) -> list[Member]:
 
 async def update_member(hearth: Hearth, admin: Actor, user_id: uuid.UUID, **changes) -> Member:
     """Change name, email, quota, disabled, is_admin or password of a member."""
-    await _require_admin(hearth, admin)
+    await require_admin(hearth, admin)
     if user_id == admin.id and (changes.get('disabled') or changes.get('is_admin') is False):
         raise InvalidInput('You cannot disable yourself or remove your own administrator role')
     async with hearth.db.session() as session:
@@ -183,7 +183,7 @@ async def _revoke_credentials(session, user_id: uuid.UUID) -> None:
 
 async def delete_member(hearth: Hearth, admin: Actor, user_id: uuid.UUID) -> int:
     """Delete a member with their whole library; returns how many assets went with them."""
-    await _require_admin(hearth, admin)
+    await require_admin(hearth, admin)
     if user_id == admin.id:
         raise InvalidInput('You cannot delete your own account')
     async with hearth.db.session() as session:

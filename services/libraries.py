@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.assets import display_filename, month_key
-from domain.errors import Conflict, Forbidden, HearthError, InvalidInput, NotFound
+from domain.errors import Conflict, HearthError, InvalidInput, NotFound
 from domain.libraries import (
     MAX_FILE_PATH,
     MAX_PROBLEMS,
@@ -34,7 +34,7 @@ from domain.libraries import (
     real_path,
     resolve_inside,
 )
-from services.accounts import Actor
+from services.accounts import Actor, require_admin
 from services.assets import facts_columns, ingest_in_place, rendered, taken_at_from
 from services.runtime import Hearth
 from storage import assets as asset_queries
@@ -94,23 +94,16 @@ class FolderView:
 # ---- folders the admin allows ---------------------------------------------------------------------------------------
 
 
-async def _require_admin(hearth: Hearth, actor: Actor) -> None:
-    async with hearth.db.session() as session:
-        user = await session.get(User, actor.id)
-    if user is None or user.disabled or not user.is_admin:
-        raise Forbidden('Only the administrator allows server folders')
-
-
 async def list_folders(hearth: Hearth, admin: Actor, user_id: uuid.UUID | None = None) -> list[FolderView]:
     """Every allowed folder (or one member's), with the libraries made of it."""
-    await _require_admin(hearth, admin)
+    await require_admin(hearth, admin, 'Only the administrator allows server folders')
     async with hearth.db.session() as session:
         return await _folder_views(session, user_id)
 
 
 async def grant_folder(hearth: Hearth, admin: Actor, user_id: uuid.UUID, path: str) -> FolderView:
     """Allow a member to make libraries of an existing server folder (kept with its symlinks resolved)."""
-    await _require_admin(hearth, admin)
+    await require_admin(hearth, admin, 'Only the administrator allows server folders')
     folder_path = await asyncio.to_thread(_existing_folder, path)
     async with hearth.db.session() as session:
         if await session.get(User, user_id) is None:
@@ -133,7 +126,7 @@ def _existing_folder(path: str) -> Path:
 
 async def revoke_folder(hearth: Hearth, admin: Actor, folder_id: uuid.UUID) -> None:
     """Libraries made of the folder stay, with their photos, but are not scanned any more."""
-    await _require_admin(hearth, admin)
+    await require_admin(hearth, admin, 'Only the administrator allows server folders')
     async with hearth.db.session() as session:
         result = await session.execute(delete(ExternalFolder).where(ExternalFolder.id == folder_id))
         if not result.rowcount:

@@ -1,6 +1,7 @@
 """The running instance: settings, database, files and in-process state, created at start-up, never at import."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.accounts import LoginThrottle
 from settings import Settings
@@ -14,6 +15,7 @@ class Hearth:
     db: Database
     files: FileStore
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    runner: Any = None  # the background job runner (services.pipeline.JobRunner) once the app has started it
 
     @classmethod
     def create(cls, settings: Settings) -> 'Hearth':
@@ -29,6 +31,9 @@ class Hearth:
         await self.db.migrate()
 
     async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.stop()
+            self.runner = None
         await self.db.dispose()
 
 

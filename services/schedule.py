@@ -1,10 +1,11 @@
-"""Recurring maintenance: purge expired trash, sweep orphaned files, scan external libraries."""
+"""Recurring maintenance: purge expired trash, sweep orphaned files, scan external libraries, and the nightly
+catch-up that queues every pipeline step for what is missing its result."""
 
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from services import assets, libraries
+from services import assets, jobs, libraries
 from services.runtime import Hearth
 
 log = logging.getLogger(__name__)
@@ -15,6 +16,7 @@ def start_scheduler(hearth: Hearth) -> AsyncIOScheduler:
     scheduler.add_job(_purge_trash, 'interval', hours=1, args=[hearth], id='purge-trash', coalesce=True)
     scheduler.add_job(_sweep_orphans, 'interval', hours=24, args=[hearth], id='sweep-orphans', coalesce=True)
     scheduler.add_job(_scan_libraries, 'interval', hours=6, args=[hearth], id='scan-libraries', coalesce=True)
+    scheduler.add_job(jobs.catch_up, 'cron', hour=3, args=[hearth], id='catch-up', coalesce=True)
     scheduler.start()
     return scheduler
 

@@ -275,6 +275,41 @@ class ChangeCounter(Base):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class Job(Base):
+    """A unit of background work: one kind of step for one subject (an asset, a user's library, a space). A subject
+    has at most one job of a kind; finished jobs are deleted and counted in their queue."""
+
+    __tablename__ = 'jobs'
+    __table_args__ = (
+        UniqueConstraint('kind', 'subject', name='uq_jobs_kind_subject'),
+        Index('ix_jobs_claim', 'queue', 'state', 'run_after'),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    queue: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(80))
+    force: Mapped[bool] = mapped_column(Boolean, default=False)  # redo even what is already done
+    state: Mapped[str] = mapped_column(String(10), default='waiting')
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class JobQueue(Base):
+    """Per queue: paused or not, and how many jobs finished (ever, and in the run since it was last empty)."""
+
+    __tablename__ = 'job_queues'
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_in_run: Mapped[int] = mapped_column(BigInteger, default=0)
+    done_ever: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class Album(Base):
     """A curated set owned by one user (SPEC §5); holds references to assets, never copies."""
 

@@ -10,8 +10,10 @@ from starlette.responses import PlainTextResponse
 
 from api.app import create_api
 from services import runtime
+from services.pipeline import JobRunner
 from services.runtime import Hearth
 from services.schedule import start_scheduler
+from services.steps import STEPS
 from settings import Settings
 from ui import pages
 
@@ -60,6 +62,8 @@ async def _start(hearth: Hearth, state: dict) -> None:
         await hearth.start()
         runtime.install(hearth)
         state['scheduler'] = start_scheduler(hearth)
+        hearth.runner = JobRunner(hearth, STEPS)
+        hearth.runner.start()
     except Exception as error:
         log.exception('Hearth could not start')
         state['error'] = f'Hearth could not start: {error}'

@@ -42,6 +42,7 @@ def frame(actor: Actor, title: str, current: str = '', on_upload: Callable | Non
         if actor.is_admin:
             ui.separator().classes('my-2')
             _nav_item('Members', 'group', '/admin/members', active=current == '/admin/members')
+            _nav_item('Jobs', 'pending_actions', '/admin/jobs', active=current == '/admin/jobs')
     menu.on_click(drawer.toggle)
     with ui.column().classes('w-full gap-0 p-0'):
         yield
@@ -68,6 +69,7 @@ def _account_menu(actor: Actor) -> None:
         ui.menu_item('Account settings', lambda: ui.navigate.to('/account'))
         if actor.is_admin:
             ui.menu_item('Members', lambda: ui.navigate.to('/admin/members'))
+            ui.menu_item('Jobs', lambda: ui.navigate.to('/admin/jobs'))
         ui.menu_item('Sign out', _sign_out).mark('sign-out')
 
 

@@ -7,6 +7,7 @@ from ui import (
     album_page,
     albums,
     auth_pages,
+    jobs,
     libraries,
     library,
     public_link,
@@ -22,6 +23,7 @@ def register() -> None:
     ui.page('/login')(auth_pages.login_page)
     ui.page('/account')(auth_pages.account_page)
     ui.page('/admin/members')(admin.members_page)
+    ui.page('/admin/jobs')(jobs.jobs_page)
     ui.page('/sharing')(sharing.sharing_page)
     ui.page('/albums')(albums.albums_page)
     ui.page('/albums/{album_id}')(album_page.album_page)

@@ -1,0 +1,80 @@
+"""Background jobs for the instance admin: counts, progress and errors only, never a photo."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api import schemas
+from api.deps import CurrentActor, Instance
+from domain.jobs import QueueStatus
+from services import jobs
+
+router = APIRouter(prefix='/admin/jobs', tags=['admin'])
+
+
+class QueueOut(BaseModel):
+    queue: str
+    waiting: int
+    running: int
+    failed: int
+    done: int
+    done_ever: int
+    paused: bool
+    progress: float | None
+
+    @classmethod
+    def of(cls, status: QueueStatus) -> 'QueueOut':
+        fields = {name: getattr(status, name) for name in cls.model_fields}
+        return cls(**fields)
+
+
+class FailedJobOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    subject: str
+    attempts: int
+    error: str
+    failed_at: datetime | None
+
+
+class RunIn(BaseModel):
+    which: Literal['missing', 'all']
+
+
+@router.get('', response_model=list[QueueOut])
+async def list_queues(actor: CurrentActor, instance: Instance):
+    return [QueueOut.of(status) for status in await jobs.queue_statuses(instance, actor)]
+
+
+@router.get('/{queue}/failed', response_model=list[FailedJobOut])
+async def list_failed(queue: str, actor: CurrentActor, instance: Instance):
+    return [FailedJobOut(**vars(job)) for job in await jobs.failed_jobs(instance, actor, queue)]
+
+
+@router.post('/{queue}/pause', status_code=204)
+async def pause(queue: str, actor: CurrentActor, instance: Instance):
+    await jobs.set_paused(instance, actor, queue, True)
+
+
+@router.post('/{queue}/resume', status_code=204)
+async def resume(queue: str, actor: CurrentActor, instance: Instance):
+    await jobs.set_paused(instance, actor, queue, False)
+
+
+@router.post('/{queue}/run', status_code=202)
+async def run(queue: str, body: RunIn, actor: CurrentActor, instance: Instance):
+    """Queue the queue's steps for the assets missing their result, or for all of them (redoing what is done)."""
+    await jobs.run_for(instance, actor, queue, body.which)
+
+
+@router.post('/{queue}/retry', response_model=schemas.CountOut)
+async def retry_all(queue: str, actor: CurrentActor, instance: Instance):
+    return schemas.CountOut(count=await jobs.retry(instance, actor, queue))
+
+
+@router.post('/{queue}/failed/{job_id}/retry', response_model=schemas.CountOut)
+async def retry_one(queue: str, job_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+    return schemas.CountOut(count=await jobs.retry(instance, actor, queue, job_id))

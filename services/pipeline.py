@@ -1,0 +1,127 @@
+"""The background pipeline: a runner per process that claims jobs from the database queue by queue and runs their
+steps, with heavy computing in worker processes so the web app's event loop stays free.
+
+Each queue has its own concurrency (that many jobs in flight, and that many worker processes for its heavy part).
+Steps are idempotent: a step first checks whether its result is already there (unless the job says `force`).
+"""
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import socket
+import traceback
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+
+from domain.jobs import JobState, Queue
+from services.runtime import Hearth
+from storage import jobs as job_rows
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = {Queue.METADATA: 2, Queue.THUMBNAILS: 2, Queue.FACES: 1, Queue.CLUSTERING: 1}
+IDLE_POLL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Step:
+    """A kind of job: its queue, what it does for one subject, and which subjects lack its result (or all)."""
+
+    kind: str
+    queue: Queue
+    run: Callable[['JobRunner', job_rows.ClaimedJob], Awaitable[None]]
+    missing: Callable[[], Select]
+    every: Callable[[], Select]
+
+
+class WorkerPools:
+    """A process pool per queue, started on first use; processes are spawned (not forked from the web app)."""
+
+    def __init__(self, concurrency: dict[Queue, int]):
+        self._concurrency = concurrency
+        self._pools: dict[Queue, ProcessPoolExecutor] = {}
+
+    async def run(self, queue: Queue, function: Callable[..., Any], *args: Any) -> Any:
+        pool = self._pools.get(queue)
+        if pool is None:
+            context = multiprocessing.get_context('spawn')
+            pool = self._pools[queue] = ProcessPoolExecutor(self._concurrency.get(queue, 1), mp_context=context)
+        return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
+
+    def shutdown(self) -> None:
+        for pool in self._pools.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+        self._pools.clear()
+
+
+class JobRunner:
+    """Claims and runs jobs of every queue until stopped. Several runners (processes) may share one database."""
+
+    def __init__(self, hearth: Hearth, steps: dict[str, Step], concurrency: dict[Queue, int] | None = None):
+        self.hearth = hearth
+        self.steps = steps
+        self.concurrency = {**DEFAULT_CONCURRENCY, **(concurrency or {})}
+        self.pools = WorkerPools(self.concurrency)
+        self.name = f'{socket.gethostname()}:{os.getpid()}:{id(self):x}'
+        self._wakeups = {queue: asyncio.Event() for queue in Queue}
+        self._tasks: list[asyncio.Task] = []
+
+    def start(self) -> None:
+        for queue, slots in self.concurrency.items():
+            self._tasks += [asyncio.create_task(self._work(queue), name=f'jobs-{queue}') for _ in range(slots)]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        self.pools.shutdown()
+
+    def wake(self, queue: Queue) -> None:
+        """New work: don't wait for the next poll."""
+        self._wakeups[queue].set()
+
+    async def run_once(self, queue: Queue) -> bool:
+        """Claim and run one job of the queue; False when none was due."""
+        async with self.hearth.db.session() as session:
+            claimed = await job_rows.claim(session, queue, self.name)
+        for job in claimed:
+            await self._run(job)
+        return bool(claimed)
+
+    async def _work(self, queue: Queue) -> None:
+        while True:
+            try:
+                if await self.run_once(queue):
+                    continue
+            except Exception:  # the database may be briefly unavailable; the loop must outlive that
+                log.exception('the %s queue could not claim a job', queue)
+            wakeup = self._wakeups[queue]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wakeup.wait(), IDLE_POLL_SECONDS)
+            wakeup.clear()
+
+    async def _run(self, job: job_rows.ClaimedJob) -> None:
+        step = self.steps.get(job.kind)
+        try:
+            if step is None:
+                raise LookupError(f'no step for jobs of kind {job.kind!r}')
+            await step.run(self, job)
+        except Exception as error:
+            await self._failed(job, error)
+        else:
+            async with self.hearth.db.session() as session:
+                await job_rows.finish(session, job, self.name)
+
+    async def _failed(self, job: job_rows.ClaimedJob, error: Exception) -> None:
+        message = ''.join(traceback.format_exception_only(error)).strip()
+        async with self.hearth.db.session() as session:
+            state = await job_rows.fail(session, job, self.name, message)
+        level = logging.WARNING if state is JobState.FAILED else logging.INFO
+        log.log(level, 'job %s (%s %s) attempt %d: %s', job.id, job.kind, job.subject, job.attempts, message)

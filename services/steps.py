@@ -1,0 +1,77 @@
+"""The pipeline's steps, one per kind of job. Each is idempotent: it skips what is already done unless forced."""
+
+import asyncio
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Select, String, cast, select, update
+
+from domain.errors import NotFound
+from domain.jobs import Queue
+from ml import media
+from services.assets import facts_columns, original_of
+from services.pipeline import JobRunner, Step
+from storage.jobs import ClaimedJob
+from storage.models import Asset
+
+
+def _live_asset_ids() -> Select:
+    return select(cast(Asset.id, String)).where(Asset.trashed_at.is_(None), Asset.offline_at.is_(None))
+
+
+def _nothing_missing() -> Select:
+    return _live_asset_ids().where(Asset.id.is_(None))
+
+
+async def _asset_and_original(runner: JobRunner, job: ClaimedJob) -> tuple[Asset, Path]:
+    async with runner.hearth.db.session() as session:
+        asset = await session.get(Asset, uuid.UUID(job.subject))
+        if asset is None:
+            raise NotFound('The asset is gone')
+        return asset, await original_of(session, runner.hearth, asset)
+
+
+async def _render(runner: JobRunner, queue: Queue, source: Path) -> tuple[media.MediaFacts, tuple[Path, Path]]:
+    """Analyse and render in the queue's worker process, into staging."""
+    files = runner.hearth.files
+    renditions = (files.new_staging_path(), files.new_staging_path())
+    try:
+        facts = await runner.pools.run(queue, media.analyse_and_render, source, *renditions)
+    except BaseException:
+        files.remove(renditions)
+        raise
+    return facts, renditions
+
+
+async def thumbnails(runner: JobRunner, job: ClaimedJob) -> None:
+    """Render an asset's thumbnail and preview again when either file is missing (or when forced)."""
+    asset, source = await _asset_and_original(runner, job)
+    files = runner.hearth.files.files_of(asset)
+    if not job.force and files.thumbnail.exists() and files.preview.exists():
+        return
+    _, (thumbnail, preview) = await _render(runner, Queue.THUMBNAILS, source)
+    await asyncio.to_thread(runner.hearth.files.place, thumbnail, files.thumbnail)
+    await asyncio.to_thread(runner.hearth.files.place, preview, files.preview)
+
+
+async def metadata(runner: JobRunner, job: ClaimedJob) -> None:
+    """Read an asset's facts (scope A) from its file again, e.g. once Hearth learns to read more of them."""
+    asset, source = await _asset_and_original(runner, job)
+    facts, renditions = await _render(runner, Queue.METADATA, source)
+    runner.hearth.files.remove(renditions)
+    columns = facts_columns(facts)
+    if any(getattr(asset, name) != value for name, value in columns.items()):
+        async with runner.hearth.db.session() as session:
+            await session.execute(update(Asset).where(Asset.id == asset.id).values(**columns))
+            await session.commit()
+
+
+STEPS = {
+    step.kind: step
+    for step in (
+        # Whether renditions are missing is seen on disk: "missing" queues every asset, and each job checks its files.
+        Step('thumbnails', Queue.THUMBNAILS, thumbnails, missing=_live_asset_ids, every=_live_asset_ids),
+        # Facts are read at upload and at scan, so none is ever missing; "run for all" reads them again.
+        Step('metadata', Queue.METADATA, metadata, missing=_nothing_missing, every=_live_asset_ids),
+    )
+}

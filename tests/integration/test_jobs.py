@@ -1,0 +1,243 @@
+"""The durable job queue (SPEC §7 pipeline): deduplicated enqueueing, safe claiming by several workers, retries with
+backoff, failed jobs kept with their error, pause, progress, and jobs that outlive a restart."""
+
+import asyncio
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from domain.errors import Forbidden, InvalidInput
+from domain.jobs import LEASE, MAX_ATTEMPTS, JobState, Queue
+from services import jobs
+from services.pipeline import JobRunner, Step
+from services.runtime import Hearth
+from storage import jobs as job_rows
+from storage.models import Job
+
+pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
+
+
+def subjects(count: int, prefix: str = 'subject') -> list[str]:
+    return [f'{prefix}-{n:03}' for n in range(count)]
+
+
+async def enqueue(hearth: Hearth, names: list[str], kind: str = 'test', queue: Queue = Queue.METADATA) -> None:
+    async with hearth.db.session() as session:
+        await job_rows.enqueue(session, queue, kind, names)
+        await session.commit()
+
+
+async def rows(hearth: Hearth) -> list[Job]:
+    async with hearth.db.session() as session:
+        return list(await session.scalars(select(Job).order_by(Job.subject)))
+
+
+async def status_of(hearth: Hearth, queue: Queue):
+    async with hearth.db.session() as session:
+        return next(status for status in await job_rows.statuses(session) if status.queue is queue)
+
+
+async def make_due(hearth: Hearth) -> None:
+    """Skip the backoff wait, as if it had passed."""
+    async with hearth.db.session() as session:
+        await session.execute(update(Job).values(run_after=datetime.now(UTC) - timedelta(seconds=1)))
+        await session.commit()
+
+
+class Recorder:
+    """A step that records what it did and fails for the subjects it is told to."""
+
+    def __init__(self, failing: set[str] = frozenset()):
+        self.done: list[str] = []
+        self.failing = failing
+
+    async def __call__(self, runner: JobRunner, job) -> None:
+        if job.subject in self.failing:
+            raise ValueError(f'cannot read {job.subject}')
+        self.done.append(job.subject)
+
+
+def runner_with(hearth: Hearth, recorder: Recorder, queue: Queue = Queue.METADATA) -> JobRunner:
+    return JobRunner(hearth, {'test': Step('test', queue, recorder, missing=None, every=None)})
+
+
+async def drain(runner: JobRunner, queue: Queue = Queue.METADATA) -> None:
+    while await runner.run_once(queue):
+        pass
+
+
+async def test_a_subject_is_queued_once_per_kind(hearth):
+    await enqueue(hearth, ['a', 'b'])
+    await enqueue(hearth, ['b', 'c'])
+    await enqueue(hearth, ['a'], kind='other')
+
+    assert sorted((job.kind, job.subject) for job in await rows(hearth)) == [
+        ('other', 'a'),
+        ('test', 'a'),
+        ('test', 'b'),
+        ('test', 'c'),
+    ]
+    assert (await status_of(hearth, Queue.METADATA)).waiting == 4
+
+
+async def test_jobs_run_and_are_counted_with_progress(hearth):
+    recorder = Recorder()
+    runner = runner_with(hearth, recorder)
+    await enqueue(hearth, subjects(4))
+    assert (await status_of(hearth, Queue.METADATA)).progress == 0
+
+    await runner.run_once(Queue.METADATA)
+    halfway = await status_of(hearth, Queue.METADATA)
+    assert (halfway.waiting, halfway.done) == (3, 1) and halfway.progress == 0.25
+    await drain(runner)
+
+    assert recorder.done == subjects(4)
+    finished = await status_of(hearth, Queue.METADATA)
+    assert (finished.waiting, finished.running, finished.done, finished.progress) == (0, 0, 4, None)
+    assert await rows(hearth) == []
+
+    await enqueue(hearth, subjects(2, 'next'))  # an idle queue starts a new run: its bar starts from zero
+    again = await status_of(hearth, Queue.METADATA)
+    assert (again.done, again.done_ever, again.progress) == (0, 4, 0)
+
+
+async def test_a_failing_job_is_retried_with_backoff_then_kept_with_its_error(hearth, root):
+    recorder = Recorder(failing={'broken'})
+    runner = runner_with(hearth, recorder)
+    await enqueue(hearth, ['broken'])
+
+    await runner.run_once(Queue.METADATA)
+    [job] = await rows(hearth)
+    assert (job.state, job.attempts, job.error) == (JobState.WAITING, 1, 'ValueError: cannot read broken')
+    assert job.run_after.replace(tzinfo=UTC) > datetime.now(UTC) + timedelta(seconds=20)
+    assert not await runner.run_once(Queue.METADATA)  # not due yet
+
+    for _ in range(MAX_ATTEMPTS - 1):
+        await make_due(hearth)
+        await runner.run_once(Queue.METADATA)
+    [job] = await rows(hearth)
+    assert (job.state, job.attempts) == (JobState.FAILED, MAX_ATTEMPTS)
+    await make_due(hearth)
+    assert not await runner.run_once(Queue.METADATA)  # failed jobs wait for a person
+
+    [failed] = await jobs.failed_jobs(hearth, root, 'metadata')
+    assert (failed.subject, failed.error, failed.attempts) == ('broken', 'ValueError: cannot read broken', 4)
+    recorder.failing = set()
+    assert await jobs.retry(hearth, root, 'metadata', failed.id) == 1
+    await drain(runner)
+    assert recorder.done == ['broken'] and await rows(hearth) == []
+
+
+async def test_a_paused_queue_keeps_its_jobs_and_other_queues_go_on(hearth, root):
+    recorder = Recorder()
+    runner = JobRunner(
+        hearth,
+        {
+            'test': Step('test', Queue.METADATA, recorder, missing=None, every=None),
+            'thumbs': Step('thumbs', Queue.THUMBNAILS, recorder, missing=None, every=None),
+        },
+    )
+    await enqueue(hearth, ['a'])
+    await enqueue(hearth, ['t'], kind='thumbs', queue=Queue.THUMBNAILS)
+
+    await jobs.set_paused(hearth, root, 'metadata', True)
+    assert not await runner.run_once(Queue.METADATA)
+    assert await runner.run_once(Queue.THUMBNAILS)
+    assert (await status_of(hearth, Queue.METADATA)).paused
+
+    await jobs.set_paused(hearth, root, 'metadata', False)
+    await drain(runner)
+    assert recorder.done == ['t', 'a']
+
+
+@pytest.mark.postgres
+async def test_two_workers_never_claim_the_same_job(hearth):
+    await enqueue(hearth, subjects(60))
+    claimed: list[str] = []
+
+    async def worker(name: str) -> None:
+        while True:
+            async with hearth.db.session() as session:
+                batch = await job_rows.claim(session, Queue.METADATA, name, limit=3)
+            if not batch:
+                return
+            claimed.extend(job.subject for job in batch)
+            await asyncio.sleep(0)
+
+    await asyncio.gather(worker('one'), worker('two'), worker('three'))
+
+    assert sorted(claimed) == subjects(60)
+
+
+async def test_jobs_survive_a_restart_and_a_dead_workers_job_is_taken_over(hearth, tmp_path):
+    await enqueue(hearth, ['a', 'b'])
+    async with hearth.db.session() as session:
+        [first] = await job_rows.claim(session, Queue.METADATA, 'a worker that dies', limit=1)
+    [waiting] = {'a', 'b'} - {first.subject}
+    await hearth.stop()
+
+    restarted = Hearth.create(hearth.settings)
+    await restarted.start()
+    try:
+        recorder = Recorder()
+        runner = runner_with(restarted, recorder)
+        await drain(runner)
+        assert recorder.done == [waiting]  # the other is still leased to the dead worker
+        async with restarted.db.session() as session:
+            stale = datetime.now(UTC) - LEASE - timedelta(seconds=1)
+            await session.execute(update(Job).where(Job.id == first.id).values(claimed_at=stale))
+            await session.commit()
+        await drain(runner)
+        assert recorder.done == [waiting, first.subject]
+    finally:
+        await restarted.stop()
+        await hearth.start()  # for the fixture's own checks and teardown
+
+
+async def test_heavy_work_runs_in_a_worker_process(hearth):
+    pids: list[int] = []
+
+    async def in_worker(runner: JobRunner, job) -> None:
+        pids.append(await runner.pools.run(Queue.METADATA, os.getpid))
+
+    runner = JobRunner(hearth, {'test': Step('test', Queue.METADATA, in_worker, missing=None, every=None)})
+    try:
+        await enqueue(hearth, ['a'])
+        await drain(runner)
+    finally:
+        await runner.stop()
+    assert pids and pids[0] != os.getpid()
+
+
+async def test_the_runner_picks_up_new_work_on_its_own(hearth):
+    recorder = Recorder()
+    runner = runner_with(hearth, recorder)
+    runner.start()
+    try:
+        await enqueue(hearth, subjects(3))
+        runner.wake(Queue.METADATA)
+        async with asyncio.timeout(10):
+            while len(recorder.done) < 3:
+                await asyncio.sleep(0.05)
+    finally:
+        await runner.stop()
+    assert sorted(recorder.done) == subjects(3)
+
+
+async def test_only_the_admin_manages_jobs_and_bad_input_is_refused(hearth, alice, root):
+    for call in (
+        jobs.queue_statuses(hearth, alice),
+        jobs.failed_jobs(hearth, alice, 'faces'),
+        jobs.set_paused(hearth, alice, 'faces', True),
+        jobs.run_for(hearth, alice, 'thumbnails', 'all'),
+        jobs.retry(hearth, alice, 'faces'),
+    ):
+        with pytest.raises(Forbidden):
+            await call
+    with pytest.raises(InvalidInput):
+        await jobs.set_paused(hearth, root, 'everything', True)
+    with pytest.raises(InvalidInput):
+        await jobs.run_for(hearth, root, 'thumbnails', 'some')
+    assert [status.queue for status in await jobs.queue_statuses(hearth, root)] == list(Queue)
