@@ -17,6 +17,8 @@ class Settings:
     login_attempts: int = 5
     login_window_seconds: int = 300
     storage_secret: str = field(default='', repr=False)
+    chroma_url: str | None = None  # a Chroma server for face vectors; by default they are kept in the data folder
+    face_workers: int = 1  # worker processes for faces; each holds the model (about 400 MB)
 
     @property
     def media_dir(self) -> Path:
@@ -25,6 +27,11 @@ class Settings:
     @property
     def vector_dir(self) -> Path:
         return self.data_dir / 'vectors'
+
+    @property
+    def models_dir(self) -> Path:
+        """Where face model weights are put in place from their installed packages."""
+        return self.data_dir / 'models'
 
     @property
     def tmp_dir(self) -> Path:
@@ -46,6 +53,8 @@ def load_settings(host: str | None = None, port: int | None = None) -> Settings:
         max_upload_bytes=int(os.environ.get('HEARTH_MAX_UPLOAD_MB', '2048')) * 1024**2,
         trash_retention_days=int(os.environ.get('HEARTH_TRASH_DAYS', '30')),
         storage_secret=_storage_secret(data_dir),
+        chroma_url=os.environ.get('HEARTH_CHROMA_URL') or None,
+        face_workers=int(os.environ.get('HEARTH_FACE_WORKERS', '1')),
     )
 
 

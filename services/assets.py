@@ -27,12 +27,14 @@ from domain.assets import (
     validate_utc_offset,
 )
 from domain.errors import InvalidInput, NotFound, PayloadTooLarge
+from domain.jobs import Queue
 from domain.libraries import is_inside
 from ml import media
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
+from storage import jobs as job_rows
 from storage.files import StagedFile
 from storage.models import Asset, AssetDetails, AssetUserState, ExternalLibrary, User
 from storage.references import move_references_to_month
@@ -201,7 +203,11 @@ async def _insert_rows(hearth: Hearth, asset: Asset, facts: media.MediaFacts, fa
                 )
             )
             await session.flush()
+        # In the same transaction as the asset: a crash cannot leave an asset that never gets its faces searched.
+        await job_rows.enqueue(session, Queue.FACES, 'faces', [job_rows.asset_subject(asset.id)])
         await session.commit()
+    if hearth.runner is not None:
+        hearth.runner.wake(Queue.FACES)
 
 
 def facts_columns(facts: media.MediaFacts) -> dict[str, object]:

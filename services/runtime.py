@@ -4,9 +4,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.accounts import LoginThrottle
+from ml import faces
 from settings import Settings
 from storage.db import Database
 from storage.files import FileStore
+from storage.vectors import FaceVectors
 
 
 @dataclass
@@ -14,6 +16,7 @@ class Hearth:
     settings: Settings
     db: Database
     files: FileStore
+    vectors: FaceVectors
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     runner: Any = None  # the background job runner (services.pipeline.JobRunner) once the app has started it
 
@@ -23,6 +26,7 @@ class Hearth:
             settings=settings,
             db=Database(settings.database_url),
             files=FileStore(settings.media_dir, settings.tmp_dir),
+            vectors=FaceVectors(settings.vector_dir, settings.chroma_url, faces.MODEL_VERSION),
             throttle=LoginThrottle(settings.login_attempts, settings.login_window_seconds),
         )
 

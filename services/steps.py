@@ -4,19 +4,29 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Select, String, cast, select, update
+from sqlalchemy import Select, and_, delete, select, update
 
 from domain.errors import NotFound
 from domain.jobs import Queue
+from ml import faces as ml_faces
 from ml import media
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
-from storage.jobs import ClaimedJob
-from storage.models import Asset
+from storage.jobs import ClaimedJob, asset_subject_column
+from storage.models import Asset, Face, FaceScan
 
 
 def _live_asset_ids() -> Select:
-    return select(cast(Asset.id, String)).where(Asset.trashed_at.is_(None), Asset.offline_at.is_(None))
+    return select(asset_subject_column(Asset.id)).where(Asset.trashed_at.is_(None), Asset.offline_at.is_(None))
+
+
+def _photos_not_searched_for_faces() -> Select:
+    scanned = and_(FaceScan.asset_id == Asset.id, FaceScan.model == ml_faces.MODEL_VERSION)
+    return (
+        select(asset_subject_column(Asset.id))
+        .outerjoin(FaceScan, scanned)
+        .where(FaceScan.asset_id.is_(None), Asset.trashed_at.is_(None))
+    )
 
 
 def _nothing_missing() -> Select:
@@ -66,6 +76,40 @@ async def metadata(runner: JobRunner, job: ClaimedJob) -> None:
             await session.commit()
 
 
+async def faces(runner: JobRunner, job: ClaimedJob) -> None:
+    """Find the faces in an asset's preview (photos, and videos' poster frames) once per model: boxes and scores in
+    the database, embeddings in the vector store. Computed in the faces queue's worker process."""
+    hearth, asset_id = runner.hearth, uuid.UUID(job.subject)
+    async with hearth.db.session() as session:
+        asset = await session.get(Asset, asset_id)
+        scan = await session.get(FaceScan, asset_id)
+        previous = list(await session.scalars(select(Face.embedding_id).where(Face.asset_id == asset_id)))
+    if asset is None:
+        return  # deleted since it was queued
+    if scan is not None and scan.model == ml_faces.MODEL_VERSION and not job.force:
+        return
+    preview = hearth.files.files_of(asset).preview
+    found = await runner.pools.run(Queue.FACES, ml_faces.find_faces, preview, hearth.settings.models_dir)
+    rows = [_face_row(asset_id, face) for face in found]
+    # Vectors first and old ones last: a crash in between leaves unused vectors, never a face without its vector.
+    vectors = ([row.embedding_id for row in rows], [face.embedding for face in found], [str(asset_id)] * len(rows))
+    await asyncio.to_thread(hearth.vectors.put, *vectors)
+    async with hearth.db.session() as session:
+        await session.execute(delete(Face).where(Face.asset_id == asset_id))
+        session.add_all(rows)
+        await session.merge(FaceScan(asset_id=asset_id, model=ml_faces.MODEL_VERSION, face_count=len(rows)))
+        await session.commit()
+    await asyncio.to_thread(hearth.vectors.delete, previous)
+
+
+def _face_row(asset_id: uuid.UUID, face: ml_faces.FoundFace) -> Face:
+    face_id = uuid.uuid4()
+    box = {'x': face.x, 'y': face.y, 'width': face.width, 'height': face.height}
+    return Face(
+        id=face_id, asset_id=asset_id, **box, score=face.score, embedding_id=str(face_id), model=ml_faces.MODEL_VERSION
+    )
+
+
 STEPS = {
     step.kind: step
     for step in (
@@ -73,5 +117,6 @@ STEPS = {
         Step('thumbnails', Queue.THUMBNAILS, thumbnails, missing=_live_asset_ids, every=_live_asset_ids),
         # Facts are read at upload and at scan, so none is ever missing; "run for all" reads them again.
         Step('metadata', Queue.METADATA, metadata, missing=_nothing_missing, every=_live_asset_ids),
+        Step('faces', Queue.FACES, faces, missing=_photos_not_searched_for_faces, every=_live_asset_ids),
     )
 }

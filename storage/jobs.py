@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, and_, delete, func, literal, or_, select, update
+from sqlalchemy import Select, String, and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,16 @@ class FailedJob:
     attempts: int
     error: str
     failed_at: datetime
+
+
+def asset_subject(asset_id: uuid.UUID) -> str:
+    """How a job names an asset: 32 hex digits, as `asset_subject_column` gives it on both databases."""
+    return asset_id.hex
+
+
+def asset_subject_column(column):
+    # SQLite keeps uuids as 32 hex digits, PostgreSQL prints them with hyphens.
+    return func.replace(cast(column, String), '-', '')
 
 
 def _now() -> datetime:

@@ -310,6 +310,34 @@ class JobQueue(Base):
     done_ever: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class Face(Base):
+    """A face found in an asset (scope A: found once, the same for everyone who can see the asset). The box is in
+    fractions of the asset's width and height; the embedding lives in the vector store under `embedding_id`."""
+
+    __tablename__ = 'faces'
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), index=True)
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+    embedding_id: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str] = mapped_column(String(40))
+
+
+class FaceScan(Base):
+    """That an asset was searched for faces, with which model and how many were found (none is an answer too)."""
+
+    __tablename__ = 'face_scans'
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    model: Mapped[str] = mapped_column(String(40))
+    face_count: Mapped[int] = mapped_column(Integer)
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
 class Album(Base):
     """A curated set owned by one user (SPEC §5); holds references to assets, never copies."""
 

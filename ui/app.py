@@ -9,6 +9,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import PlainTextResponse
 
 from api.app import create_api
+from domain.jobs import Queue
 from services import runtime
 from services.pipeline import JobRunner
 from services.runtime import Hearth
@@ -62,7 +63,7 @@ async def _start(hearth: Hearth, state: dict) -> None:
         await hearth.start()
         runtime.install(hearth)
         state['scheduler'] = start_scheduler(hearth)
-        hearth.runner = JobRunner(hearth, STEPS)
+        hearth.runner = JobRunner(hearth, STEPS, {Queue.FACES: hearth.settings.face_workers})
         hearth.runner.start()
     except Exception as error:
         log.exception('Hearth could not start')

@@ -39,6 +39,7 @@ from tests.integration.api_client import (
     uploaded,
 )
 from tests.integration.conftest import ALICE, ROOT
+from tests.integration.test_api_jobs import ADMIN_JOB_CALLS
 from tests.integration.test_api_libraries import ADMIN_FOLDER_CALLS
 
 MEMBER_KEYS = {'id', 'email', 'name', 'is_admin', 'disabled', 'quota_bytes', 'used_bytes'}
@@ -272,7 +273,7 @@ async def test_a_member_gets_403_on_every_admin_route(as_alice, bob, root, metho
 async def test_admin_routes_are_all_covered_by_the_403_test():
     assert {(m, p) for m, p in PROTECTED_ROUTES if p.startswith('/admin')} == {
         (m, p.replace('{bob}', '{user_id}').replace('{folder}', '{folder_id}'))
-        for m, p, _ in ADMIN_CALLS + ADMIN_FOLDER_CALLS
+        for m, p, _ in ADMIN_CALLS + ADMIN_FOLDER_CALLS + ADMIN_JOB_CALLS
     }
 
 

@@ -12,6 +12,7 @@ from tests.factories.media_files import make_jpeg
 def own_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv('HEARTH_DATA', str(tmp_path / 'data'))
     monkeypatch.delenv('DATABASE_URL', raising=False)
+    monkeypatch.setenv('HEARTH_FACE_WORKERS', '0')  # faces wait in their queue; the faces tests turn them on
 
 
 async def sign_up_admin(user, email='ann@example.com', password='hearth-admin'):

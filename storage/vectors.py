@@ -1,0 +1,66 @@
+"""Face embeddings in Chroma: embedded (a PersistentClient in the data folder) by default, a Chroma server by URL
+for larger installs. One collection per model and version, so embeddings of different models are never compared.
+
+Chroma is thread-safe but not process-safe, so only the process that runs the job runner opens the embedded store;
+calls are blocking and made from a thread (`asyncio.to_thread`).
+"""
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+COLLECTION_PREFIX = 'faces_'
+
+
+class FaceVectors:
+    def __init__(self, folder: Path, server_url: str | None, model_version: str):
+        self._folder, self._server_url = folder, server_url
+        self.collection_name = COLLECTION_PREFIX + model_version.replace('-', '_')
+        self._collection = None
+        self._lock = threading.Lock()
+
+    def _faces(self):
+        with self._lock:
+            if self._collection is None:
+                client = self._client()
+                self._collection = client.get_or_create_collection(
+                    self.collection_name, embedding_function=None, metadata={'hnsw:space': 'l2'}
+                )
+            return self._collection
+
+    def _client(self):
+        import chromadb  # imported on first use: it takes a second, and only the runner's process needs it
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False)
+        if self._server_url:
+            url = urlparse(self._server_url)
+            return chromadb.HttpClient(
+                host=url.hostname, port=url.port or 8000, ssl=url.scheme == 'https', settings=settings
+            )
+        self._folder.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self._folder), settings=settings)
+
+    def put(self, ids: Sequence[str], embeddings: Sequence[Sequence[float]], asset_ids: Sequence[str]) -> None:
+        if ids:
+            metadatas = [{'asset_id': asset_id} for asset_id in asset_ids]
+            self._faces().upsert(
+                ids=list(ids), embeddings=np.asarray(embeddings, dtype=np.float32), metadatas=metadatas
+            )
+
+    def get(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        found = self._faces().get(ids=list(ids), include=['embeddings'])
+        pairs = zip(found['ids'], found['embeddings'], strict=True)
+        return {id: np.asarray(vector, dtype=np.float32) for id, vector in pairs}
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            self._faces().delete(ids=list(ids))
+
+    def count(self) -> int:
+        return self._faces().count()
