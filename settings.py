@@ -18,7 +18,7 @@ class Settings:
     login_window_seconds: int = 300
     storage_secret: str = field(default='', repr=False)
     chroma_url: str | None = None  # a Chroma server for face vectors; by default they are kept in the data folder
-    face_workers: int = 1  # worker processes for faces; each holds the model (about 400 MB)
+    face_workers: int = 2  # worker processes for faces; each holds the model (about 330 MB)
 
     @property
     def media_dir(self) -> Path:
@@ -54,7 +54,7 @@ def load_settings(host: str | None = None, port: int | None = None) -> Settings:
         trash_retention_days=int(os.environ.get('HEARTH_TRASH_DAYS', '30')),
         storage_secret=_storage_secret(data_dir),
         chroma_url=os.environ.get('HEARTH_CHROMA_URL') or None,
-        face_workers=int(os.environ.get('HEARTH_FACE_WORKERS', '1')),
+        face_workers=int(os.environ.get('HEARTH_FACE_WORKERS', '2')),
     )
 
 
