@@ -3,28 +3,18 @@
 import uuid
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel
 
 from api.deps import CurrentActor, Instance
 from services import faces
+from services.faces import FaceView
 
 router = APIRouter(tags=['people'])
 
 
-class FaceOut(BaseModel):
-    id: uuid.UUID
-    asset_id: uuid.UUID
-    x: float
-    y: float
-    width: float
-    height: float
-    score: float
-
-
-@router.get('/assets/{asset_id}/faces', response_model=list[FaceOut])
+@router.get('/assets/{asset_id}/faces', response_model=list[FaceView])
 async def faces_in_asset(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance):
     """The faces found in the asset; boxes are fractions of its width and height."""
-    return [FaceOut(**vars(face)) for face in await faces.faces_in_asset(instance, actor, asset_id)]
+    return await faces.faces_in_asset(instance, actor, asset_id)
 
 
 @router.get('/faces/{face_id}/thumbnail', response_class=Response)

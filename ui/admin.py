@@ -8,18 +8,16 @@ from services import accounts, runtime
 from services.accounts import Actor, Member
 from ui.frame import frame
 from ui.libraries import manage_folders
-from ui.session import require_sign_in
+from ui.session import require_admin
 from ui.theme import ask, confirm, human_size, plural
 
 GB = 1024**3
 
 
 async def members_page():
-    actor = await require_sign_in()
+    actor = await require_admin()
     if isinstance(actor, RedirectResponse):
         return actor
-    if not actor.is_admin:
-        return RedirectResponse('/')
     MembersView(actor)
 
 

@@ -9,7 +9,7 @@ from domain.jobs import QueueStatus
 from services import jobs, runtime
 from services.accounts import Actor
 from ui.frame import frame
-from ui.session import require_sign_in
+from ui.session import require_admin
 from ui.theme import confirm, plural
 
 REFRESH_SECONDS = 2.0
@@ -22,11 +22,9 @@ DESCRIPTIONS = {
 
 
 async def jobs_page():
-    actor = await require_sign_in()
+    actor = await require_admin()
     if isinstance(actor, RedirectResponse):
         return actor
-    if not actor.is_admin:
-        return RedirectResponse('/')
     JobsView(actor)
 
 

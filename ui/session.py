@@ -30,6 +30,14 @@ async def require_sign_in() -> Actor | RedirectResponse:
     return RedirectResponse('/login')
 
 
+async def require_admin() -> Actor | RedirectResponse:
+    """The signed-in administrator, or where to send anyone else (members go to their photos)."""
+    actor = await require_sign_in()
+    if isinstance(actor, Actor) and not actor.is_admin:
+        return RedirectResponse('/')
+    return actor
+
+
 def sign_in(actor: Actor) -> None:
     app.storage.user.clear()
     app.storage.user[SESSION_KEY] = str(actor.id)
