@@ -1,6 +1,5 @@
 """Background jobs for the instance admin: counts, progress and errors only, never a photo."""
 
-import uuid
 from datetime import datetime
 from typing import Literal
 
@@ -32,7 +31,7 @@ class QueueOut(BaseModel):
 
 
 class FailedJobOut(BaseModel):
-    id: uuid.UUID
+    id: int
     kind: str
     subject: str
     attempts: int
@@ -76,5 +75,5 @@ async def retry_all(queue: str, actor: CurrentActor, instance: Instance):
 
 
 @router.post('/{queue}/failed/{job_id}/retry', response_model=schemas.CountOut)
-async def retry_one(queue: str, job_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+async def retry_one(queue: str, job_id: int, actor: CurrentActor, instance: Instance):
     return schemas.CountOut(count=await jobs.retry(instance, actor, queue, job_id))

@@ -2,8 +2,6 @@
 the assets missing their result or for all, and failed jobs with their errors, to retry. Counts and errors only:
 the admin sees no photo here."""
 
-import uuid
-
 from domain.errors import InvalidInput
 from domain.jobs import Queue, QueueStatus, parse_queue
 from services.accounts import Actor, require_admin
@@ -59,7 +57,7 @@ async def _enqueue_steps(hearth: Hearth, queues: set[Queue], which: str) -> None
         _wake(hearth, queue)
 
 
-async def retry(hearth: Hearth, admin: Actor, queue: str, job_id: uuid.UUID | None = None) -> int:
+async def retry(hearth: Hearth, admin: Actor, queue: str, job_id: int | None = None) -> int:
     """Retry one failed job, or every failed job of the queue; returns how many."""
     await require_admin(hearth, admin, REFUSAL)
     async with hearth.db.session() as session:

@@ -20,7 +20,7 @@ from storage.models import Job, JobQueue
 
 @dataclass(frozen=True)
 class ClaimedJob:
-    id: uuid.UUID
+    id: int
     queue: Queue
     kind: str
     subject: str
@@ -30,7 +30,7 @@ class ClaimedJob:
 
 @dataclass(frozen=True)
 class FailedJob:
-    id: uuid.UUID
+    id: int
     kind: str
     subject: str
     attempts: int
@@ -76,7 +76,6 @@ async def enqueue_select(session: AsyncSession, queue: Queue, kind: str, subject
 
 def _row(queue: Queue, kind: str, subject: str | None, force: bool) -> dict:
     return {
-        'id': uuid.uuid4(),
         'queue': queue.value,
         'kind': kind,
         'subject': subject,
@@ -157,7 +156,7 @@ async def fail(session: AsyncSession, job: ClaimedJob, worker: str, error: str) 
     return state
 
 
-async def retry_failed(session: AsyncSession, queue: Queue, job_id: uuid.UUID | None = None) -> int:
+async def retry_failed(session: AsyncSession, queue: Queue, job_id: int | None = None) -> int:
     """Put failed jobs (one, or all of a queue) back to waiting with fresh attempts."""
     failed = and_(Job.queue == queue, Job.state == JobState.FAILED)
     if job_id is not None:

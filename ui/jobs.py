@@ -31,63 +31,30 @@ async def jobs_page():
 class JobsView:
     def __init__(self, admin: Actor):
         self.admin, self.hearth = admin, runtime.current()
+        self.cards: dict[str, QueueCard] = {}
         with frame(admin, 'Jobs', current='/admin/jobs'), ui.column().classes('w-full max-w-4xl mx-auto p-4 gap-3'):
             ui.label('Background jobs').classes('text-2xl font-semibold')
             ui.label('Work Hearth does after uploads and scans. The page updates itself.').classes('text-stone-500')
             self.queues = ui.column().classes('w-full gap-3').mark('queues')
             with self.queues:
-                ui.spinner(size='lg').classes('self-center')
+                self.loading = ui.spinner(size='lg').classes('self-center')
         self.timer = ui.timer(REFRESH_SECONDS, self.refresh)
         ui.timer(0, self.refresh, once=True)
 
     async def refresh(self) -> None:
+        """Update the cards in place, so a button being clicked is never swapped for a new one."""
         try:
             statuses = await jobs.queue_statuses(self.hearth, self.admin)
         except HearthError as error:
             self.timer.deactivate()
             ui.notify(str(error), type='negative')
             return
-        self.queues.clear()
-        with self.queues:
-            for status in statuses:
-                self._queue_card(status)
-
-    def _queue_card(self, status: QueueStatus) -> None:
-        name = status.queue.value
-        with ui.card().classes('w-full').props('flat bordered').mark(f'queue-{name}'):
-            with ui.row().classes('w-full items-center gap-2'):
-                with ui.column().classes('gap-0 flex-1 min-w-[12rem]'):
-                    ui.label(name.capitalize()).classes('text-lg font-medium')
-                    ui.label(DESCRIPTIONS.get(name, '')).classes('text-sm text-stone-500')
-                if status.paused:
-                    ui.badge('Paused', color='orange').mark(f'paused-{name}')
-                self._actions(status)
-            ui.label(_counts(status)).classes('text-sm').mark(f'counts-{name}')
-            if status.progress is not None:
-                ui.linear_progress(value=round(status.progress, 3), show_value=False).props(
-                    f'rounded size=10px color={"orange" if status.paused else "primary"}'
-                ).mark(f'progress-{name}')
-            if status.failed:
-                ui.button(
-                    f'Show {plural(status.failed, "failed job")}', on_click=lambda n=name: self.show_failed(n)
-                ).props('flat dense color=negative no-caps').mark(f'show-failed-{name}')
-
-    def _actions(self, status: QueueStatus) -> None:
-        name = status.queue.value
-        if status.paused:
-            ui.button('Resume', icon='play_arrow', on_click=lambda: self.pause(name, False)).props(
-                'flat dense no-caps'
-            ).mark(f'resume-{name}')
-        else:
-            ui.button('Pause', icon='pause', on_click=lambda: self.pause(name, True)).props('flat dense no-caps').mark(
-                f'pause-{name}'
-            )
-        ui.button('Run for missing', on_click=lambda: self.run(name, 'missing')).props('flat dense no-caps').mark(
-            f'run-missing-{name}'
-        )
-        ui.button('Run for all', on_click=lambda: self.run(name, 'all')).props('flat dense no-caps').mark(
-            f'run-all-{name}'
-        )
+        self.loading.set_visibility(False)
+        for status in statuses:
+            if status.queue.value not in self.cards:
+                with self.queues:
+                    self.cards[status.queue.value] = QueueCard(self, status.queue.value)
+            self.cards[status.queue.value].show(status)
 
     async def pause(self, queue: str, paused: bool) -> None:
         await jobs.set_paused(self.hearth, self.admin, queue, paused)
@@ -131,6 +98,48 @@ class JobsView:
         dialog.close()
         ui.notify(f'{plural(retried, "job")} queued again', type='positive')
         await self.refresh()
+
+
+class QueueCard:
+    """One queue: built once, then `show` moves its counts, bar, badge and buttons along."""
+
+    def __init__(self, view: JobsView, name: str):
+        with ui.card().classes('w-full').props('flat bordered').mark(f'queue-{name}'):
+            with ui.row().classes('w-full items-center gap-2'):
+                with ui.column().classes('gap-0 flex-1 min-w-[12rem]'):
+                    ui.label(name.capitalize()).classes('text-lg font-medium')
+                    ui.label(DESCRIPTIONS.get(name, '')).classes('text-sm text-stone-500')
+                self.paused = ui.badge('Paused', color='orange').mark(f'paused-{name}')
+                self.resume = ui.button('Resume', icon='play_arrow', on_click=lambda: view.pause(name, False))
+                self.resume.props('flat dense no-caps').mark(f'resume-{name}')
+                self.pause = ui.button('Pause', icon='pause', on_click=lambda: view.pause(name, True))
+                self.pause.props('flat dense no-caps').mark(f'pause-{name}')
+                ui.button('Run for missing', on_click=lambda: view.run(name, 'missing')).props(
+                    'flat dense no-caps'
+                ).mark(f'run-missing-{name}')
+                ui.button('Run for all', on_click=lambda: view.run(name, 'all')).props('flat dense no-caps').mark(
+                    f'run-all-{name}'
+                )
+            self.counts = ui.label().classes('text-sm').mark(f'counts-{name}')
+            self.progress = ui.linear_progress(value=0, show_value=False).props('rounded size=10px')
+            self.progress.mark(f'progress-{name}')
+            self.failed = ui.button(on_click=lambda: view.show_failed(name)).props('flat dense color=negative no-caps')
+            self.failed.mark(f'show-failed-{name}')
+
+    def show(self, status: QueueStatus) -> None:
+        self.counts.set_text(_counts(status))
+        for element, visible in (
+            (self.paused, status.paused),
+            (self.resume, status.paused),
+            (self.pause, not status.paused),
+            (self.progress, status.progress is not None),
+            (self.failed, status.failed > 0),
+        ):
+            element.set_visibility(visible)
+        if status.progress is not None:
+            self.progress.set_value(round(status.progress, 3))
+            self.progress.props(f'color={"orange" if status.paused else "primary"}')
+        self.failed.set_text(f'Show {plural(status.failed, "failed job")}')
 
 
 def _counts(status: QueueStatus) -> str:

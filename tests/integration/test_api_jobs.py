@@ -2,7 +2,7 @@
 strangers are refused and nothing changes."""
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from domain.jobs import MAX_ATTEMPTS, JobState, Queue
 from storage import jobs as job_rows
@@ -23,12 +23,15 @@ async def all_jobs(hearth) -> list[Job]:
 
 
 async def test_the_admin_runs_pauses_and_retries_and_sees_counts_and_errors_only(hearth, as_root, as_alice, photo):
-    await as_alice.post('/assets', files={'file': ('one.jpg', photo(1).read_bytes(), 'image/jpeg')})
+    for index in range(3):
+        await as_alice.post('/assets', files={'file': (f'{index}.jpg', photo(index).read_bytes(), 'image/jpeg')})
     assert (await queues(as_root))['thumbnails']['waiting'] == 0
 
     assert (await as_root.post('/admin/jobs/thumbnails/run', json={'which': 'missing'})).status_code == 202
     thumbnails = (await queues(as_root))['thumbnails']
-    assert (thumbnails['waiting'], thumbnails['progress'], thumbnails['paused']) == (1, 0.0, False)
+    assert (thumbnails['waiting'], thumbnails['progress'], thumbnails['paused']) == (3, 0.0, False)
+    assert (await as_root.post('/admin/jobs/thumbnails/run', json={'which': 'all'})).status_code == 202
+    assert (await queues(as_root))['thumbnails']['waiting'] == 3  # queued once, now to be redone
 
     assert (await as_root.post('/admin/jobs/thumbnails/pause')).status_code == 204
     assert (await queues(as_root))['thumbnails']['paused'] is True
@@ -37,6 +40,7 @@ async def test_the_admin_runs_pauses_and_retries_and_sees_counts_and_errors_only
     async with hearth.db.session() as session:  # a worker's last attempt fails
         await session.execute(update(Job).values(attempts=MAX_ATTEMPTS - 1))
         [job] = await job_rows.claim(session, Queue.THUMBNAILS, 'worker')
+        await session.execute(delete(Job).where(Job.queue == Queue.THUMBNAILS, Job.id != job.id))
         await job_rows.fail(session, job, 'worker', 'OSError: disk full')
     failed = (await as_root.get('/admin/jobs/thumbnails/failed')).json()
     assert [(f['kind'], f['error'], f['attempts']) for f in failed] == [('thumbnails', 'OSError: disk full', 4)]
@@ -61,7 +65,7 @@ ADMIN_JOB_CALLS = [
 
 @pytest.mark.parametrize(('method', 'path', 'body'), ADMIN_JOB_CALLS, ids=[f'{m} {p}' for m, p, _ in ADMIN_JOB_CALLS])
 async def test_members_get_403_strangers_401_and_nothing_changes(hearth, as_alice, anonymous, method, path, body):
-    url = path.format(queue='thumbnails', job_id='0b9c2a4e-1d2f-4c1e-9a55-3f1b2c3d4e5f')
+    url = path.format(queue='thumbnails', job_id=12345)
     for client, expected in ((as_alice, 403), (anonymous, 401)):
         response = await client.request(method, url, json=body)
         assert response.status_code == expected, response.text

@@ -17,7 +17,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         'jobs',
-        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
         sa.Column('queue', sa.String(length=20), nullable=False),
         sa.Column('kind', sa.String(length=40), nullable=False),
         sa.Column('subject', sa.String(length=80), nullable=False),
