@@ -4,14 +4,16 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Select, and_, delete, select, update
+from sqlalchemy import Select, and_, delete, literal, select, update
 
 from domain.errors import NotFound
 from domain.jobs import Queue
 from ml import faces as ml_faces
 from ml import media
+from services import people
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
+from storage import jobs as job_rows
 from storage.jobs import ClaimedJob, asset_subject_column
 from storage.models import Asset, Face, FaceScan
 
@@ -98,8 +100,11 @@ async def faces(runner: JobRunner, job: ClaimedJob) -> None:
         await session.execute(delete(Face).where(Face.asset_id == asset_id))
         session.add_all(rows)
         await session.merge(FaceScan(asset_id=asset_id, model=ml_faces.MODEL_VERSION, face_count=len(rows)))
+        if rows or previous:  # the owner's people may change
+            await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [people.library_subject(asset.owner_id)])
         await session.commit()
     await asyncio.to_thread(hearth.vectors.delete, previous)
+    runner.wake(Queue.CLUSTERING)
 
 
 def _face_row(asset_id: uuid.UUID, face: ml_faces.FoundFace) -> Face:
@@ -110,6 +115,19 @@ def _face_row(asset_id: uuid.UUID, face: ml_faces.FoundFace) -> Face:
     )
 
 
+async def people_of_library(runner: JobRunner, job: ClaimedJob) -> None:
+    """Give a library's new faces their people (`services.people.group_library_faces`)."""
+    scope, owner = job.subject[: len(people.LIBRARY_SCOPE)], job.subject[len(people.LIBRARY_SCOPE) :]
+    if scope != people.LIBRARY_SCOPE:
+        raise ValueError(f'not a library: {job.subject}')
+    await people.group_library_faces(runner.hearth, uuid.UUID(owner))
+
+
+def _libraries_with_faces() -> Select:
+    subject = literal(people.LIBRARY_SCOPE) + asset_subject_column(Asset.owner_id)
+    return select(subject).join(Face, Face.asset_id == Asset.id).where(Asset.trashed_at.is_(None)).distinct()
+
+
 STEPS = {
     step.kind: step
     for step in (
@@ -118,5 +136,7 @@ STEPS = {
         # Facts are read at upload and at scan, so none is ever missing; "run for all" reads them again.
         Step('metadata', Queue.METADATA, metadata, missing=_nothing_missing, every=_live_asset_ids),
         Step('faces', Queue.FACES, faces, missing=_photos_not_searched_for_faces, every=_live_asset_ids),
+        # Grouping takes only the faces without a person, so "missing" and "all" queue every library with faces.
+        Step('people', Queue.CLUSTERING, people_of_library, missing=_libraries_with_faces, every=_libraries_with_faces),
     )
 }

@@ -339,6 +339,35 @@ class FaceScan(Base):
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 
+class Person(Base):
+    """A person of one scope (SPEC §7): of a member's own library (`owner_id`), private to them, or of a space
+    (`space_id`), seen by its members. The same real person is a different row in each scope."""
+
+    __tablename__ = 'people'
+    __table_args__ = (Index('ix_people_owner', 'owner_id'), Index('ix_people_space', 'space_id'))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    space_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('spaces.id', ondelete='CASCADE'))
+    name: Mapped[str | None] = mapped_column(String(100))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    cover_face_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('faces.id', ondelete='SET NULL'))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class PersonFace(Base):
+    """A face counted as a person in that person's scope; a face has at most one person per scope (`scope_id` is the
+    person's owner or space). `confirmed`: a person put it there, so re-clustering leaves it."""
+
+    __tablename__ = 'person_faces'
+    __table_args__ = (UniqueConstraint('scope_id', 'face_id', name='uq_person_faces_scope_face'),)
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('people.id', ondelete='CASCADE'), primary_key=True)
+    face_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('faces.id', ondelete='CASCADE'), primary_key=True)
+    scope_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Album(Base):
     """A curated set owned by one user (SPEC §5); holds references to assets, never copies."""
 

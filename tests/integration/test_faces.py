@@ -5,11 +5,12 @@ import asyncio
 
 import numpy as np
 import pytest
+from PIL import Image, ImageOps
 from sqlalchemy import func, select
 
 from domain.errors import NotFound
 from domain.jobs import Queue
-from services import assets
+from services import assets, people
 from services import faces as face_service
 from services.pipeline import JobRunner
 from services.steps import STEPS
@@ -101,3 +102,43 @@ async def test_over_http_faces_and_crops_are_404_to_whoever_cannot_see_the_asset
         assert (await as_bob.get(path)).status_code == 404
         assert (await anonymous.get(path)).status_code == 401
     assert (await as_alice.get('/faces/not-a-face/thumbnail')).status_code == 422
+
+
+async def run_queue(hearth, queue: Queue) -> None:
+    runner = JobRunner(hearth, STEPS)
+    try:
+        while await runner.run_once(queue):
+            pass
+    finally:
+        await runner.stop()
+
+
+async def test_three_photos_of_one_man_become_one_person_and_another_man_waits(
+    hearth, alice, bob, as_alice, as_bob, tmp_path
+):
+    for name in (*ONE_PERSON, ANOTHER_PERSON):
+        await upload(hearth, alice, name)
+    await run_faces(hearth)
+    await run_queue(hearth, Queue.CLUSTERING)
+
+    [person] = await people.list_people(hearth, alice)
+    assert (person.name, person.face_count, person.photo_count) == (None, 3, 3)
+    assert person.cover_face_id is not None
+
+    named = await as_alice.patch(f'/people/{person.id}', json={'name': '  The   President '})
+    assert (named.status_code, named.json()['name']) == (200, 'The President')
+    assert [p['name'] for p in (await as_alice.get('/people')).json()] == ['The President']
+
+    assert (await as_bob.get('/people')).json() == []
+    refused = await as_bob.patch(f'/people/{person.id}', json={'name': 'Someone'})
+    assert refused.status_code == 404 and 'President' not in refused.text
+    assert (await people.list_people(hearth, alice))[0].name == 'The President'  # the refusal changed nothing
+
+    mirrored = tmp_path / 'mirrored.jpg'  # a new photo of him: it joins him rather than waiting
+    ImageOps.mirror(Image.open(face_photo('obama.jpg'))).save(mirrored)
+    await assets.ingest(hearth, alice, hearth.files.stage_copy(mirrored, 10**9))
+    await run_faces(hearth)
+    await run_queue(hearth, Queue.CLUSTERING)
+    assert [(p.name, p.face_count, p.photo_count) for p in await people.list_people(hearth, alice)] == [
+        ('The President', 4, 4)
+    ]

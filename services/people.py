@@ -1,0 +1,132 @@
+"""People of a member's own library (SPEC §7): faces grouped by `ml.clustering`, named privately.
+
+Only the library's owner ever sees its people, their names and their counts; anyone else gets 404.
+"""
+
+import asyncio
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import distinct, func, select
+
+from domain.errors import NotFound
+from domain.text import clean_title
+from ml import clustering
+from services.accounts import Actor
+from services.runtime import Hearth
+from storage.models import Asset, Face, Person, PersonFace
+
+LIBRARY_SCOPE = 'library:'
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: uuid.UUID
+    name: str | None
+    face_count: int
+    photo_count: int
+    cover_face_id: uuid.UUID | None
+
+
+def library_subject(owner_id: uuid.UUID) -> str:
+    return LIBRARY_SCOPE + owner_id.hex
+
+
+async def group_library_faces(hearth: Hearth, owner_id: uuid.UUID) -> int:
+    """Give the library's faces that have no person yet one: the nearest person within the threshold, or a new
+    person when at least `clustering.MIN_FACES` of them are alike; the rest wait. Returns how many found a person."""
+    faces, assigned = await _library_faces(hearth, owner_id)
+    pending = [face for face in faces if face.id not in assigned]
+    if not pending:
+        return 0
+    vectors = await asyncio.to_thread(hearth.vectors.get, [face.embedding_id for face in faces])
+    known = [face for face in faces if face.id in assigned and face.embedding_id in vectors]
+    pending = [face for face in pending if face.embedding_id in vectors]
+    people, centres = _centres(known, assigned, vectors)
+    matches = clustering.assign(np.array([vectors[face.embedding_id] for face in pending]), centres)
+    joined = {face.id: people[index] for face, index in zip(pending, matches, strict=True) if index is not None}
+    alone = [face for face, index in zip(pending, matches, strict=True) if index is None]
+    grouping = clustering.cluster(np.array([vectors[face.embedding_id] for face in alone])) if alone else None
+    async with hearth.db.session() as session:
+        for face_id, person_id in joined.items():
+            session.add(PersonFace(person_id=person_id, face_id=face_id, scope_id=owner_id))
+        for group in grouping.groups if grouping else []:
+            members = [alone[index] for index in group]
+            person = Person(id=uuid.uuid4(), owner_id=owner_id, cover_face_id=max(members, key=_score).id)
+            session.add(person)
+            session.add_all(PersonFace(person_id=person.id, face_id=face.id, scope_id=owner_id) for face in members)
+        await session.commit()
+    return len(joined) + sum(len(group) for group in (grouping.groups if grouping else []))
+
+
+def _score(face: Face) -> float:
+    return face.score * face.width * face.height  # a sure, large face makes the best cover
+
+
+async def _library_faces(hearth: Hearth, owner_id: uuid.UUID) -> tuple[list[Face], dict[uuid.UUID, uuid.UUID]]:
+    async with hearth.db.session() as session:
+        faces = list(
+            await session.scalars(
+                select(Face)
+                .join(Asset, Asset.id == Face.asset_id)
+                .where(Asset.owner_id == owner_id, Asset.trashed_at.is_(None))
+                .order_by(Face.id)
+            )
+        )
+        rows = await session.execute(
+            select(PersonFace.face_id, PersonFace.person_id).where(PersonFace.scope_id == owner_id)
+        )
+        return faces, dict(rows.all())
+
+
+def _centres(known: list[Face], assigned: dict, vectors: dict) -> tuple[list[uuid.UUID], np.ndarray]:
+    by_person: dict[uuid.UUID, list[np.ndarray]] = defaultdict(list)
+    for face in known:
+        by_person[assigned[face.id]].append(vectors[face.embedding_id])
+    people = list(by_person)
+    if not people:
+        return [], np.empty((0, 0))
+    return people, np.array([np.mean(by_person[person], axis=0) for person in people])
+
+
+async def list_people(hearth: Hearth, actor: Actor) -> list[PersonView]:
+    """The people of my library that I have not hidden, the most photographed first."""
+    async with hearth.db.session() as session:
+        rows = await session.execute(_people_counts().where(Person.owner_id == actor.id, Person.hidden.is_(False)))
+        return sorted((PersonView(*row) for row in rows), key=lambda person: (-person.photo_count, str(person.id)))
+
+
+async def rename_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID, name: str | None) -> PersonView:
+    """Name (or unname, with None) one of my library's people; the name is mine alone."""
+    async with hearth.db.session() as session:
+        person = await _my_person(session, actor, person_id)
+        person.name = clean_title(name, 'person', 100) if name and name.strip() else None
+        await session.commit()
+        row = (await session.execute(_people_counts().where(Person.id == person_id))).one()
+        return PersonView(*row)
+
+
+async def _my_person(session, actor: Actor, person_id: uuid.UUID) -> Person:
+    person = await session.get(Person, person_id)
+    if person is None or person.owner_id != actor.id:
+        raise NotFound('Person not found')
+    return person
+
+
+def _people_counts():
+    return (
+        select(
+            Person.id,
+            Person.name,
+            func.count(PersonFace.face_id),
+            func.count(distinct(Face.asset_id)),
+            Person.cover_face_id,
+        )
+        .join(PersonFace, PersonFace.person_id == Person.id)
+        .join(Face, Face.id == PersonFace.face_id)
+        .join(Asset, Asset.id == Face.asset_id)
+        .where(Asset.trashed_at.is_(None))
+        .group_by(Person.id, Person.name, Person.cover_face_id)
+    )
