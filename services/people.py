@@ -16,7 +16,7 @@ from domain.text import clean_title
 from ml import clustering
 from services.accounts import Actor
 from services.runtime import Hearth
-from storage.models import Asset, Face, Person, PersonFace
+from storage.models import Asset, AssetDetails, Face, Person, PersonFace
 
 LIBRARY_SCOPE = 'library:'
 
@@ -106,6 +106,29 @@ async def rename_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID, name
         await session.commit()
         row = (await session.execute(_people_counts().where(Person.id == person_id))).one()
         return PersonView(*row)
+
+
+async def get_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> PersonView:
+    async with hearth.db.session() as session:
+        await _my_person(session, actor, person_id)
+        rows = (await session.execute(_people_counts().where(Person.id == person_id))).all()
+    return PersonView(*rows[0]) if rows else PersonView(person_id, None, 0, 0, None)
+
+
+async def photos_of(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> list[uuid.UUID]:
+    """The person's photos in my library, newest first."""
+    async with hearth.db.session() as session:
+        await _my_person(session, actor, person_id)
+        rows = await session.scalars(
+            select(AssetDetails.asset_id)
+            .join(Face, Face.asset_id == AssetDetails.asset_id)
+            .join(PersonFace, PersonFace.face_id == Face.id)
+            .join(Asset, Asset.id == AssetDetails.asset_id)
+            .where(PersonFace.person_id == person_id, Asset.trashed_at.is_(None))
+            .group_by(AssetDetails.asset_id, AssetDetails.taken_at)
+            .order_by(AssetDetails.taken_at.desc())
+        )
+        return list(rows)
 
 
 async def _my_person(session, actor: Actor, person_id: uuid.UUID) -> Person:

@@ -12,6 +12,7 @@ from ui.theme import apply_theme
 NAVIGATION = [
     ('Photos', 'photo_library', '/'),
     ('Spaces', 'diversity_3', '/spaces'),
+    ('People', 'face', '/people'),
     ('Albums', 'photo_album', '/albums'),
     ('Favorites', 'favorite', '/favorites'),
     ('Archive', 'archive', '/archive'),

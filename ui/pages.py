@@ -10,6 +10,7 @@ from ui import (
     jobs,
     libraries,
     library,
+    people,
     public_link,
     sharing,
     space_page,
@@ -29,6 +30,8 @@ def register() -> None:
     ui.page('/albums/{album_id}')(album_page.album_page)
     ui.page('/libraries')(libraries.libraries_page)
     ui.page('/spaces')(spaces.spaces_page)
+    ui.page('/people')(people.people_page)
+    ui.page('/people/{person_id}')(people.person_page)
     ui.page('/spaces/{space_id}')(space_page.space_page)
     ui.page('/photo/{asset_id}')(viewer.viewer_page)
     ui.page('/s/{token}')(public_link.public_link_page)
