@@ -13,15 +13,23 @@ router = APIRouter(prefix='/people', tags=['people'])
 
 
 class PersonPatch(BaseModel):
-    name: str | None
+    name: str | None = None
+    hidden: bool | None = None
 
 
 @router.get('', response_model=list[PersonView])
-async def list_people(actor: CurrentActor, instance: Instance):
-    return await people.list_people(instance, actor)
+async def list_people(actor: CurrentActor, instance: Instance, hidden: bool = False):
+    """My library's people; `hidden=true` lists those I hid instead."""
+    return await people.list_people(instance, actor, hidden)
 
 
 @router.patch('/{person_id}', response_model=PersonView)
 async def rename_person(person_id: uuid.UUID, body: PersonPatch, actor: CurrentActor, instance: Instance):
-    """Name a person (an empty name takes the name away); only I see it."""
-    return await people.rename_person(instance, actor, person_id, body.name)
+    """Name a person (an empty name takes the name away; only I see it), or hide them, or show them again."""
+    changes = body.model_dump(exclude_unset=True)
+    person = await people.get_person(instance, actor, person_id)
+    if 'name' in changes:
+        person = await people.rename_person(instance, actor, person_id, changes['name'])
+    if changes.get('hidden') is not None:
+        person = await people.set_hidden(instance, actor, person_id, changes['hidden'])
+    return person

@@ -28,6 +28,7 @@ class PersonView:
     face_count: int
     photo_count: int
     cover_face_id: uuid.UUID | None
+    hidden: bool = False
 
 
 def library_subject(owner_id: uuid.UUID) -> str:
@@ -91,10 +92,10 @@ def _centres(known: list[Face], assigned: dict, vectors: dict) -> tuple[list[uui
     return people, np.array([np.mean(by_person[person], axis=0) for person in people])
 
 
-async def list_people(hearth: Hearth, actor: Actor) -> list[PersonView]:
-    """The people of my library that I have not hidden, the most photographed first."""
+async def list_people(hearth: Hearth, actor: Actor, hidden: bool = False) -> list[PersonView]:
+    """The people of my library that I have not hidden (or, with `hidden`, those I have), most photographed first."""
     async with hearth.db.session() as session:
-        rows = await session.execute(_people_counts().where(Person.owner_id == actor.id, Person.hidden.is_(False)))
+        rows = await session.execute(_people_counts().where(Person.owner_id == actor.id, Person.hidden.is_(hidden)))
         return sorted((PersonView(*row) for row in rows), key=lambda person: (-person.photo_count, str(person.id)))
 
 
@@ -103,6 +104,16 @@ async def rename_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID, name
     async with hearth.db.session() as session:
         person = await _my_person(session, actor, person_id)
         person.name = clean_title(name, 'person', 100) if name and name.strip() else None
+        await session.commit()
+        row = (await session.execute(_people_counts().where(Person.id == person_id))).one()
+        return PersonView(*row)
+
+
+async def set_hidden(hearth: Hearth, actor: Actor, person_id: uuid.UUID, hidden: bool) -> PersonView:
+    """Hide a person from my People page and suggestions (their faces stay theirs), or show them again."""
+    async with hearth.db.session() as session:
+        person = await _my_person(session, actor, person_id)
+        person.hidden = hidden
         await session.commit()
         row = (await session.execute(_people_counts().where(Person.id == person_id))).one()
         return PersonView(*row)
@@ -146,10 +157,11 @@ def _people_counts():
             func.count(PersonFace.face_id),
             func.count(distinct(Face.asset_id)),
             Person.cover_face_id,
+            Person.hidden,
         )
         .join(PersonFace, PersonFace.person_id == Person.id)
         .join(Face, Face.id == PersonFace.face_id)
         .join(Asset, Asset.id == Face.asset_id)
         .where(Asset.trashed_at.is_(None))
-        .group_by(Person.id, Person.name, Person.cover_face_id)
+        .group_by(Person.id, Person.name, Person.cover_face_id, Person.hidden)
     )

@@ -39,19 +39,29 @@ async def person_page(person_id: str):
 class PeopleView:
     def __init__(self, actor: Actor):
         self.actor, self.hearth = actor, runtime.current()
+        self.hidden = False
         with frame(actor, 'People', current='/people'), ui.column().classes('w-full p-3 sm:p-4 gap-4'):
             with ui.row().classes('w-full items-center gap-2'):
-                ui.label('People').classes('text-2xl font-semibold')
+                self.title = ui.label('People').classes('text-2xl font-semibold')
                 self.count = ui.label().classes('text-stone-500').mark('people-count')
+                ui.space()
+                self.switch = ui.button('Hidden people', on_click=self.toggle_hidden).props('flat no-caps')
+                self.switch.mark('toggle-hidden')
             self.content = ui.column().classes('w-full gap-4')
 
+    async def toggle_hidden(self) -> None:
+        self.hidden = not self.hidden
+        self.title.text = 'Hidden people' if self.hidden else 'People'
+        self.switch.text = 'Back to people' if self.hidden else 'Hidden people'
+        await self.refresh()
+
     async def refresh(self) -> None:
-        found = await people.list_people(self.hearth, self.actor)
+        found = await people.list_people(self.hearth, self.actor, hidden=self.hidden)
         self.count.text = (f'{len(found)} people' if len(found) != 1 else '1 person') if found else ''
         self.content.clear()
         with self.content:
             if not found:
-                _empty_state()
+                _nobody_hidden() if self.hidden else _empty_state()
                 return
             with ui.element('div').classes(GRID).props('data-testid=people-grid'):
                 for person in found:
@@ -65,7 +75,17 @@ class PeopleView:
                 'font-medium truncate max-w-full cursor-pointer ' + ('' if person.name else 'text-amber-800')
             )
             label.on('click', lambda p=person: self.rename(p)).mark(f'name-{person.id}')
-            ui.label(plural(person.photo_count, 'photo')).classes('text-sm text-stone-500')
+            with ui.row().classes('items-center gap-0 no-wrap'):
+                ui.label(plural(person.photo_count, 'photo')).classes('text-sm text-stone-500')
+                icon, action = ('visibility', 'Show again') if person.hidden else ('visibility_off', 'Hide')
+                ui.button(icon=icon, on_click=lambda p=person: self.set_hidden(p, not p.hidden)).props(
+                    f'flat round dense size=sm aria-label="{action} {person.name or "this person"}"'
+                ).mark(f'hide-{person.id}')
+
+    async def set_hidden(self, person: PersonView, hidden: bool) -> None:
+        await people.set_hidden(self.hearth, self.actor, person.id, hidden)
+        ui.notify(f'{person.name or "Person"} hidden' if hidden else f'{person.name or "Person"} shown again')
+        await self.refresh()
 
     async def rename(self, person: PersonView) -> None:
         name = await ask(TextDialog('Name this person', 'Name', person.name or '', action='Save'))
@@ -120,6 +140,14 @@ def face(person: PersonView, classes: str) -> None:
             ).classes('w-full h-full object-cover')
         else:
             ui.icon('face').classes('text-4xl text-stone-300')
+
+
+def _nobody_hidden() -> None:
+    with ui.column().classes('w-full items-center py-16 gap-2 text-center').mark('people-empty'):
+        ui.label('Nobody is hidden').classes('text-lg font-medium')
+        ui.label('People you hide leave your People page; their photos stay in your library.').classes(
+            'text-stone-500 max-w-md'
+        )
 
 
 def _empty_state() -> None:

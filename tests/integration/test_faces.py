@@ -133,6 +133,13 @@ async def test_three_photos_of_one_man_become_one_person_and_another_man_waits(
     refused = await as_bob.patch(f'/people/{person.id}', json={'name': 'Someone'})
     assert refused.status_code == 404 and 'President' not in refused.text
     assert (await people.list_people(hearth, alice))[0].name == 'The President'  # the refusal changed nothing
+    assert (await as_bob.patch(f'/people/{person.id}', json={'hidden': True})).status_code == 404
+
+    hidden = await as_alice.patch(f'/people/{person.id}', json={'hidden': True})
+    assert (hidden.status_code, hidden.json()['hidden'], hidden.json()['name']) == (200, True, 'The President')
+    assert (await as_alice.get('/people')).json() == []
+    assert [p['name'] for p in (await as_alice.get('/people', params={'hidden': 'true'})).json()] == ['The President']
+    await as_alice.patch(f'/people/{person.id}', json={'hidden': False})
 
     mirrored = tmp_path / 'mirrored.jpg'  # a new photo of him: it joins him rather than waiting
     ImageOps.mirror(Image.open(face_photo('obama.jpg'))).save(mirrored)

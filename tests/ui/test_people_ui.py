@@ -69,3 +69,24 @@ async def test_nobody_else_sees_my_people_or_their_names(user: User, tmp_path):
     await user.open(f'/people/{person_id}')
     await user.should_see('No people yet', retries=50)
     await user.should_not_see('Grandpa')
+
+
+async def test_a_hidden_person_leaves_the_page_and_can_come_back(user: User, tmp_path):
+    await sign_up_admin(user)
+    bea = await member()
+    person_id = await person_in_photos(bea, tmp_path)
+    await people.rename_person(runtime.current(), bea, person_id, 'Uncle Bob')
+    user.find('sign-out').click()
+    await sign_in(user, 'bea@example.com', 'bea-password')
+    await user.open('/people')
+    await user.should_see('Uncle Bob', retries=50)
+
+    user.find(f'hide-{person_id}').click()
+    await user.should_see('Uncle Bob hidden', retries=50)
+    await user.should_see('No people yet')
+    user.find('toggle-hidden').click()
+    await user.should_see('Back to people', retries=50)
+    await user.should_see('Uncle Bob', retries=50)
+    user.find(f'hide-{person_id}').click()
+    await user.should_see('Uncle Bob shown again', retries=50)
+    assert [person.name for person in await people.list_people(runtime.current(), bea)] == ['Uncle Bob']
