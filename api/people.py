@@ -26,10 +26,4 @@ async def list_people(actor: CurrentActor, instance: Instance, hidden: bool = Fa
 @router.patch('/{person_id}', response_model=PersonView)
 async def rename_person(person_id: uuid.UUID, body: PersonPatch, actor: CurrentActor, instance: Instance):
     """Name a person (an empty name takes the name away; only I see it), or hide them, or show them again."""
-    changes = body.model_dump(exclude_unset=True)
-    person = await people.get_person(instance, actor, person_id)
-    if 'name' in changes:
-        person = await people.rename_person(instance, actor, person_id, changes['name'])
-    if changes.get('hidden') is not None:
-        person = await people.set_hidden(instance, actor, person_id, changes['hidden'])
-    return person
+    return await people.update_person(instance, actor, person_id, **body.model_dump(exclude_unset=True))

@@ -99,31 +99,43 @@ async def list_people(hearth: Hearth, actor: Actor, hidden: bool = False) -> lis
         return sorted((PersonView(*row) for row in rows), key=lambda person: (-person.photo_count, str(person.id)))
 
 
-async def rename_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID, name: str | None) -> PersonView:
-    """Name (or unname, with None) one of my library's people; the name is mine alone."""
+_UNCHANGED = object()
+
+
+async def update_person(
+    hearth: Hearth, actor: Actor, person_id: uuid.UUID, name=_UNCHANGED, hidden: bool | None = None
+) -> PersonView:
+    """Name one of my library's people (None or blank takes the name away; the name is mine alone), and/or hide
+    them from my People page (their faces stay theirs) or show them again; in one transaction."""
     async with hearth.db.session() as session:
         person = await _my_person(session, actor, person_id)
-        person.name = clean_title(name, 'person', 100) if name and name.strip() else None
+        if name is not _UNCHANGED:
+            person.name = clean_title(name, 'person', 100) if name and name.strip() else None
+        if hidden is not None:
+            person.hidden = hidden
         await session.commit()
-        row = (await session.execute(_people_counts().where(Person.id == person_id))).one()
-        return PersonView(*row)
+        return await _view(session, person)
+
+
+async def rename_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID, name: str | None) -> PersonView:
+    return await update_person(hearth, actor, person_id, name=name)
 
 
 async def set_hidden(hearth: Hearth, actor: Actor, person_id: uuid.UUID, hidden: bool) -> PersonView:
-    """Hide a person from my People page and suggestions (their faces stay theirs), or show them again."""
-    async with hearth.db.session() as session:
-        person = await _my_person(session, actor, person_id)
-        person.hidden = hidden
-        await session.commit()
-        row = (await session.execute(_people_counts().where(Person.id == person_id))).one()
-        return PersonView(*row)
+    return await update_person(hearth, actor, person_id, hidden=hidden)
 
 
 async def get_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> PersonView:
     async with hearth.db.session() as session:
-        await _my_person(session, actor, person_id)
-        rows = (await session.execute(_people_counts().where(Person.id == person_id))).all()
-    return PersonView(*rows[0]) if rows else PersonView(person_id, None, 0, 0, None)
+        return await _view(session, await _my_person(session, actor, person_id))
+
+
+async def _view(session, person: Person) -> PersonView:
+    """The person with their counts; a person whose photos are all in the trash counts none (and keeps the name)."""
+    rows = (await session.execute(_people_counts().where(Person.id == person.id))).all()
+    if rows:
+        return PersonView(*rows[0])
+    return PersonView(person.id, person.name, 0, 0, person.cover_face_id, person.hidden)
 
 
 async def photos_of(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> list[uuid.UUID]:

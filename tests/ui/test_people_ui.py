@@ -5,7 +5,7 @@ import uuid
 from nicegui.testing import User
 
 from ml.faces import MODEL_VERSION
-from services import people, runtime
+from services import assets, people, runtime
 from storage.models import Face, Person, PersonFace
 from tests.ui.conftest import add_photo, member, sign_in, sign_up_admin
 
@@ -90,3 +90,16 @@ async def test_a_hidden_person_leaves_the_page_and_can_come_back(user: User, tmp
     user.find(f'hide-{person_id}').click()
     await user.should_see('Uncle Bob shown again', retries=50)
     assert [person.name for person in await people.list_people(runtime.current(), bea)] == ['Uncle Bob']
+
+
+async def test_a_person_whose_photos_are_all_in_the_trash_can_still_be_named(user: User, tmp_path):
+    await sign_up_admin(user)
+    bea = await member()
+    person_id = await person_in_photos(bea, tmp_path)
+    hearth = runtime.current()
+    await assets.trash(hearth, bea, await people.photos_of(hearth, bea, person_id))
+
+    renamed = await people.rename_person(hearth, bea, person_id, 'Grandpa')
+
+    assert (renamed.name, renamed.photo_count, renamed.hidden) == ('Grandpa', 0, False)
+    assert await people.list_people(hearth, bea) == []
