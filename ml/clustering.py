@@ -121,7 +121,3 @@ def _nearest_other(centres: np.ndarray, threshold: float) -> list[int | None]:
 
 def _counts(members: list[list[int]]) -> np.ndarray:
     return np.array([len(group) for group in members], dtype=np.float64)
-
-
-def centre(faces: np.ndarray) -> np.ndarray:
-    return faces.mean(0)

@@ -182,17 +182,19 @@ async def statuses(session: AsyncSession) -> list[QueueStatus]:
         )
     }
     queues = {row.name: row for row in await session.scalars(select(JobQueue))}
+    never_used = JobQueue(paused=False, done_in_run=0, done_ever=0)  # a queue newer than the migrations' rows
     return [
         QueueStatus(
             queue=queue,
             waiting=counts.get((queue, JobState.WAITING), 0),
             running=counts.get((queue, JobState.RUNNING), 0),
             failed=counts.get((queue, JobState.FAILED), 0),
-            done=queues[queue].done_in_run if queue in queues else 0,
-            done_ever=queues[queue].done_ever if queue in queues else 0,
-            paused=queues[queue].paused if queue in queues else False,
+            done=row.done_in_run,
+            done_ever=row.done_ever,
+            paused=row.paused,
         )
         for queue in Queue
+        for row in [queues.get(queue, never_used)]
     ]
 
 

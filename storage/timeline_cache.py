@@ -140,7 +140,7 @@ def _note_statement(execute_state) -> None:
 def _updated_columns(statement: Update) -> set[str]:
     values = statement._values  # no public accessor; an ORM bulk update by primary key leaves it empty
     if not values:
-        return {'owner_id', 'trashed_at', 'month_key', 'library_id', 'archived'}
+        return set().union(*_COLUMNS.values())
     return {getattr(column, 'key', column) for column in values}
 
 
