@@ -112,6 +112,19 @@ def browser():
         instance.close()
 
 
+def sign_in(browser, server: str, email: str = 'ann@example.com', viewport=None, password: str = 'family-pw'):
+    """A new browser context at `viewport` (desktop unless told), signed in and showing the timeline."""
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport=viewport or DESKTOP).new_page()
+    page.goto(f'{server}/login')
+    page.get_by_label('Email').fill(email)
+    page.get_by_label('Password').fill(password)
+    page.get_by_role('button', name='Sign in').click()
+    expect(page.get_by_test_id('timeline-grid')).to_be_visible(timeout=15_000)
+    return page
+
+
 IMAGES_LOADED = """() => [...document.images].every((img) => img.complete)
   && [...document.querySelectorAll('video')].every((video) => video.readyState >= 1)"""
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot, sign_in
 from tests.factories.media_files import make_jpeg
 
 pytestmark = pytest.mark.e2e
@@ -27,12 +27,7 @@ def server(tmp_path_factory):
 
 
 def open_jobs(browser, server, viewport):
-    page = browser.new_context(viewport=viewport).new_page()
-    page.goto(f'{server}/login')
-    page.get_by_label('Email').fill('ann@example.com')
-    page.get_by_label('Password').fill('family-pw')
-    page.get_by_role('button', name='Sign in').click()
-    expect(page.get_by_test_id('timeline-grid')).to_be_visible(timeout=15_000)
+    page = sign_in(browser, server, viewport=viewport)
     page.goto(f'{server}/admin/jobs')
     expect(page.get_by_text('Background jobs')).to_be_visible(timeout=15_000)
     return page

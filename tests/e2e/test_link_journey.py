@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot, sign_in
 from tests.factories.media_files import make_jpeg
 
 pytestmark = pytest.mark.e2e
@@ -55,16 +55,6 @@ def album_id(server):
         for item in call(server, 'GET', f'/timeline/buckets/{bucket["month"]}', token=token)['assets']
     ]
     return call(server, 'POST', '/albums', {'name': 'Garden party', 'asset_ids': ids}, token)['id']
-
-
-def sign_in(browser, server):
-    page = browser.new_context(viewport=DESKTOP).new_page()
-    page.goto(f'{server}/login')
-    page.get_by_label('Email').fill('ann@example.com')
-    page.get_by_label('Password').fill('family-pw')
-    page.get_by_role('button', name='Sign in').click()
-    expect(page.get_by_test_id('timeline-grid')).to_be_visible(timeout=15_000)
-    return page
 
 
 def create_upload_link(ann, server, album_id) -> str:

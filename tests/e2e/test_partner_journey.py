@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot
+from tests.e2e.conftest import PHONE, HearthProcess, screenshot, sign_in
 from tests.factories.media_files import make_jpeg
 
 pytestmark = pytest.mark.e2e
@@ -24,16 +24,6 @@ def server(tmp_path_factory):
     hearth.cli('import', '--user', 'ann@example.com', str(camera))
     with hearth.serving() as url:
         yield url
-
-
-def sign_in(browser, server, email, viewport=DESKTOP):
-    page = browser.new_context(viewport=viewport).new_page()
-    page.goto(f'{server}/login')
-    page.get_by_label('Email').fill(email)
-    page.get_by_label('Password').fill('family-pw')
-    page.get_by_role('button', name='Sign in').click()
-    expect(page.get_by_test_id('timeline-grid')).to_be_visible(timeout=15_000)
-    return page
 
 
 def test_share_library_then_partner_favorites_for_herself(browser, server):

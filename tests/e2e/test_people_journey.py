@@ -4,7 +4,7 @@ own workers, then a member names the person and opens their photos."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot
+from tests.e2e.conftest import PHONE, HearthProcess, screenshot, sign_in
 from tests.factories.face_photos import ANOTHER_PERSON, ONE_PERSON, face_photo
 
 pytestmark = pytest.mark.e2e
@@ -23,18 +23,8 @@ def server(tmp_path_factory):
         yield url
 
 
-def sign_in(browser, server, viewport):
-    page = browser.new_context(viewport=viewport).new_page()
-    page.goto(f'{server}/login')
-    page.get_by_label('Email').fill('ann@example.com')
-    page.get_by_label('Password').fill('family-pw')
-    page.get_by_role('button', name='Sign in').click()
-    expect(page.get_by_test_id('timeline-grid')).to_be_visible(timeout=15_000)
-    return page
-
-
 def test_faces_become_a_person_whom_i_name_and_whose_photos_i_open(browser, server):
-    page = sign_in(browser, server, DESKTOP)
+    page = sign_in(browser, server)
     for _ in range(60):  # the server finds faces and groups them in the background
         page.goto(f'{server}/people')
         if page.get_by_text('Add a name').count():
@@ -51,7 +41,7 @@ def test_faces_become_a_person_whom_i_name_and_whose_photos_i_open(browser, serv
     page.wait_for_timeout(400)
     screenshot(page, 'people-desktop-named')
 
-    phone = sign_in(browser, server, PHONE)
+    phone = sign_in(browser, server, viewport=PHONE)
     phone.goto(f'{server}/people')
     phone.get_by_role('link', name='The President').click()
     expect(phone.get_by_test_id('person-photos').locator('img')).to_have_count(3, timeout=15_000)
