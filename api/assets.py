@@ -18,6 +18,7 @@ from services.runtime import Hearth
 
 router = APIRouter(tags=['assets'])
 View = Literal['timeline', 'favorites', 'archive', 'trash']
+People = Annotated[list[uuid.UUID], Query(description='people of my library, all in the photo')]
 
 
 @router.post('/assets', response_model=schemas.UploadOut, status_code=status.HTTP_201_CREATED)
@@ -122,8 +123,10 @@ async def original(
 
 
 @router.get('/assets/{asset_id}/neighbours', response_model=schemas.NeighboursOut)
-async def neighbours(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance, view: View = 'timeline'):
-    previous, following = await assets.neighbours(instance, actor, asset_id, view)
+async def neighbours(
+    asset_id: uuid.UUID, actor: CurrentActor, instance: Instance, view: View = 'timeline', person: People = ()
+):
+    previous, following = await assets.neighbours(instance, actor, asset_id, view, person)
     return schemas.NeighboursOut(previous=previous, next=following)
 
 
@@ -160,13 +163,15 @@ async def delete_from_trash(body: schemas.IdsIn, actor: CurrentActor, instance: 
 
 
 @router.get('/timeline/buckets', response_model=list[schemas.BucketOut])
-async def buckets(actor: CurrentActor, instance: Instance, view: View = 'timeline'):
-    """Months that hold assets in this view, newest first, with their counts."""
-    return [schemas.BucketOut(month=m, count=c) for m, c in await assets.timeline_buckets(instance, actor, view)]
+async def buckets(actor: CurrentActor, instance: Instance, view: View = 'timeline', person: People = ()):
+    """Months that hold assets in this view, newest first, with their counts; with `person` (repeatable), only
+    the photos in which all those people of my library are."""
+    months = await assets.timeline_buckets(instance, actor, view, person)
+    return [schemas.BucketOut(month=month, count=count) for month, count in months]
 
 
 @router.get('/timeline/buckets/{month}', response_model=schemas.BucketAssetsOut)
-async def bucket(month: str, actor: CurrentActor, instance: Instance, view: View = 'timeline'):
-    """The assets of one month (YYYY-MM), newest first."""
-    items = await assets.timeline_bucket(instance, actor, month, view)
+async def bucket(month: str, actor: CurrentActor, instance: Instance, view: View = 'timeline', person: People = ()):
+    """The assets of one month (YYYY-MM), newest first (with `person`, as for the months)."""
+    items = await assets.timeline_bucket(instance, actor, month, view, person)
     return schemas.bucket_out(month, items)

@@ -30,11 +30,13 @@ from domain.errors import InvalidInput, NotFound, PayloadTooLarge
 from domain.jobs import Queue
 from domain.libraries import is_inside
 from ml import media
+from services import people as people_service
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
 from storage import jobs as job_rows
+from storage import people as people_queries
 from storage.files import StagedFile
 from storage.models import Asset, AssetDetails, AssetUserState, ExternalLibrary, User
 from storage.references import move_references_to_month
@@ -331,15 +333,28 @@ def _check_view(view: str) -> str:
     return view
 
 
-async def timeline_buckets(hearth: Hearth, actor: Actor, view: str = 'timeline') -> list[tuple[str, int]]:
+async def timeline_buckets(
+    hearth: Hearth, actor: Actor, view: str = 'timeline', people: Collection[uuid.UUID] = ()
+) -> list[tuple[str, int]]:
+    """The view's months and counts, newest first; with `people`, of the photos in which all of them are."""
     async with hearth.db.session() as session:
-        rows = await queries.month_buckets(session, actor.id, _check_view(view))
+        only = await _with_people(session, actor, people)
+        rows = await queries.month_buckets(session, actor.id, _check_view(view), only)
     return [(month_label(month), count) for month, count in rows]
 
 
-async def timeline_bucket(hearth: Hearth, actor: Actor, month: str, view: str = 'timeline'):
+async def timeline_bucket(
+    hearth: Hearth, actor: Actor, month: str, view: str = 'timeline', people: Collection[uuid.UUID] = ()
+):
     async with hearth.db.session() as session:
-        return await queries.bucket_items(session, actor.id, _check_view(view), parse_month(month))
+        only = await _with_people(session, actor, people)
+        return await queries.bucket_items(session, actor.id, _check_view(view), parse_month(month), only)
+
+
+async def _with_people(session, actor: Actor, people: Collection[uuid.UUID]):
+    if not people:
+        return None
+    return people_queries.assets_with_all(await people_service.require_people(session, actor, people))
 
 
 async def list_trash(hearth: Hearth, actor: Actor, limit: int = 100, offset: int = 0) -> list[AssetView]:
@@ -351,10 +366,13 @@ async def list_trash(hearth: Hearth, actor: Actor, limit: int = 100, offset: int
     return [_view(hearth, actor, record, access.permissions_of(roles[record.asset.id])) for record in records]
 
 
-async def neighbours(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, view: str = 'timeline'):
+async def neighbours(
+    hearth: Hearth, actor: Actor, asset_id: uuid.UUID, view: str = 'timeline', people: Collection[uuid.UUID] = ()
+):
     async with hearth.db.session() as session:
         await require_permission(session, actor, Permission.VIEW, [asset_id])
-        return await queries.neighbours(session, actor.id, _check_view(view), asset_id)
+        only = await _with_people(session, actor, people)
+        return await queries.neighbours(session, actor.id, _check_view(view), asset_id, only)
 
 
 # ---- shared details (scope E) -------------------------------------------------------------------------------------

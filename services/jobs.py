@@ -47,6 +47,11 @@ async def catch_up(hearth: Hearth) -> None:
     await _enqueue_steps(hearth, {Queue.FACES, Queue.CLUSTERING}, 'missing')
 
 
+async def regroup_people(hearth: Hearth) -> None:
+    """The weekly full re-cluster of every scope's people, which repairs the drift of assigning faces one by one."""
+    await _enqueue_steps(hearth, {Queue.CLUSTERING}, 'all')
+
+
 async def _enqueue_steps(hearth: Hearth, queues: set[Queue], which: str) -> None:
     async with hearth.db.session() as session:
         for step in (step for step in STEPS.values() if step.queue in queues):

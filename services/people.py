@@ -1,24 +1,24 @@
-"""People of a member's own library (SPEC §7): faces grouped by `ml.clustering`, named privately.
+"""People of a member's own library (SPEC §7): faces grouped by `services.grouping`, named and repaired privately.
 
-Only the library's owner ever sees its people, their names and their counts; anyone else gets 404.
+Only the library's owner ever sees its people, their names, faces and counts; anyone else gets 404.
 """
 
-import asyncio
 import uuid
-from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
-import numpy as np
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select, update
 
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.text import clean_title
-from ml import clustering
+from services import grouping
 from services.accounts import Actor
 from services.runtime import Hearth
-from storage.models import Asset, AssetDetails, Face, Person, PersonFace
+from storage import people as queries
+from storage.models import Asset, AssetDetails, Face, FaceRejection, Person, PersonFace
 
 LIBRARY_SCOPE = 'library:'
+MAX_PEOPLE_IN_FILTER = 10
 
 
 @dataclass(frozen=True)
@@ -31,71 +31,31 @@ class PersonView:
     hidden: bool = False
 
 
+@dataclass(frozen=True)
+class FaceView:
+    id: uuid.UUID
+    asset_id: uuid.UUID
+    confirmed: bool
+
+
 def library_subject(owner_id: uuid.UUID) -> str:
     return LIBRARY_SCOPE + owner_id.hex
 
 
+def library_of(subject: str) -> grouping.LibraryScope:
+    if not subject.startswith(LIBRARY_SCOPE):
+        raise ValueError(f'not a library: {subject}')
+    return grouping.LibraryScope(uuid.UUID(subject[len(LIBRARY_SCOPE) :]))
+
+
 async def group_library_faces(hearth: Hearth, owner_id: uuid.UUID) -> int:
-    """Give the library's faces that have no person yet one: the nearest person within the threshold, or a new
-    person when at least `clustering.MIN_FACES` of them are alike; the rest wait. Returns how many found a person."""
-    faces, assigned = await _library_faces(hearth, owner_id)
-    pending = [face for face in faces if face.id not in assigned]
-    if not pending:
-        return 0
-    vectors = await asyncio.to_thread(hearth.vectors.get, [face.embedding_id for face in faces])
-    known = [face for face in faces if face.id in assigned and face.embedding_id in vectors]
-    pending = [face for face in pending if face.embedding_id in vectors]
-    people, centres = _centres(known, assigned, vectors)
-    matches = clustering.assign(np.array([vectors[face.embedding_id] for face in pending]), centres)
-    joined = {face.id: people[index] for face, index in zip(pending, matches, strict=True) if index is not None}
-    alone = [face for face, index in zip(pending, matches, strict=True) if index is None]
-    grouping = clustering.cluster(np.array([vectors[face.embedding_id] for face in alone])) if alone else None
-    async with hearth.db.session() as session:
-        for face_id, person_id in joined.items():
-            session.add(PersonFace(person_id=person_id, face_id=face_id, scope_id=owner_id))
-        for group in grouping.groups if grouping else []:
-            members = [alone[index] for index in group]
-            person = Person(id=uuid.uuid4(), owner_id=owner_id, cover_face_id=max(members, key=_score).id)
-            session.add(person)
-            session.add_all(PersonFace(person_id=person.id, face_id=face.id, scope_id=owner_id) for face in members)
-        await session.commit()
-    return len(joined) + sum(len(group) for group in (grouping.groups if grouping else []))
-
-
-def _score(face: Face) -> float:
-    return face.score * face.width * face.height  # a sure, large face makes the best cover
-
-
-async def _library_faces(hearth: Hearth, owner_id: uuid.UUID) -> tuple[list[Face], dict[uuid.UUID, uuid.UUID]]:
-    async with hearth.db.session() as session:
-        faces = list(
-            await session.scalars(
-                select(Face)
-                .join(Asset, Asset.id == Face.asset_id)
-                .where(Asset.owner_id == owner_id, Asset.trashed_at.is_(None))
-                .order_by(Face.id)
-            )
-        )
-        rows = await session.execute(
-            select(PersonFace.face_id, PersonFace.person_id).where(PersonFace.scope_id == owner_id)
-        )
-        return faces, dict(rows.all())
-
-
-def _centres(known: list[Face], assigned: dict, vectors: dict) -> tuple[list[uuid.UUID], np.ndarray]:
-    by_person: dict[uuid.UUID, list[np.ndarray]] = defaultdict(list)
-    for face in known:
-        by_person[assigned[face.id]].append(vectors[face.embedding_id])
-    people = list(by_person)
-    if not people:
-        return [], np.empty((0, 0))
-    return people, np.array([np.mean(by_person[person], axis=0) for person in people])
+    return await grouping.group_new_faces(hearth, grouping.LibraryScope(owner_id))
 
 
 async def list_people(hearth: Hearth, actor: Actor, hidden: bool = False) -> list[PersonView]:
     """The people of my library that I have not hidden (or, with `hidden`, those I have), most photographed first."""
     async with hearth.db.session() as session:
-        rows = await session.execute(_people_counts().where(Person.owner_id == actor.id, Person.hidden.is_(hidden)))
+        rows = await session.execute(queries.counts().where(Person.owner_id == actor.id, Person.hidden.is_(hidden)))
         return sorted((PersonView(*row) for row in rows), key=lambda person: (-person.photo_count, str(person.id)))
 
 
@@ -103,16 +63,24 @@ _UNCHANGED = object()
 
 
 async def update_person(
-    hearth: Hearth, actor: Actor, person_id: uuid.UUID, name=_UNCHANGED, hidden: bool | None = None
+    hearth: Hearth,
+    actor: Actor,
+    person_id: uuid.UUID,
+    name=_UNCHANGED,
+    hidden: bool | None = None,
+    cover_face_id: uuid.UUID | None = None,
 ) -> PersonView:
-    """Name one of my library's people (None or blank takes the name away; the name is mine alone), and/or hide
-    them from my People page (their faces stay theirs) or show them again; in one transaction."""
+    """Name one of my library's people (None or blank takes the name away; the name is mine alone), hide them from
+    my People page (their faces stay theirs) or show them again, and/or choose which of their faces is the cover."""
     async with hearth.db.session() as session:
         person = await _my_person(session, actor, person_id)
         if name is not _UNCHANGED:
             person.name = clean_title(name, 'person', 100) if name and name.strip() else None
         if hidden is not None:
             person.hidden = hidden
+        if cover_face_id is not None:
+            await _require_faces_of(session, person.id, [cover_face_id])
+            person.cover_face_id = cover_face_id
         await session.commit()
         return await _view(session, person)
 
@@ -130,50 +98,123 @@ async def get_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> Pers
         return await _view(session, await _my_person(session, actor, person_id))
 
 
+async def merge_people(hearth: Hearth, actor: Actor, person_id: uuid.UUID, others: Collection[uuid.UUID]) -> PersonView:
+    """The others are the same person as this one: their faces join this person, who keeps their own name (and cover,
+    if they have one). The others are kept aside, so `undo_merge` can part them again."""
+    others = list(dict.fromkeys(others))
+    async with hearth.db.session() as session:
+        person = await _my_person(session, actor, person_id)
+        if not others or person_id in others:
+            raise InvalidInput('Choose other people to merge into this one')
+        for other in [await _my_person(session, actor, other_id) for other_id in others]:
+            await session.execute(
+                update(PersonFace)
+                .where(PersonFace.person_id == other.id)
+                .values(person_id=person.id, merged_from_id=other.id)
+            )
+            await _carry_rejections(session, other.id, person.id)
+            other.merged_into_id = person.id
+            person.cover_face_id = person.cover_face_id or other.cover_face_id
+        await session.commit()
+        return await _view(session, person)
+
+
+async def _carry_rejections(session, from_person: uuid.UUID, to_person: uuid.UUID) -> None:
+    """A face that is not the merged person is not the person they merged into either."""
+    already = set(await session.scalars(select(FaceRejection.face_id).where(FaceRejection.person_id == to_person)))
+    rejected = await session.scalars(select(FaceRejection.face_id).where(FaceRejection.person_id == from_person))
+    session.add_all(
+        FaceRejection(person_id=to_person, face_id=face_id) for face_id in rejected if face_id not in already
+    )
+
+
+async def undo_merge(hearth: Hearth, actor: Actor, merged_id: uuid.UUID) -> PersonView:
+    """Part a merged person again: the faces that came with them go back (unless I moved them since)."""
+    async with hearth.db.session() as session:
+        merged = await session.get(Person, merged_id)
+        if merged is None or merged.owner_id != actor.id or merged.merged_into_id is None:
+            raise NotFound('Merged person not found')
+        await session.execute(
+            update(PersonFace)
+            .where(PersonFace.scope_id == actor.id, PersonFace.merged_from_id == merged.id)
+            .values(person_id=merged.id, merged_from_id=None)
+        )
+        into, merged.merged_into_id = merged.merged_into_id, None
+        await session.flush()
+        await grouping.repair_person(session, into)
+        await session.commit()
+        return await _view(session, merged)
+
+
+async def faces_of(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> list[FaceView]:
+    """The person's faces on my timeline, newest photo first (to review them, move them, pick the cover)."""
+    async with hearth.db.session() as session:
+        await _my_person(session, actor, person_id)
+        rows = await session.execute(
+            select(Face.id, Face.asset_id, PersonFace.confirmed)
+            .join(PersonFace, PersonFace.face_id == Face.id)
+            .join(AssetDetails, AssetDetails.asset_id == Face.asset_id)
+            .join(Asset, Asset.id == Face.asset_id)
+            .where(PersonFace.person_id == person_id, Asset.trashed_at.is_(None))
+            .order_by(AssetDetails.taken_at.desc(), Face.id)
+        )
+        return [FaceView(*row) for row in rows]
+
+
+async def move_faces(
+    hearth: Hearth, actor: Actor, person_id: uuid.UUID, face_ids: Collection[uuid.UUID], to: uuid.UUID | None
+) -> int:
+    """These faces are not this person: they go to another of my people (for good: grouping leaves them there), or
+    with `to` None to nobody, and grouping never gives them to this person again. Returns how many moved."""
+    face_ids = list(dict.fromkeys(face_ids))
+    async with hearth.db.session() as session:
+        await _my_person(session, actor, person_id)
+        if not face_ids or to == person_id:
+            raise InvalidInput('Choose faces to move to another person')
+        await _require_faces_of(session, person_id, face_ids)
+        moving = PersonFace.person_id == person_id, PersonFace.face_id.in_(face_ids)
+        if to is None:
+            await session.execute(PersonFace.__table__.delete().where(*moving))
+            session.add_all(FaceRejection(person_id=person_id, face_id=face_id) for face_id in face_ids)
+        else:
+            await _my_person(session, actor, to)
+            await session.execute(
+                update(PersonFace).where(*moving).values(person_id=to, confirmed=True, merged_from_id=None)
+            )
+        await session.flush()
+        await grouping.repair_person(session, person_id)
+        await session.commit()
+    return len(face_ids)
+
+
+async def _require_faces_of(session, person_id: uuid.UUID, face_ids: list[uuid.UUID]) -> None:
+    found = await session.scalars(
+        select(PersonFace.face_id).where(PersonFace.person_id == person_id, PersonFace.face_id.in_(face_ids))
+    )
+    if len(set(found)) != len(set(face_ids)):
+        raise InvalidInput("That face is not this person's")
+
+
+async def require_people(session, actor: Actor, person_ids: Collection[uuid.UUID]) -> list[uuid.UUID]:
+    """People to filter by: all must be mine to see (else 404, whether they exist or not)."""
+    wanted = list(dict.fromkeys(person_ids))
+    if len(wanted) > MAX_PEOPLE_IN_FILTER:
+        raise InvalidInput(f'Filter by at most {MAX_PEOPLE_IN_FILTER} people')
+    if len(await queries.own_people(session, actor.id, wanted)) != len(wanted):
+        raise NotFound('Person not found')
+    return wanted
+
+
 async def _view(session, person: Person) -> PersonView:
     """The person with their counts; a person whose photos are all in the trash counts none (and keeps the name)."""
-    rows = (await session.execute(_people_counts().where(Person.id == person.id))).all()
+    rows = (await session.execute(queries.counts().where(Person.id == person.id))).all()
     if rows:
         return PersonView(*rows[0])
     return PersonView(person.id, person.name, 0, 0, person.cover_face_id, person.hidden)
 
 
-async def photos_of(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> list[uuid.UUID]:
-    """The person's photos in my library, newest first."""
-    async with hearth.db.session() as session:
-        await _my_person(session, actor, person_id)
-        rows = await session.scalars(
-            select(AssetDetails.asset_id)
-            .join(Face, Face.asset_id == AssetDetails.asset_id)
-            .join(PersonFace, PersonFace.face_id == Face.id)
-            .join(Asset, Asset.id == AssetDetails.asset_id)
-            .where(PersonFace.person_id == person_id, Asset.trashed_at.is_(None))
-            .group_by(AssetDetails.asset_id, AssetDetails.taken_at)
-            .order_by(AssetDetails.taken_at.desc())
-        )
-        return list(rows)
-
-
 async def _my_person(session, actor: Actor, person_id: uuid.UUID) -> Person:
     person = await session.get(Person, person_id)
-    if person is None or person.owner_id != actor.id:
+    if person is None or person.owner_id != actor.id or person.merged_into_id is not None:
         raise NotFound('Person not found')
     return person
-
-
-def _people_counts():
-    return (
-        select(
-            Person.id,
-            Person.name,
-            func.count(PersonFace.face_id),
-            func.count(distinct(Face.asset_id)),
-            Person.cover_face_id,
-            Person.hidden,
-        )
-        .join(PersonFace, PersonFace.person_id == Person.id)
-        .join(Face, Face.id == PersonFace.face_id)
-        .join(Asset, Asset.id == Face.asset_id)
-        .where(Asset.trashed_at.is_(None))
-        .group_by(Person.id, Person.name, Person.cover_face_id, Person.hidden)
-    )

@@ -1,5 +1,5 @@
-"""Recurring maintenance: purge expired trash, sweep orphaned files, scan external libraries, and the nightly
-catch-up that queues every pipeline step for what is missing its result."""
+"""Recurring maintenance: purge expired trash, sweep orphaned files, scan external libraries, the nightly
+catch-up that queues every pipeline step for what is missing its result, and the weekly full re-cluster of people."""
 
 import logging
 
@@ -17,6 +17,9 @@ def start_scheduler(hearth: Hearth) -> AsyncIOScheduler:
     scheduler.add_job(_sweep_orphans, 'interval', hours=24, args=[hearth], id='sweep-orphans', coalesce=True)
     scheduler.add_job(_scan_libraries, 'interval', hours=6, args=[hearth], id='scan-libraries', coalesce=True)
     scheduler.add_job(jobs.catch_up, 'cron', hour=3, args=[hearth], id='catch-up', coalesce=True)
+    scheduler.add_job(
+        jobs.regroup_people, 'cron', day_of_week='sun', hour=4, args=[hearth], id='regroup-people', coalesce=True
+    )
     scheduler.start()
     return scheduler
 

@@ -10,7 +10,7 @@ from domain.errors import NotFound
 from domain.jobs import Queue
 from ml import faces as ml_faces
 from ml import media
-from services import people
+from services import grouping, people
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
 from storage import jobs as job_rows
@@ -116,11 +116,12 @@ def _face_row(asset_id: uuid.UUID, face: ml_faces.FoundFace) -> Face:
 
 
 async def people_of_library(runner: JobRunner, job: ClaimedJob) -> None:
-    """Give a library's new faces their people (`services.people.group_library_faces`)."""
-    scope, owner = job.subject[: len(people.LIBRARY_SCOPE)], job.subject[len(people.LIBRARY_SCOPE) :]
-    if scope != people.LIBRARY_SCOPE:
-        raise ValueError(f'not a library: {job.subject}')
-    await people.group_library_faces(runner.hearth, uuid.UUID(owner))
+    """Give a library's new faces their people; forced (the schedule, "run for all"), group all its faces afresh."""
+    scope = people.library_of(job.subject)
+    if job.force:
+        await grouping.regroup(runner.hearth, scope)
+    else:
+        await grouping.group_new_faces(runner.hearth, scope)
 
 
 def _libraries_with_faces() -> Select:
@@ -136,7 +137,7 @@ STEPS = {
         # Facts are read at upload and at scan, so none is ever missing; "run for all" reads them again.
         Step('metadata', Queue.METADATA, metadata, missing=_nothing_missing, every=_live_asset_ids),
         Step('faces', Queue.FACES, faces, missing=_photos_not_searched_for_faces, every=_live_asset_ids),
-        # Grouping takes only the faces without a person, so "missing" and "all" queue every library with faces.
+        # "Missing" groups the faces without a person; "all" (forced) groups every face afresh, keeping names.
         Step('people', Queue.CLUSTERING, people_of_library, missing=_libraries_with_faces, every=_libraries_with_faces),
     )
 }

@@ -54,12 +54,16 @@ def _in_view(actor_id: uuid.UUID, view: str, month: int | None = None):
     return AssetDetails.asset_id.in_(_view_ids(actor_id, view))
 
 
-async def month_buckets(session: AsyncSession, actor_id: uuid.UUID, view: str) -> list[tuple[int, int]]:
-    if view == 'timeline':
+async def month_buckets(
+    session: AsyncSession, actor_id: uuid.UUID, view: str, only: Select | None = None
+) -> list[tuple[int, int]]:
+    """(month, count) of the view, newest first; with `only` (a select of asset ids), of those among them."""
+    if view == 'timeline' and only is None:
         totals = await _timeline_month_totals(session, actor_id)
     else:
         per_month = select(AssetDetails.month_key, func.count()).group_by(AssetDetails.month_key)
-        totals = dict((await session.execute(per_month.where(_in_view(actor_id, view)))).all())
+        per_month = per_month.where(_in_view(actor_id, view), *_among(only))
+        totals = dict((await session.execute(per_month)).all())
     return sorted(((month, count) for month, count in totals.items() if count), reverse=True)
 
 
@@ -106,6 +110,10 @@ def _months_of(ids: Select) -> Select:
     )
 
 
+def _among(only: Select | None) -> tuple:
+    return () if only is None else (AssetDetails.asset_id.in_(only),)
+
+
 def _timeline_select(actor_id: uuid.UUID, view: str, month: int, *columns) -> Select:
     return (
         select(*columns)
@@ -116,7 +124,9 @@ def _timeline_select(actor_id: uuid.UUID, view: str, month: int, *columns) -> Se
     )
 
 
-async def bucket_items(session: AsyncSession, actor_id: uuid.UUID, view: str, month: int) -> list[TimelineItem]:
+async def bucket_items(
+    session: AsyncSession, actor_id: uuid.UUID, view: str, month: int, only: Select | None = None
+) -> list[TimelineItem]:
     statement = _timeline_select(
         actor_id,
         view,
@@ -128,8 +138,8 @@ async def bucket_items(session: AsyncSession, actor_id: uuid.UUID, view: str, mo
         func.coalesce(AssetUserState.favorite, false()),
         func.coalesce(AssetUserState.rating, 0),
     )
-    rows = await session.execute(statement.order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc()))
-    return [TimelineItem(*row) for row in rows]
+    statement = statement.where(*_among(only)).order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
+    return [TimelineItem(*row) for row in await session.execute(statement)]
 
 
 async def neighbours_by_date(
@@ -152,7 +162,7 @@ async def neighbours_by_date(
 
 
 async def neighbours(
-    session: AsyncSession, actor_id: uuid.UUID, view: str, asset_id: uuid.UUID
+    session: AsyncSession, actor_id: uuid.UUID, view: str, asset_id: uuid.UUID, only: Select | None = None
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     """The assets before (newer) and after (older) this one in the view's order. Months order like their dates,
     so (month, taken, id) walks the (owner, month, taken) index."""
@@ -163,7 +173,7 @@ async def neighbours(
     key = tuple_(AssetDetails.month_key, AssetDetails.taken_at, AssetDetails.asset_id)
     here = tuple_(current.month_key, current.taken_at, asset_id)
     order = (AssetDetails.month_key, AssetDetails.taken_at, AssetDetails.asset_id)
-    base = select(AssetDetails.asset_id).where(_in_view(actor_id, view)).limit(1)
+    base = select(AssetDetails.asset_id).where(_in_view(actor_id, view), *_among(only)).limit(1)
     previous = await session.scalar(base.where(key > here).order_by(*order))
     following = await session.scalar(base.where(key < here).order_by(*(column.desc() for column in order)))
     return previous, following

@@ -353,6 +353,8 @@ class Person(Base):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     cover_face_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('faces.id', ondelete='SET NULL'))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    # Set while merged into another person: kept (with its name and cover) so the merge can be undone.
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('people.id', ondelete='CASCADE'))
 
 
 class PersonFace(Base):
@@ -366,6 +368,16 @@ class PersonFace(Base):
     face_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('faces.id', ondelete='CASCADE'), primary_key=True)
     scope_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_from_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the person it was in before a merge
+
+
+class FaceRejection(Base):
+    """A member said this face is not this person: grouping never puts it there again."""
+
+    __tablename__ = 'face_rejections'
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('people.id', ondelete='CASCADE'), primary_key=True)
+    face_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('faces.id', ondelete='CASCADE'), primary_key=True)
 
 
 class Album(Base):

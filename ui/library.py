@@ -9,9 +9,11 @@ from nicegui import ui
 from domain.errors import HearthError
 from services import assets, runtime
 from services.accounts import Actor
+from services.people import PersonView
 from ui.albums import add_to_album
 from ui.components.timeline_grid import TimelineGrid
 from ui.frame import frame
+from ui.people import PeopleFilter
 from ui.session import require_sign_in
 from ui.spaces import add_to_space
 from ui.theme import confirm, plural
@@ -101,6 +103,8 @@ class LibraryView:
                     ui.label(f'· deleted for good after {self.hearth.settings.trash_retention_days} days').classes(
                         'text-stone-500 text-sm'
                     )
+            if self.view.key == 'timeline':
+                self.people_filter = PeopleFilter(self.actor, self._filter_by_people)
             ui.space()
             if self.view.key == 'trash':
                 self.empty_button = (
@@ -140,10 +144,11 @@ class LibraryView:
         text = self.view.empty_text.format(days=self.hearth.settings.trash_retention_days)
         with ui.column().classes('w-full items-center py-16 gap-2 text-center') as empty:
             ui.icon(self.view.empty_icon).classes('text-6xl text-stone-300')
-            ui.label(self.view.empty_title).classes('text-lg font-medium').mark('empty-title')
-            ui.label(text).classes('text-stone-500')
+            self.empty_title = ui.label(self.view.empty_title).classes('text-lg font-medium').mark('empty-title')
+            self.empty_text = ui.label(text).classes('text-stone-500')
             if self.view.key == 'timeline':
-                ui.button('Upload', icon='cloud_upload', on_click=self.upload.open).props('unelevated color=primary')
+                self.upload_button = ui.button('Upload', icon='cloud_upload', on_click=self.upload.open)
+                self.upload_button.props('unelevated color=primary')
         empty.visible = False
         return empty
 
@@ -162,6 +167,13 @@ class LibraryView:
         self.empty.visible = total == 0
         if self.view.key == 'trash':
             self.empty_button.visible = total > 0
+
+    def _filter_by_people(self, chosen: list[PersonView]) -> None:
+        self.grid.set_query({'person': [str(person.id) for person in chosen]} if chosen else {})
+        filtered = bool(chosen)
+        self.empty_title.text = 'No photos with all of them' if filtered else self.view.empty_title
+        self.empty_text.text = 'Choose fewer people, or other ones.' if filtered else self.view.empty_text
+        self.upload_button.visible = not filtered
 
     def _open(self, event) -> None:
         ui.navigate.to(f'/photo/{event.args["id"]}?view={self.view.key}')

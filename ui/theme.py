@@ -40,3 +40,20 @@ def human_size(size: int) -> str:
             return f'{size:.0f} {unit}' if unit == 'bytes' else f'{size:.1f} {unit}'
         size /= 1024
     return f'{size:.1f} TB'
+
+
+def undo_notice(message: str, on_undo, seconds: float = 10) -> None:
+    """A bar at the bottom for a while, with an Undo button (for acts that are easy to regret, like a merge)."""
+    classes = 'fixed bottom-4 left-1/2 -translate-x-1/2 z-50 max-w-[95vw] bg-stone-800 text-white rounded-lg shadow-lg'
+    with ui.context.client.content:  # not inside what the act may rebuild
+        bar = ui.row().classes(f'{classes} items-center no-wrap gap-3 pl-4 pr-2 py-1').mark('undo-notice')
+    with bar:
+        ui.label(message).classes('truncate')
+
+        async def undo() -> None:
+            bar.delete()
+            await on_undo()
+
+        ui.button('Undo', on_click=undo).props('flat no-caps color=amber').mark('undo')
+    with bar:
+        ui.timer(seconds, bar.delete, once=True)

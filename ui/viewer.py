@@ -8,7 +8,7 @@ from nicegui import ui
 
 from domain.access import Permission
 from domain.errors import HearthError, NotFound
-from services import albums, assets, runtime, spaces
+from services import albums, assets, people, runtime, spaces
 from services.accounts import Actor
 from services.assets import AssetView
 from ui.albums import add_to_album
@@ -21,27 +21,33 @@ from ui.theme import apply_theme, ask, confirm, human_size
 EDIT_PERMISSIONS = {Permission.EDIT_DATE, Permission.EDIT_DESCRIPTION, Permission.EDIT_TAGS}
 
 
-async def viewer_page(asset_id: str, view: str = 'timeline', album: str = '', space: str = ''):
-    """`view` is the library view to step through; `album` or `space`, when given, what to step through instead."""
+async def viewer_page(asset_id: str, view: str = 'timeline', album: str = '', space: str = '', person: str = ''):
+    """`view` is the library view to step through; `album`, `space` or `person` (one of my people: the photos
+    they are in), when given, what to step through instead."""
     actor = await require_sign_in()
     if isinstance(actor, RedirectResponse):
         return actor
     album_id = await _album_in_reach(actor, album)
     space_id = None if album_id else await _space_in_reach(actor, space)
+    person_id = None if album_id or space_id else await _person_in_reach(actor, person)
     try:
         asset = await assets.get_asset(runtime.current(), actor, uuid.UUID(asset_id))
     except (ValueError, NotFound):
-        return RedirectResponse(_context_path(view, album_id, space_id))
-    viewer = Viewer(actor, view if view in VIEWS else 'timeline', album_id, space_id)
+        return RedirectResponse(_context_path(view, album_id, space_id, person_id))
+    viewer = Viewer(actor, view if view in VIEWS else 'timeline', album_id, space_id, person_id)
     await viewer.show(asset)
 
 
-def _context_path(view: str, album_id: uuid.UUID | None, space_id: uuid.UUID | None) -> str:
+def _context_path(
+    view: str, album_id: uuid.UUID | None, space_id: uuid.UUID | None, person_id: uuid.UUID | None = None
+) -> str:
     """Where the viewer came from, and goes back to."""
     if album_id:
         return f'/albums/{album_id}'
     if space_id:
         return f'/spaces/{space_id}'
+    if person_id:
+        return f'/people/{person_id}'
     return VIEWS.get(view, VIEWS['timeline']).path
 
 
@@ -50,6 +56,15 @@ async def _album_in_reach(actor: Actor, album: str) -> uuid.UUID | None:
         return None
     try:
         return (await albums.get_album_summary(runtime.current(), actor, uuid.UUID(album))).id
+    except (ValueError, HearthError):
+        return None
+
+
+async def _person_in_reach(actor: Actor, person: str) -> uuid.UUID | None:
+    if not person:
+        return None
+    try:
+        return (await people.get_person(runtime.current(), actor, uuid.UUID(person))).id
     except (ValueError, HearthError):
         return None
 
@@ -64,9 +79,16 @@ async def _space_in_reach(actor: Actor, space: str) -> uuid.UUID | None:
 
 
 class Viewer:
-    def __init__(self, actor: Actor, view: str, album_id: uuid.UUID | None = None, space_id: uuid.UUID | None = None):
+    def __init__(
+        self,
+        actor: Actor,
+        view: str,
+        album_id: uuid.UUID | None = None,
+        space_id: uuid.UUID | None = None,
+        person_id: uuid.UUID | None = None,
+    ):
         self.actor, self.view, self.album_id, self.hearth = actor, view, album_id, runtime.current()
-        self.space_id = space_id
+        self.space_id, self.person_id = space_id, person_id
         self.asset: AssetView | None = None
         self.previous = self.following = None
         apply_theme()
@@ -137,11 +159,13 @@ class Viewer:
         self._render_panel()
         context = f'album={self.album_id}' if self.album_id else f'view={self.view}'
         context = f'space={self.space_id}' if self.space_id else context
+        context = f'person={self.person_id}' if self.person_id else context
         ui.run_javascript(f'history.replaceState(null, "", "/photo/{asset.id}?{context}")')
 
     async def _neighbours(self, asset_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
         if self.album_id is None and self.space_id is None:
-            return await assets.neighbours(self.hearth, self.actor, asset_id, self.view)
+            with_people = [self.person_id] if self.person_id else []
+            return await assets.neighbours(self.hearth, self.actor, asset_id, self.view, with_people)
         try:
             if self.space_id:
                 return await spaces.space_neighbours(self.hearth, self.actor, self.space_id, asset_id)
@@ -164,7 +188,7 @@ class Viewer:
         await self._go(self.following)
 
     def close(self) -> None:
-        ui.navigate.to(_context_path(self.view, self.album_id, self.space_id))
+        ui.navigate.to(_context_path(self.view, self.album_id, self.space_id, self.person_id))
 
     async def _key(self, event) -> None:
         if not event.action.keydown:

@@ -13,8 +13,8 @@ from tests.ui.conftest import add_photo, member, sign_in, sign_up_admin
 async def person_in_photos(actor, tmp_path, count: int = 3) -> uuid.UUID:
     """A person of the actor's library in `count` new photos (faces put in place as the pipeline would)."""
     asset_ids = [
-        await add_photo(actor, tmp_path, f'{uuid.uuid4().hex}.jpg', color=(40 * index, 90, 120))
-        for index in range(count)
+        await add_photo(actor, tmp_path, f'{uuid.uuid4().hex}.jpg', color=tuple(uuid.uuid4().bytes[:3]))
+        for _ in range(count)
     ]
     async with runtime.current().db.session() as session:
         person = Person(id=uuid.uuid4(), owner_id=actor.id)
@@ -41,7 +41,7 @@ async def test_i_name_a_person_and_open_their_photos(user: User, tmp_path):
 
     await user.open('/people')
     await user.should_see('Add a name', retries=50)
-    await user.should_see('3 photos')
+    await user.should_see('3 photos', retries=50)
 
     user.find(f'name-{person_id}').click()
     await user.should_see('Name this person', retries=50)
@@ -53,7 +53,7 @@ async def test_i_name_a_person_and_open_their_photos(user: User, tmp_path):
 
     await user.open(f'/people/{person_id}')
     await user.should_see('Grandpa', retries=50)
-    await user.should_see('3 photos')
+    await user.should_see('3 photos', retries=50)
 
 
 async def test_nobody_else_sees_my_people_or_their_names(user: User, tmp_path):
@@ -97,9 +97,101 @@ async def test_a_person_whose_photos_are_all_in_the_trash_can_still_be_named(use
     bea = await member()
     person_id = await person_in_photos(bea, tmp_path)
     hearth = runtime.current()
-    await assets.trash(hearth, bea, await people.photos_of(hearth, bea, person_id))
+    await assets.trash(hearth, bea, [face.asset_id for face in await people.faces_of(hearth, bea, person_id)])
 
     renamed = await people.rename_person(hearth, bea, person_id, 'Grandpa')
 
     assert (renamed.name, renamed.photo_count, renamed.hidden) == ('Grandpa', 0, False)
     assert await people.list_people(hearth, bea) == []
+
+
+async def bea_with_people(user: User, tmp_path, *counts: int) -> tuple:
+    """Bea signed in, with people of the given photo counts; the first is named Grandpa."""
+    await sign_up_admin(user)
+    bea = await member()
+    person_ids = [await person_in_photos(bea, tmp_path, count) for count in counts]
+    await people.rename_person(runtime.current(), bea, person_ids[0], 'Grandpa')
+    user.find('sign-out').click()
+    await sign_in(user, 'bea@example.com', 'bea-password')
+    return bea, person_ids
+
+
+async def test_i_merge_a_person_into_another_and_undo_it(user: User, tmp_path):
+    bea, (grandpa, twin) = await bea_with_people(user, tmp_path, 3, 2)
+    await user.open(f'/people/{grandpa}')
+    await user.should_see('3 photos', retries=50)
+
+    user.find('merge-person').click()
+    await user.should_see('Who else is Grandpa?', retries=50)
+    user.find(f'pick-{twin}').click()
+    user.find('picker-ok').click()
+    await user.should_see('That person merged into Grandpa', retries=50)
+    await user.should_see('5 photos', retries=50)
+    assert [(p.name, p.photo_count) for p in await people.list_people(runtime.current(), bea)] == [('Grandpa', 5)]
+
+    user.find('undo').click()
+    await user.should_see('Merge undone', retries=50)
+    await user.should_see('3 photos', retries=50)
+    assert {p.photo_count for p in await people.list_people(runtime.current(), bea)} == {3, 2}
+
+
+async def test_giving_a_person_a_name_i_already_use_offers_to_merge_them(user: User, tmp_path):
+    bea, (grandpa, twin) = await bea_with_people(user, tmp_path, 3, 2)
+    await user.open('/people')
+    await user.should_see('Add a name', retries=50)
+
+    user.find(f'name-{twin}').click()
+    await user.should_see('Name this person', retries=50)
+    user.find('dialog-text').type('grandpa ')
+    user.find('dialog-ok').click()
+    await user.should_see('Is this Grandpa?', retries=50)
+    user.find('confirm-ok').click()
+
+    await user.should_see('merged into Grandpa', retries=50)
+    assert [(p.id, p.photo_count) for p in await people.list_people(runtime.current(), bea)] == [(grandpa, 5)]
+
+
+async def test_i_take_a_wrong_face_out_move_one_to_someone_else_and_choose_the_cover(user: User, tmp_path):
+    bea, (grandpa, other) = await bea_with_people(user, tmp_path, 5, 3)
+    hearth = runtime.current()
+    wrong, moved, cover = [face.id for face in await people.faces_of(hearth, bea, grandpa)][:3]
+    await user.open(f'/people/{grandpa}')
+    user.find('review-faces').click()
+    await user.should_see('Faces of Grandpa', retries=50)
+
+    user.find(f'face-{wrong}').click()
+    await user.should_see('1 chosen', retries=50)
+    user.find('not-person').click()
+    await user.should_see('1 face moved to nobody', retries=50)
+
+    user.find(f'face-{moved}').click()
+    user.find('move-faces').click()
+    await user.should_see('Whose faces are these?', retries=50)
+    user.find(f'pick-{other}').click()
+    await user.should_see('1 face moved to that person', retries=50)
+
+    user.find(f'face-{cover}').click()
+    user.find('use-as-cover').click()
+    await user.should_see('Cover changed', retries=50)
+
+    now = await people.get_person(hearth, bea, grandpa)
+    assert (now.photo_count, now.cover_face_id) == (3, cover)
+    assert moved in {face.id for face in await people.faces_of(hearth, bea, other)}
+    assert wrong not in {face.id for face in await people.faces_of(hearth, bea, grandpa)}
+
+
+async def test_i_filter_my_timeline_by_a_person_and_clear_the_filter(user: User, tmp_path):
+    _, (grandpa,) = await bea_with_people(user, tmp_path, 3)
+    await user.open('/')
+    grid = user.find('timeline-grid').elements.pop()
+
+    user.find('filter-people').click()
+    await user.should_see('Photos with…', retries=50)
+    user.find(f'pick-{grandpa}').click()
+    user.find('picker-ok').click()
+    await user.should_see(marker=f'unfilter-{grandpa}', retries=50)
+    assert grid.props['query'] == {'person': [str(grandpa)]}
+
+    user.find(f'unfilter-{grandpa}').click()
+    await user.should_not_see(marker=f'unfilter-{grandpa}', retries=50)
+    assert grid.props['query'] == {}

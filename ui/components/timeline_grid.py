@@ -19,6 +19,11 @@ class TimelineGrid(ui.element, component='timeline_grid.js', default_style='widt
         self._props['query'] = query or {}
         self.props('data-testid=timeline-grid')
 
+    def set_query(self, query: dict[str, Any]) -> None:
+        """Filter by other query parameters (the grid refetches from the top)."""
+        self._props['query'] = query
+        self.update()
+
     def reload(self) -> None:
         """Refetch buckets and visible months (keeps the scroll position, clears the selection)."""
         self.run_method('reload')

@@ -1,0 +1,55 @@
+"""Queries over people and their faces. Which people an actor may see or change is decided here, in SQL."""
+
+import uuid
+from collections.abc import Collection
+
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import access
+from storage.models import Asset, Face, Person, PersonFace
+
+
+def my_library_people(actor_id: uuid.UUID) -> Select:
+    """Ids of the people of the actor's own library (merged-away ones excluded): only the owner sees them."""
+    return select(Person.id).where(Person.owner_id == actor_id, Person.merged_into_id.is_(None))
+
+
+async def own_people(session: AsyncSession, actor_id: uuid.UUID, person_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these people the actor may see: today, those of their own library."""
+    if not person_ids:
+        return set()
+    found = await session.scalars(my_library_people(actor_id).where(Person.id.in_(list(person_ids))))
+    return set(found)
+
+
+def assets_with_all(person_ids: Collection[uuid.UUID]) -> Select:
+    """Ids of assets in which every one of these people has a face."""
+    wanted = list(dict.fromkeys(person_ids))
+    return (
+        select(Face.asset_id)
+        .join(PersonFace, PersonFace.face_id == Face.id)
+        .where(PersonFace.person_id.in_(wanted))
+        .group_by(Face.asset_id)
+        .having(func.count(distinct(PersonFace.person_id)) == len(wanted))
+    )
+
+
+def counts() -> Select:
+    """(id, name, faces, photos, cover face, hidden) of people, counting the photos that show on timelines: not in
+    the trash, not archived by their owner. Rows only for people with such photos."""
+    return (
+        select(
+            Person.id,
+            Person.name,
+            func.count(PersonFace.face_id),
+            func.count(distinct(Face.asset_id)),
+            Person.cover_face_id,
+            Person.hidden,
+        )
+        .join(PersonFace, PersonFace.person_id == Person.id)
+        .join(Face, Face.id == PersonFace.face_id)
+        .join(Asset, Asset.id == Face.asset_id)
+        .where(Asset.trashed_at.is_(None), ~access.archived_by_its_owner(), Person.merged_into_id.is_(None))
+        .group_by(Person.id, Person.name, Person.cover_face_id, Person.hidden)
+    )
