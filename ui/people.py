@@ -154,7 +154,7 @@ class PersonPage:
         self.faces_shown = FACES_SHOWN
         with frame(actor, person.name or 'Unnamed person', current='/people'):
             with ui.column().classes('w-full px-3 sm:px-4 pt-3 gap-3'):
-                self.header = ui.row().classes('w-full items-center gap-3 no-wrap')
+                self.header = ui.row().classes('w-full items-center gap-1 sm:gap-3 no-wrap')
                 self.faces_panel = ui.column().classes('w-full gap-2').mark('faces-panel')
                 self.faces_panel.visible = False
             self.grid = TimelineGrid(query={'person': [str(person.id)]}).classes('w-full')
@@ -167,13 +167,16 @@ class PersonPage:
         self.header.clear()
         with self.header:
             ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/people')).props(
-                'flat round aria-label="Back to people"'
+                'flat round dense aria-label="Back to people"'
             )
-            face(person, 'w-14 h-14 rounded-full shrink-0')
+            face(person, 'w-12 h-12 sm:w-14 sm:h-14 rounded-full shrink-0')
             with ui.column().classes('gap-0 min-w-0 flex-1'):
-                title = ui.label(person.name or 'Add a name').classes('text-2xl font-semibold truncate cursor-pointer')
+                title = ui.label(person.name or 'Add a name').classes(
+                    'text-xl sm:text-2xl font-semibold truncate max-w-full cursor-pointer'
+                )
                 title.on('click', self.rename).mark('person-name')
-                ui.label(plural(person.photo_count, 'photo')).classes('text-stone-500').mark('person-count')
+                count = ui.label(plural(person.photo_count, 'photo')).classes('text-stone-500 whitespace-nowrap')
+                count.mark('person-count')
             _action('edit', 'Name', self.rename, 'rename-person')
             _action('call_merge', 'Merge', self.merge, 'merge-person')
             _action('face_retouching_natural', 'Faces', self.toggle_faces, 'review-faces')
@@ -217,7 +220,7 @@ class PersonPage:
             with ui.row().classes('w-full items-center gap-2'):
                 ui.label(f'Faces of {self.person.name or "this person"}').classes('font-medium')
                 ui.label(f'· {len(found)}').classes('text-stone-500')
-                ui.label('Tap faces to choose them').classes('text-sm text-stone-500 hidden sm:block')
+                ui.label('Tap faces to choose them').classes('text-sm text-stone-500 max-sm:hidden')
                 ui.space()
                 self.face_actions = ui.row().classes('items-center gap-1')
             with ui.element('div').classes('w-full grid grid-cols-5 sm:grid-cols-8 lg:grid-cols-12 gap-2'):
@@ -365,8 +368,9 @@ class PeopleFilter:
 
 def _action(icon: str, label: str, handler, marker: str) -> ui.button:
     """A flat button: icon and label from tablets up, the icon alone on phones."""
-    with ui.button(icon=icon, on_click=handler).props(f'flat no-caps aria-label="{label}"').mark(marker) as button:
-        ui.label(label).classes('hidden sm:inline ml-1')
+    button = ui.button(icon=icon, on_click=handler).props(f'flat no-caps aria-label="{label}"').mark(marker)
+    with button.classes('max-sm:px-2'):
+        ui.label(label).classes('ml-1 max-sm:hidden')
     return button
 
 

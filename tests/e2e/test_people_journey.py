@@ -1,5 +1,5 @@
 """People in Debian's Chromium, on the real face pipeline: photos imported, faces found and grouped by the server's
-own workers, then a member names the person and opens their photos."""
+own workers, then a member names the person, filters the timeline by him and opens his photos and faces."""
 
 import pytest
 from playwright.sync_api import expect
@@ -23,7 +23,7 @@ def server(tmp_path_factory):
         yield url
 
 
-def test_faces_become_a_person_whom_i_name_and_whose_photos_i_open(browser, server):
+def test_faces_become_a_person_whom_i_name_filter_by_and_open(browser, server):
     page = sign_in(browser, server)
     for _ in range(60):  # the server finds faces and groups them in the background
         page.goto(f'{server}/people')
@@ -41,8 +41,25 @@ def test_faces_become_a_person_whom_i_name_and_whose_photos_i_open(browser, serv
     page.wait_for_timeout(400)
     screenshot(page, 'people-desktop-named')
 
+    page.goto(server)  # my timeline, filtered to the photos he is in
+    cells = page.locator('[data-testid=timeline-grid] .htg-cell img')
+    expect(cells).to_have_count(4, timeout=15_000)
+    page.get_by_role('button', name='People').click()
+    page.get_by_test_id('people-picker').get_by_text('The President').click()
+    page.get_by_role('button', name='Show').click()
+    expect(cells).to_have_count(3, timeout=15_000)
+    expect(page.get_by_text('3 items')).to_be_visible()
+    page.wait_for_timeout(400)
+    screenshot(page, 'people-desktop-filtered')
+    page.get_by_role('button', name='Stop filtering by The President').click()
+    expect(cells).to_have_count(4, timeout=15_000)
+
     phone = sign_in(browser, server, viewport=PHONE)
     phone.goto(f'{server}/people')
     phone.get_by_role('link', name='The President').click()
-    expect(phone.get_by_test_id('person-photos').locator('img')).to_have_count(3, timeout=15_000)
+    expect(phone.locator('[data-testid=timeline-grid] .htg-cell img')).to_have_count(3, timeout=15_000)
     screenshot(phone, 'people-phone-person')
+    phone.get_by_role('button', name='Faces').click()
+    expect(phone.get_by_text('Faces of The President')).to_be_visible(timeout=10_000)
+    phone.wait_for_timeout(400)
+    screenshot(phone, 'people-phone-faces')
