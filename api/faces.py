@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Response, status
 
 from api.deps import CurrentActor, Instance
 from services import faces
@@ -15,6 +15,12 @@ router = APIRouter(tags=['people'])
 async def faces_in_asset(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance):
     """The faces found in the asset; boxes are fractions of its width and height."""
     return await faces.faces_in_asset(instance, actor, asset_id)
+
+
+@router.post('/assets/{asset_id}/refresh-faces', status_code=status.HTTP_202_ACCEPTED)
+async def refresh_faces(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance) -> None:
+    """Find the asset's faces again in the background (owners, editors, curators and viewers; not contributors)."""
+    await faces.refresh_faces(instance, actor, asset_id)
 
 
 @router.get('/faces/{face_id}/thumbnail', response_class=Response)

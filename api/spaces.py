@@ -11,7 +11,8 @@ from api import schemas
 from api.deps import CurrentActor, Instance
 from api.schemas import TimelineIn
 from domain.spaces import SpaceRole
-from services import spaces
+from services import people, spaces
+from services.people import PersonView
 from services.spaces import ActivityEntry, ConnectedLibrary, FilterChoices, MemberView, SpaceDetail, SpaceSummary, Visit
 
 router = APIRouter(prefix='/spaces', tags=['spaces'])
@@ -71,6 +72,7 @@ class SpaceFiltersIn(BaseModel):
     favorites: bool = False
     tag: list[str] = Field(default_factory=list)
     added_since: datetime | None = None
+    person: list[uuid.UUID] = Field(default_factory=list, description="the space's people, all in the photo")
 
     def to_filters(self) -> spaces.SpaceFilters:
         return spaces.SpaceFilters(
@@ -82,6 +84,7 @@ class SpaceFiltersIn(BaseModel):
             self.favorites,
             tuple(self.tag),
             self.added_since,
+            tuple(self.person),
         )
 
 
@@ -207,6 +210,13 @@ async def bucket(space_id: uuid.UUID, month: str, filters: Filters, actor: Curre
     """The space's assets of one month (YYYY-MM), newest first."""
     items = await spaces.timeline_bucket(instance, actor, space_id, month, filters.to_filters())
     return schemas.bucket_out(month, items)
+
+
+@router.get('/{space_id}/people', response_model=list[PersonView])
+async def space_people(space_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+    """The space's people with their counts of the space's photos; names are given by its owners and editors (with
+    PATCH /api/people/{id}, like merging and moving faces) and seen by every member."""
+    return await people.list_space_people(instance, actor, space_id)
 
 
 @router.get('/{space_id}/neighbours/{asset_id}', response_model=schemas.NeighboursOut)

@@ -52,6 +52,7 @@ class SpaceAction(StrEnum):
     REMOVE_ANY_ASSET = 'remove_any_asset'  # contributors remove only what they added
     CONNECT_LIBRARY = 'connect_library'
     SHARE_LINK = 'share_link'
+    NAME_PEOPLE = 'name_people'  # name, merge and correct the space's people; every member sees them
     LEAVE = 'leave'
 
 
@@ -59,7 +60,16 @@ _A = SpaceAction
 SPACE_ACTIONS: Mapping[SpaceRole, frozenset[SpaceAction]] = {
     SpaceRole.OWNER: frozenset(SpaceAction),
     SpaceRole.EDITOR: frozenset(
-        {_A.VIEW, _A.SET_COVER, _A.ADD_ASSETS, _A.REMOVE_ANY_ASSET, _A.CONNECT_LIBRARY, _A.SHARE_LINK, _A.LEAVE}
+        {
+            _A.VIEW,
+            _A.SET_COVER,
+            _A.ADD_ASSETS,
+            _A.REMOVE_ANY_ASSET,
+            _A.CONNECT_LIBRARY,
+            _A.SHARE_LINK,
+            _A.NAME_PEOPLE,
+            _A.LEAVE,
+        }
     ),
     SpaceRole.CONTRIBUTOR: frozenset({_A.VIEW, _A.ADD_ASSETS, _A.LEAVE}),
     SpaceRole.VIEWER: frozenset({_A.VIEW, _A.LEAVE}),
@@ -72,6 +82,7 @@ _REFUSALS = {
     _A.REMOVE_ANY_ASSET: 'You can only remove what you added',
     _A.CONNECT_LIBRARY: 'Only owners and editors can connect a library',
     _A.SHARE_LINK: 'Only owners and editors can share this space by link',
+    _A.NAME_PEOPLE: "Only owners and editors can name and correct the space's people",
     _A.LEAVE: 'You cannot leave this space',
 }
 

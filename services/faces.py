@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from domain.access import Permission
 from domain.errors import NotFound
+from domain.jobs import Queue
 from services.accounts import Actor
 from services.assets import require_permission
 from services.runtime import Hearth
+from storage import jobs as job_rows
 from storage.models import Asset, Face
 
 CROP_SIDE = 160
@@ -30,6 +32,17 @@ class FaceView:
     width: float
     height: float
     score: float
+
+
+async def refresh_faces(hearth: Hearth, actor: Actor, asset_id: uuid.UUID) -> None:
+    """Find the asset's faces again (SPEC §3 "refresh faces"), in the background; the people of its library and of
+    the spaces holding it follow."""
+    async with hearth.db.session() as session:
+        await require_permission(session, actor, Permission.REFRESH_FACES, [asset_id])
+        await job_rows.enqueue(session, Queue.FACES, 'faces', [job_rows.asset_subject(asset_id)], force=True)
+        await session.commit()
+    if hearth.runner is not None:
+        hearth.runner.wake(Queue.FACES)
 
 
 async def faces_in_asset(hearth: Hearth, actor: Actor, asset_id: uuid.UUID) -> list[FaceView]:

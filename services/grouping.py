@@ -14,6 +14,7 @@ from sqlalchemy import Select, delete, select
 
 from ml import clustering
 from services.runtime import Hearth
+from storage import spaces as space_queries
 from storage.models import Asset, Face, FaceRejection, Person, PersonFace
 
 
@@ -32,6 +33,51 @@ class LibraryScope:
     def people(self) -> Select:
         return select(Person).where(Person.owner_id == self.id, Person.merged_into_id.is_(None))
 
+    def gone_faces(self) -> Select | None:
+        return None  # a library's faces leave only with their asset (the rows go with it)
+
+
+@dataclass(frozen=True)
+class SpaceScope:
+    """The people of a space: faces of all its assets, whoever contributed them."""
+
+    id: uuid.UUID  # the space
+
+    def faces(self) -> Select:
+        return select(Face).join(Asset, Asset.id == Face.asset_id).where(Asset.id.in_(space_queries.held_ids(self.id)))
+
+    def new_person(self, cover_face_id: uuid.UUID) -> Person:
+        return Person(id=uuid.uuid4(), space_id=self.id, cover_face_id=cover_face_id)
+
+    def people(self) -> Select:
+        return select(Person).where(Person.space_id == self.id, Person.merged_into_id.is_(None))
+
+    def gone_faces(self) -> Select | None:
+        """Faces whose asset left the space (taken out, or its library disconnected)."""
+        held = select(Face.id).where(Face.asset_id.in_(space_queries.held_ids(self.id)))
+        return select(PersonFace.face_id).where(PersonFace.scope_id == self.id, PersonFace.face_id.not_in(held))
+
+
+Scope = LibraryScope | SpaceScope
+LIBRARY_SCOPE = 'library:'
+SPACE_SCOPE = 'space:'
+
+
+def library_subject(owner_id: uuid.UUID) -> str:
+    return LIBRARY_SCOPE + owner_id.hex
+
+
+def space_subject(space_id: uuid.UUID) -> str:
+    return SPACE_SCOPE + space_id.hex
+
+
+def scope_of(subject: str) -> Scope:
+    """The scope a grouping job names: 'library:<owner>' or 'space:<space>'."""
+    for prefix, scope in ((LIBRARY_SCOPE, LibraryScope), (SPACE_SCOPE, SpaceScope)):
+        if subject.startswith(prefix):
+            return scope(uuid.UUID(subject[len(prefix) :]))
+    raise ValueError(f'not a library or a space: {subject}')
+
 
 @dataclass
 class _State:
@@ -44,6 +90,7 @@ class _State:
     rejected: dict[uuid.UUID, set[uuid.UUID]]  # face → people it is not
     merged_from: dict[uuid.UUID, uuid.UUID]  # face → the person it was in before a member merged them
     covers: set[uuid.UUID]  # the faces people are shown by
+    gone: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # face → person, of faces that left the scope
     new_people: list[Person] = field(default_factory=list)
 
     def vector(self, face: Face) -> np.ndarray:
@@ -67,7 +114,7 @@ class _State:
         return person_id not in self.rejected.get(face.id, ())
 
 
-async def group_new_faces(hearth: Hearth, scope: LibraryScope) -> int:
+async def group_new_faces(hearth: Hearth, scope: Scope) -> int:
     """Give the scope's faces that have no person one: the nearest person within the threshold, or a new person when
     at least `clustering.MIN_FACES` of them are alike; the rest wait. Returns how many found a person."""
     state = await _load(hearth, scope)
@@ -88,7 +135,7 @@ async def group_new_faces(hearth: Hearth, scope: LibraryScope) -> int:
     return len(chosen)
 
 
-async def regroup(hearth: Hearth, scope: LibraryScope) -> None:
+async def regroup(hearth: Hearth, scope: Scope) -> None:
     """The scheduled full re-cluster, which repairs the drift of one-by-one assignment: all faces are clustered
     afresh; each new group keeps the existing person most of its faces had (so names stay), others become new people;
     a face in no group keeps its person if still near them. Confirmed faces stay where a member put them."""
@@ -150,7 +197,7 @@ def _still_near(state: _State, waiting: list[Face]) -> dict[uuid.UUID, uuid.UUID
 
 
 def _new_people(
-    state: _State, scope: LibraryScope, faces: list[Face], min_faces: int = clustering.MIN_FACES
+    state: _State, scope: Scope, faces: list[Face], min_faces: int = clustering.MIN_FACES
 ) -> dict[uuid.UUID, uuid.UUID]:
     """New people from faces alike enough (all of them in one person when `min_faces` is 1 and they are a group)."""
     if not faces:
@@ -170,7 +217,7 @@ def _cover_score(face: Face) -> float:
     return face.score * face.width * face.height  # a sure, large face makes the best cover
 
 
-async def _load(hearth: Hearth, scope: LibraryScope) -> _State:
+async def _load(hearth: Hearth, scope: Scope) -> _State:
     async with hearth.db.session() as session:
         faces = list(await session.scalars(scope.faces().where(Asset.trashed_at.is_(None)).order_by(Face.id)))
         people = scope.people().with_only_columns(Person.id)
@@ -192,23 +239,32 @@ async def _load(hearth: Hearth, scope: LibraryScope) -> _State:
             select(FaceRejection.face_id, FaceRejection.person_id).where(FaceRejection.person_id.in_(people))
         ):
             rejected[face_id].add(person_id)
+        gone_faces = scope.gone_faces()
+        gone = {} if gone_faces is None else dict((await session.execute(_people_of(scope, gone_faces))).all())
     vectors = await asyncio.to_thread(hearth.vectors.get, [face.embedding_id for face in faces])
     faces = [face for face in faces if face.embedding_id in vectors]
     live = {face.id for face in faces}
     person_of = {face_id: person for face_id, person in person_of.items() if face_id in live}
-    return _State(faces, vectors, person_of, confirmed & live, dict(rejected), merged_from, covers)
+    return _State(faces, vectors, person_of, confirmed & live, dict(rejected), merged_from, covers, gone)
 
 
-async def _save(hearth: Hearth, scope: LibraryScope, state: _State, chosen: dict[uuid.UUID, uuid.UUID]) -> None:
+def _people_of(scope: Scope, face_ids: Select) -> Select:
+    return select(PersonFace.face_id, PersonFace.person_id).where(
+        PersonFace.scope_id == scope.id, PersonFace.face_id.in_(face_ids)
+    )
+
+
+async def _save(hearth: Hearth, scope: Scope, state: _State, chosen: dict[uuid.UUID, uuid.UUID]) -> None:
     """Write who each face is now (only the faces that changed), then give people whose cover left them a new one
     and let unnamed people left without faces go."""
     changed = {face.id for face in state.faces if state.person_of.get(face.id) != chosen.get(face.id)}
-    if not changed and not state.new_people:
+    if not changed and not state.new_people and not state.gone:
         return
     async with hearth.db.session() as session:
         session.add_all(state.new_people)
         await session.flush()
-        moving = [face_id for face_id in changed if face_id in state.person_of]
+        moving = [face_id for face_id in changed if face_id in state.person_of] + list(state.gone)
+        state.person_of.update(state.gone)
         if moving:
             await session.execute(
                 delete(PersonFace).where(PersonFace.scope_id == scope.id, PersonFace.face_id.in_(moving))

@@ -1,6 +1,6 @@
-"""People of a member's own library (SPEC §7): faces grouped by `services.grouping`, named and repaired privately.
-
-Only the library's owner ever sees its people, their names, faces and counts; anyone else gets 404.
+"""People (SPEC §7), grouped by `services.grouping`: of a member's own library, named and corrected by them alone
+(anyone else gets 404), and of a space, seen by its members and named and corrected by its owners and editors
+(404 to non-members, 403 to the other members).
 """
 
 import uuid
@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from domain.errors import InvalidInput, NotFound
+from domain.spaces import SpaceAction, require_space, space_actions
 from domain.text import clean_title
 from services import grouping
 from services.accounts import Actor
 from services.runtime import Hearth
+from storage import access as access_queries
 from storage import people as queries
+from storage import spaces as space_queries
 from storage.models import Asset, AssetDetails, Face, FaceRejection, Person, PersonFace
 
-LIBRARY_SCOPE = 'library:'
 MAX_PEOPLE_IN_FILTER = 10
 
 
@@ -38,16 +40,6 @@ class FaceView:
     confirmed: bool
 
 
-def library_subject(owner_id: uuid.UUID) -> str:
-    return LIBRARY_SCOPE + owner_id.hex
-
-
-def library_of(subject: str) -> grouping.LibraryScope:
-    if not subject.startswith(LIBRARY_SCOPE):
-        raise ValueError(f'not a library: {subject}')
-    return grouping.LibraryScope(uuid.UUID(subject[len(LIBRARY_SCOPE) :]))
-
-
 async def group_library_faces(hearth: Hearth, owner_id: uuid.UUID) -> int:
     return await grouping.group_new_faces(hearth, grouping.LibraryScope(owner_id))
 
@@ -55,8 +47,28 @@ async def group_library_faces(hearth: Hearth, owner_id: uuid.UUID) -> int:
 async def list_people(hearth: Hearth, actor: Actor, hidden: bool = False) -> list[PersonView]:
     """The people of my library that I have not hidden (or, with `hidden`, those I have), most photographed first."""
     async with hearth.db.session() as session:
-        rows = await session.execute(queries.counts().where(Person.owner_id == actor.id, Person.hidden.is_(hidden)))
-        return sorted((PersonView(*row) for row in rows), key=lambda person: (-person.photo_count, str(person.id)))
+        mine = Person.owner_id == actor.id, Person.hidden.is_(hidden), *_counted_in(Person(owner_id=actor.id))
+        return _most_photographed(await session.execute(queries.counts().where(*mine)))
+
+
+async def list_space_people(hearth: Hearth, actor: Actor, space_id: uuid.UUID, hidden: bool = False):
+    """The people of a space (for its members), most photographed first, counting the space's photos."""
+    async with hearth.db.session() as session:
+        require_space(SpaceAction.VIEW, await space_queries.member_role(session, space_id, actor.id))
+        theirs = Person.space_id == space_id, Person.hidden.is_(hidden), *_counted_in(Person(space_id=space_id))
+        return _most_photographed(await session.execute(queries.counts().where(*theirs)))
+
+
+def _most_photographed(rows) -> list[PersonView]:
+    return sorted((PersonView(*row) for row in rows), key=lambda person: (-person.photo_count, str(person.id)))
+
+
+def _counted_in(person: Person) -> tuple:
+    """Which photos count for a person: of a library, those on its owner's timeline (not archived by them); of a
+    space, those in the space."""
+    if person.space_id is not None:
+        return (Face.asset_id.in_(space_queries.live_asset_ids(person.space_id)),)
+    return (~access_queries.archived_by_its_owner(),)
 
 
 _UNCHANGED = object()
@@ -70,10 +82,11 @@ async def update_person(
     hidden: bool | None = None,
     cover_face_id: uuid.UUID | None = None,
 ) -> PersonView:
-    """Name one of my library's people (None or blank takes the name away; the name is mine alone), hide them from
-    my People page (their faces stay theirs) or show them again, and/or choose which of their faces is the cover."""
+    """Name a person (None or blank takes the name away; a library's names are its owner's alone, a space's are its
+    members'), hide them from the People page (their faces stay theirs) or show them again, and/or choose which of
+    their faces is the cover."""
     async with hearth.db.session() as session:
-        person = await _my_person(session, actor, person_id)
+        person = await _person_for(session, actor, person_id, change=True)
         if name is not _UNCHANGED:
             person.name = clean_title(name, 'person', 100) if name and name.strip() else None
         if hidden is not None:
@@ -95,7 +108,7 @@ async def set_hidden(hearth: Hearth, actor: Actor, person_id: uuid.UUID, hidden:
 
 async def get_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> PersonView:
     async with hearth.db.session() as session:
-        return await _view(session, await _my_person(session, actor, person_id))
+        return await _view(session, await _person_for(session, actor, person_id))
 
 
 async def merge_people(hearth: Hearth, actor: Actor, person_id: uuid.UUID, others: Collection[uuid.UUID]) -> PersonView:
@@ -103,10 +116,10 @@ async def merge_people(hearth: Hearth, actor: Actor, person_id: uuid.UUID, other
     if they have one). The others are kept aside, so `undo_merge` can part them again."""
     others = list(dict.fromkeys(others))
     async with hearth.db.session() as session:
-        person = await _my_person(session, actor, person_id)
+        person = await _person_for(session, actor, person_id, change=True)
         if not others or person_id in others:
             raise InvalidInput('Choose other people to merge into this one')
-        for other in [await _my_person(session, actor, other_id) for other_id in others]:
+        for other in [await _person_for(session, actor, other_id, change=True, like=person) for other_id in others]:
             await session.execute(
                 update(PersonFace)
                 .where(PersonFace.person_id == other.id)
@@ -131,12 +144,10 @@ async def _carry_rejections(session, from_person: uuid.UUID, to_person: uuid.UUI
 async def undo_merge(hearth: Hearth, actor: Actor, merged_id: uuid.UUID) -> PersonView:
     """Part a merged person again: the faces that came with them go back (unless I moved them since)."""
     async with hearth.db.session() as session:
-        merged = await session.get(Person, merged_id)
-        if merged is None or merged.owner_id != actor.id or merged.merged_into_id is None:
-            raise NotFound('Merged person not found')
+        merged = await _person_for(session, actor, merged_id, change=True, merged=True)
         await session.execute(
             update(PersonFace)
-            .where(PersonFace.scope_id == actor.id, PersonFace.merged_from_id == merged.id)
+            .where(PersonFace.scope_id == _scope_id(merged), PersonFace.merged_from_id == merged.id)
             .values(person_id=merged.id, merged_from_id=None)
         )
         into, merged.merged_into_id = merged.merged_into_id, None
@@ -147,15 +158,15 @@ async def undo_merge(hearth: Hearth, actor: Actor, merged_id: uuid.UUID) -> Pers
 
 
 async def faces_of(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> list[FaceView]:
-    """The person's faces on my timeline, newest photo first (to review them, move them, pick the cover)."""
+    """The person's faces in the photos they count, newest photo first (to review them, move them, pick the cover)."""
     async with hearth.db.session() as session:
-        await _my_person(session, actor, person_id)
+        person = await _person_for(session, actor, person_id)
         rows = await session.execute(
             select(Face.id, Face.asset_id, PersonFace.confirmed)
             .join(PersonFace, PersonFace.face_id == Face.id)
             .join(AssetDetails, AssetDetails.asset_id == Face.asset_id)
             .join(Asset, Asset.id == Face.asset_id)
-            .where(PersonFace.person_id == person_id, Asset.trashed_at.is_(None))
+            .where(PersonFace.person_id == person_id, Asset.trashed_at.is_(None), *_counted_in(person))
             .order_by(AssetDetails.taken_at.desc(), Face.id)
         )
         return [FaceView(*row) for row in rows]
@@ -164,11 +175,12 @@ async def faces_of(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> list[F
 async def move_faces(
     hearth: Hearth, actor: Actor, person_id: uuid.UUID, face_ids: Collection[uuid.UUID], to: uuid.UUID | None
 ) -> int:
-    """These faces are not this person: they go to another of my people (for good: grouping leaves them there), or
-    with `to` None to nobody, and grouping never gives them to this person again. Returns how many moved."""
+    """These faces are not this person: they go to another person of the same library or space (for good: grouping
+    leaves them there), or with `to` None to nobody, and grouping never gives them to this person again. Returns how
+    many moved."""
     face_ids = list(dict.fromkeys(face_ids))
     async with hearth.db.session() as session:
-        await _my_person(session, actor, person_id)
+        person = await _person_for(session, actor, person_id, change=True)
         if not face_ids or to == person_id:
             raise InvalidInput('Choose faces to move to another person')
         await _require_faces_of(session, person_id, face_ids)
@@ -177,7 +189,7 @@ async def move_faces(
             await session.execute(PersonFace.__table__.delete().where(*moving))
             session.add_all(FaceRejection(person_id=person_id, face_id=face_id) for face_id in face_ids)
         else:
-            await _my_person(session, actor, to)
+            await _person_for(session, actor, to, change=True, like=person)
             await session.execute(
                 update(PersonFace).where(*moving).values(person_id=to, confirmed=True, merged_from_id=None)
             )
@@ -195,26 +207,48 @@ async def _require_faces_of(session, person_id: uuid.UUID, face_ids: list[uuid.U
         raise InvalidInput("That face is not this person's")
 
 
-async def require_people(session, actor: Actor, person_ids: Collection[uuid.UUID]) -> list[uuid.UUID]:
-    """People to filter by: all must be mine to see (else 404, whether they exist or not)."""
+async def require_people(
+    session, actor: Actor, person_ids: Collection[uuid.UUID], space_id: uuid.UUID | None = None
+) -> list[uuid.UUID]:
+    """People to filter a timeline by: all must be of my library (or, for a space's timeline, of that space, whose
+    membership the caller checked), else 404 whether they exist or not."""
     wanted = list(dict.fromkeys(person_ids))
     if len(wanted) > MAX_PEOPLE_IN_FILTER:
         raise InvalidInput(f'Filter by at most {MAX_PEOPLE_IN_FILTER} people')
-    if len(await queries.own_people(session, actor.id, wanted)) != len(wanted):
+    people = queries.my_library_people(actor.id) if space_id is None else queries.space_people(space_id)
+    if len(await queries.among(session, people, wanted)) != len(wanted):
         raise NotFound('Person not found')
     return wanted
 
 
 async def _view(session, person: Person) -> PersonView:
     """The person with their counts; a person whose photos are all in the trash counts none (and keeps the name)."""
-    rows = (await session.execute(queries.counts().where(Person.id == person.id))).all()
+    rows = (await session.execute(queries.counts().where(Person.id == person.id, *_counted_in(person)))).all()
     if rows:
         return PersonView(*rows[0])
     return PersonView(person.id, person.name, 0, 0, person.cover_face_id, person.hidden)
 
 
-async def _my_person(session, actor: Actor, person_id: uuid.UUID) -> Person:
+async def _person_for(
+    session, actor: Actor, person_id: uuid.UUID, change: bool = False, merged: bool = False, like: Person | None = None
+) -> Person:
+    """The person, if the actor may see them (`change`: and name or correct them): their own library's, or a space's
+    they are in (to change: as owner or editor). `merged`: one merged into another. `like`: of the same scope."""
     person = await session.get(Person, person_id)
-    if person is None or person.owner_id != actor.id or person.merged_into_id is not None:
+    if person is None or (person.merged_into_id is not None) != merged:
         raise NotFound('Person not found')
+    if like is not None and (person.owner_id, person.space_id) != (like.owner_id, like.space_id):
+        raise NotFound('Person not found')
+    if person.owner_id is not None:
+        if person.owner_id != actor.id:
+            raise NotFound('Person not found')
+        return person
+    role = await space_queries.member_role(session, person.space_id, actor.id)
+    if SpaceAction.VIEW not in space_actions(role):
+        raise NotFound('Person not found')
+    require_space(SpaceAction.NAME_PEOPLE if change else SpaceAction.VIEW, role)
     return person
+
+
+def _scope_id(person: Person) -> uuid.UUID:
+    return person.owner_id or person.space_id

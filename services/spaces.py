@@ -16,6 +16,7 @@ from domain.access import Permission
 from domain.accounts import clean_email
 from domain.assets import month_label, parse_month
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.jobs import Queue
 from domain.spaces import (
     SpaceAction,
     SpaceRole,
@@ -28,9 +29,12 @@ from domain.spaces import (
     require_space,
     space_actions,
 )
+from services import grouping, people
 from services.accounts import Actor
 from services.assets import require_permission
 from services.runtime import Hearth
+from storage import jobs as job_rows
+from storage import people as people_queries
 from storage import spaces as space_queries
 from storage.access import roles_on
 from storage.assets import TimelineItem, neighbours_by_date
@@ -118,6 +122,7 @@ class SpaceFilters:
     favorites: bool = False  # mine
     tags: tuple[str, ...] = ()  # all of them
     added_since: datetime | None = None
+    people: tuple[uuid.UUID, ...] = ()  # the space's people, all of them in the photo
 
 
 @dataclass(frozen=True)
@@ -258,7 +263,7 @@ async def show_in_timeline(hearth: Hearth, actor: Actor, space_id: uuid.UUID, sh
 async def add_member(
     hearth: Hearth, actor: Actor, space_id: uuid.UUID, email: str, role: str | None = None
 ) -> MemberView:
-    space_role = parse_space_role(role)
+    given_role = parse_space_role(role)
     async with hearth.db.session() as session:
         await _space_for(session, actor, space_id, SpaceAction.MANAGE)
         user = await session.scalar(select(User).where(User.email == clean_email(email), User.disabled.is_(False)))
@@ -266,9 +271,9 @@ async def add_member(
             raise NotFound(f'No member with the email {clean_email(email)}')
         if await session.get(SpaceMember, (space_id, user.id)) is not None:
             raise Conflict(f'{user.name} is already in this space')
-        member = SpaceMember(space_id=space_id, user_id=user.id, role=space_role.value)
+        member = SpaceMember(space_id=space_id, user_id=user.id, role=given_role.value)
         session.add(member)
-        _record(session, space_id, actor, 'member_added', name=user.name, role=space_role.value)
+        _record(session, space_id, actor, 'member_added', name=user.name, role=given_role.value)
         view = _member(member, user)
         await _commit(session, f'{user.name} is already in this space')
         return view
@@ -334,6 +339,12 @@ async def _end_membership(session, member: SpaceMember) -> None:
         delete(SpaceLibrary).where(SpaceLibrary.space_id == member.space_id, SpaceLibrary.library_id.in_(libraries))
     )
     await session.delete(member)
+    await _people_may_change(session, member.space_id)  # their libraries, maybe their photos, left
+
+
+async def _people_may_change(session, space_id: uuid.UUID) -> None:
+    """Assets came or went: the space's people are grouped again in the background (the runner's next poll)."""
+    await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [grouping.space_subject(space_id)])
 
 
 # ---- its assets -----------------------------------------------------------------------------------------------------
@@ -375,6 +386,7 @@ async def _after_adding(session, space: Space, actor: Actor, added: list[uuid.UU
     if count:
         _record(session, space.id, actor, 'assets_added', count=count, asset_ids=[i.hex for i in added[:SAMPLE_SIZE]])
         space.updated_at = datetime.now(UTC)
+        await _people_may_change(session, space.id)
     await _commit(session)
 
 
@@ -398,6 +410,7 @@ async def remove_assets(hearth: Hearth, actor: Actor, space_id: uuid.UUID, asset
         if space.cover_asset_id in asset_ids:
             space.cover_asset_id = None
         _record(session, space_id, actor, 'assets_removed', count=len(rows))
+        await _people_may_change(session, space_id)
         space.updated_at = datetime.now(UTC)
         await session.commit()
     return len(rows)
@@ -417,6 +430,7 @@ async def connect_library(hearth: Hearth, actor: Actor, space_id: uuid.UUID, lib
             raise Conflict('This library is already connected to the space')
         session.add(SpaceLibrary(space_id=space_id, library_id=library_id, connected_by_id=actor.id))
         _record(session, space_id, actor, 'library_connected', name=library.name)
+        await _people_may_change(session, space_id)
         space.updated_at = datetime.now(UTC)
         await _commit(session, 'This library is already connected to the space')
         return next(item for item in await _libraries(session, actor, space_id) if item.id == library_id)
@@ -434,6 +448,7 @@ async def disconnect_library(hearth: Hearth, actor: Actor, space_id: uuid.UUID, 
             require_space(SpaceAction.MANAGE, role)
         await session.delete(link)
         _record(session, space_id, actor, 'library_disconnected', name=library.name)
+        await _people_may_change(session, space_id)
         space.updated_at = datetime.now(UTC)
         await session.commit()
 
@@ -467,7 +482,7 @@ async def timeline_buckets(
 ) -> list[tuple[str, int]]:
     """Months of the space's (filtered) assets, newest first, with their counts."""
     async with hearth.db.session() as session:
-        await _space_for(session, actor, space_id, SpaceAction.VIEW)
+        await _viewable(session, actor, space_id, filters)
         statement = (
             select(AssetDetails.month_key, func.count())
             .join(Asset, Asset.id == AssetDetails.asset_id)
@@ -482,7 +497,7 @@ async def timeline_bucket(
     hearth: Hearth, actor: Actor, space_id: uuid.UUID, month: str, filters: SpaceFilters = SpaceFilters()
 ) -> list[TimelineItem]:
     async with hearth.db.session() as session:
-        await _space_for(session, actor, space_id, SpaceAction.VIEW)
+        await _viewable(session, actor, space_id, filters)
         statement = (
             select(
                 AssetDetails.asset_id,
@@ -508,7 +523,7 @@ async def space_neighbours(
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     """The assets before (newer) and after (older) this one in the space's order; (None, None) if it is not in it."""
     async with hearth.db.session() as session:
-        await _space_for(session, actor, space_id, SpaceAction.VIEW)
+        await _viewable(session, actor, space_id, filters)
         in_space = (
             select(AssetDetails.asset_id)
             .join(Asset, Asset.id == AssetDetails.asset_id)
@@ -564,7 +579,16 @@ def _scope(space_id: uuid.UUID, actor_id: uuid.UUID, filters: SpaceFilters) -> l
         conditions.append(AssetDetails.asset_id.in_(select(AssetTag.asset_id).where(AssetTag.tag == tag)))
     if filters.added_since:
         conditions.append(AssetDetails.asset_id.in_(space_queries.new_since(space_id, actor_id, filters.added_since)))
+    if filters.people:
+        conditions.append(AssetDetails.asset_id.in_(people_queries.assets_with_all(filters.people)))
     return conditions
+
+
+async def _viewable(session, actor: Actor, space_id: uuid.UUID, filters: SpaceFilters) -> None:
+    """The space is the actor's to see, and so are the people filtered by (the space's own)."""
+    await _space_for(session, actor, space_id, SpaceAction.VIEW)
+    if filters.people:
+        await people.require_people(session, actor, filters.people, space_id)
 
 
 # ---- activity -------------------------------------------------------------------------------------------------------
@@ -624,15 +648,14 @@ async def require_space_action(session, actor: Actor, space_id: uuid.UUID, actio
 
 
 async def _space_for(session, actor: Actor, space_id: uuid.UUID, action: SpaceAction) -> tuple[Space, SpaceRole]:
-    role = await _role(session, actor.id, space_id)
+    role = await space_role(session, actor.id, space_id)
     require_space(action, role)
     return await session.get(Space, space_id), role
 
 
-async def _role(session, user_id: uuid.UUID, space_id: uuid.UUID) -> SpaceRole | None:
+async def space_role(session, user_id: uuid.UUID, space_id: uuid.UUID) -> SpaceRole | None:
     # The whole row, so that the session's identity map answers the `_membership` that usually follows.
-    member = await session.get(SpaceMember, (space_id, user_id))
-    return SpaceRole(member.role) if member else None
+    return await space_queries.member_role(session, space_id, user_id)
 
 
 async def _membership(session, space_id: uuid.UUID, user_id: uuid.UUID) -> SpaceMember:
@@ -657,7 +680,7 @@ async def _count(session, ids) -> int:
 
 
 async def _summary(session, actor: Actor, space_id: uuid.UUID) -> SpaceSummary:
-    role = await _role(session, actor.id, space_id)
+    role = await space_role(session, actor.id, space_id)
     require_space(SpaceAction.VIEW, role)
     space = await session.get(Space, space_id)
     member = await _membership(session, space_id, actor.id)

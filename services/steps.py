@@ -4,18 +4,19 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Select, and_, delete, literal, select, update
+from sqlalchemy import Select, and_, delete, literal, select, union, update
 
 from domain.errors import NotFound
 from domain.jobs import Queue
 from ml import faces as ml_faces
 from ml import media
-from services import grouping, people
+from services import grouping
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
 from storage import jobs as job_rows
+from storage import spaces as space_queries
 from storage.jobs import ClaimedJob, asset_subject_column
-from storage.models import Asset, Face, FaceScan
+from storage.models import Asset, Face, FaceScan, Space
 
 
 def _live_asset_ids() -> Select:
@@ -100,8 +101,10 @@ async def faces(runner: JobRunner, job: ClaimedJob) -> None:
         await session.execute(delete(Face).where(Face.asset_id == asset_id))
         session.add_all(rows)
         await session.merge(FaceScan(asset_id=asset_id, model=ml_faces.MODEL_VERSION, face_count=len(rows)))
-        if rows or previous:  # the owner's people may change
-            await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [people.library_subject(asset.owner_id)])
+        if rows or previous:  # the people of the owner's library and of the spaces holding the asset may change
+            spaces = await session.scalars(space_queries.spaces_holding(asset_id, asset.library_id))
+            subjects = [grouping.library_subject(asset.owner_id), *map(grouping.space_subject, spaces)]
+            await job_rows.enqueue(session, Queue.CLUSTERING, 'people', subjects)
         await session.commit()
     await asyncio.to_thread(hearth.vectors.delete, previous)
     runner.wake(Queue.CLUSTERING)
@@ -115,18 +118,21 @@ def _face_row(asset_id: uuid.UUID, face: ml_faces.FoundFace) -> Face:
     )
 
 
-async def people_of_library(runner: JobRunner, job: ClaimedJob) -> None:
-    """Give a library's new faces their people; forced (the schedule, "run for all"), group all its faces afresh."""
-    scope = people.library_of(job.subject)
+async def people_of_scope(runner: JobRunner, job: ClaimedJob) -> None:
+    """Give a library's or a space's new faces their people (and let faces that left it go); forced (the schedule,
+    "run for all"), group all its faces afresh."""
+    scope = grouping.scope_of(job.subject)
     if job.force:
         await grouping.regroup(runner.hearth, scope)
     else:
         await grouping.group_new_faces(runner.hearth, scope)
 
 
-def _libraries_with_faces() -> Select:
-    subject = literal(people.LIBRARY_SCOPE) + asset_subject_column(Asset.owner_id)
-    return select(subject).join(Face, Face.asset_id == Asset.id).where(Asset.trashed_at.is_(None)).distinct()
+def _scopes_with_faces() -> Select:
+    """Libraries with faces, and every space (a space with no faces left may still have people to let go)."""
+    library = literal(grouping.LIBRARY_SCOPE) + asset_subject_column(Asset.owner_id)
+    libraries = select(library).join(Face, Face.asset_id == Asset.id).where(Asset.trashed_at.is_(None)).distinct()
+    return union(libraries, select(literal(grouping.SPACE_SCOPE) + asset_subject_column(Space.id)))
 
 
 STEPS = {
@@ -138,6 +144,6 @@ STEPS = {
         Step('metadata', Queue.METADATA, metadata, missing=_nothing_missing, every=_live_asset_ids),
         Step('faces', Queue.FACES, faces, missing=_photos_not_searched_for_faces, every=_live_asset_ids),
         # "Missing" groups the faces without a person; "all" (forced) groups every face afresh, keeping names.
-        Step('people', Queue.CLUSTERING, people_of_library, missing=_libraries_with_faces, every=_libraries_with_faces),
+        Step('people', Queue.CLUSTERING, people_of_scope, missing=_scopes_with_faces, every=_scopes_with_faces),
     )
 }

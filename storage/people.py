@@ -6,7 +6,6 @@ from collections.abc import Collection
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import access
 from storage.models import Asset, Face, Person, PersonFace
 
 
@@ -15,12 +14,16 @@ def my_library_people(actor_id: uuid.UUID) -> Select:
     return select(Person.id).where(Person.owner_id == actor_id, Person.merged_into_id.is_(None))
 
 
-async def own_people(session: AsyncSession, actor_id: uuid.UUID, person_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these people the actor may see: today, those of their own library."""
+async def among(session: AsyncSession, people: Select, person_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these people are among `people` (a select of ids)."""
     if not person_ids:
         return set()
-    found = await session.scalars(my_library_people(actor_id).where(Person.id.in_(list(person_ids))))
-    return set(found)
+    return set(await session.scalars(people.where(Person.id.in_(list(person_ids)))))
+
+
+def space_people(space_id: uuid.UUID) -> Select:
+    """Ids of a space's people (merged-away ones excluded): its members see them."""
+    return select(Person.id).where(Person.space_id == space_id, Person.merged_into_id.is_(None))
 
 
 def assets_with_all(person_ids: Collection[uuid.UUID]) -> Select:
@@ -36,8 +39,8 @@ def assets_with_all(person_ids: Collection[uuid.UUID]) -> Select:
 
 
 def counts() -> Select:
-    """(id, name, faces, photos, cover face, hidden) of people, counting the photos that show on timelines: not in
-    the trash, not archived by their owner. Rows only for people with such photos."""
+    """(id, name, faces, photos, cover face, hidden) of people, counting their photos not in the trash (callers narrow
+    which photos count). Rows only for people with such photos."""
     return (
         select(
             Person.id,
@@ -50,6 +53,6 @@ def counts() -> Select:
         .join(PersonFace, PersonFace.person_id == Person.id)
         .join(Face, Face.id == PersonFace.face_id)
         .join(Asset, Asset.id == Face.asset_id)
-        .where(Asset.trashed_at.is_(None), ~access.archived_by_its_owner(), Person.merged_into_id.is_(None))
+        .where(Asset.trashed_at.is_(None), Person.merged_into_id.is_(None))
         .group_by(Person.id, Person.name, Person.cover_face_id, Person.hidden)
     )

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Insert, Select, and_, func, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.spaces import SpaceRole
 from storage.access import archived_by_its_owner
-from storage.models import Asset, AssetDetails, SpaceAsset, SpaceLibrary
+from storage.models import Asset, AssetDetails, SpaceAsset, SpaceLibrary, SpaceMember
 
 
 def added_ids(space_id: uuid.UUID) -> Select:
@@ -17,6 +18,22 @@ def added_ids(space_id: uuid.UUID) -> Select:
 
 def connected_ids(space_id: uuid.UUID) -> Select:
     return select(SpaceLibrary.library_id).where(SpaceLibrary.space_id == space_id)
+
+
+async def member_role(session: AsyncSession, space_id: uuid.UUID, user_id: uuid.UUID) -> SpaceRole | None:
+    member = await session.get(SpaceMember, (space_id, user_id))
+    return SpaceRole(member.role) if member else None
+
+
+def held_ids(space_id: uuid.UUID) -> Select:
+    """Every asset the space holds, trashed or not (a restored asset is back in the space)."""
+    return union(added_ids(space_id), select(Asset.id).where(Asset.library_id.in_(connected_ids(space_id))))
+
+
+def spaces_holding(asset_id: uuid.UUID, library_id: uuid.UUID | None) -> Select:
+    """Ids of the spaces that hold this asset, added or through its connected library."""
+    added = select(SpaceAsset.space_id).where(SpaceAsset.asset_id == asset_id)
+    return union(added, select(SpaceLibrary.space_id).where(SpaceLibrary.library_id == library_id))
 
 
 def in_space(space_id: uuid.UUID) -> ColumnElement[bool]:

@@ -19,7 +19,16 @@ from domain.spaces import (
 A = SpaceAction
 ALLOWED = {
     SpaceRole.OWNER: set(SpaceAction),
-    SpaceRole.EDITOR: {A.VIEW, A.SET_COVER, A.ADD_ASSETS, A.REMOVE_ANY_ASSET, A.CONNECT_LIBRARY, A.SHARE_LINK, A.LEAVE},
+    SpaceRole.EDITOR: {
+        A.VIEW,
+        A.SET_COVER,
+        A.ADD_ASSETS,
+        A.REMOVE_ANY_ASSET,
+        A.CONNECT_LIBRARY,
+        A.SHARE_LINK,
+        A.NAME_PEOPLE,
+        A.LEAVE,
+    },
     SpaceRole.CONTRIBUTOR: {A.VIEW, A.ADD_ASSETS, A.LEAVE},
     SpaceRole.VIEWER: {A.VIEW, A.LEAVE},
 }
