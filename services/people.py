@@ -5,7 +5,7 @@
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 
@@ -31,6 +31,8 @@ class PersonView:
     photo_count: int
     cover_face_id: uuid.UUID | None
     hidden: bool = False
+    space_id: uuid.UUID | None = None  # a space's person (else of my library)
+    editable: bool = True  # whether I may name, merge and correct them
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,16 @@ async def list_people(hearth: Hearth, actor: Actor, hidden: bool = False) -> lis
 async def list_space_people(hearth: Hearth, actor: Actor, space_id: uuid.UUID, hidden: bool = False):
     """The people of a space (for its members), most photographed first, counting the space's photos."""
     async with hearth.db.session() as session:
-        require_space(SpaceAction.VIEW, await space_queries.member_role(session, space_id, actor.id))
+        role = await space_queries.member_role(session, space_id, actor.id)
+        require_space(SpaceAction.VIEW, role)
         theirs = Person.space_id == space_id, Person.hidden.is_(hidden), *_counted_in(Person(space_id=space_id))
-        return _most_photographed(await session.execute(queries.counts().where(*theirs)))
+        editable = SpaceAction.NAME_PEOPLE in space_actions(role)
+        return _most_photographed(await session.execute(queries.counts().where(*theirs)), editable)
 
 
-def _most_photographed(rows) -> list[PersonView]:
-    return sorted((PersonView(*row) for row in rows), key=lambda person: (-person.photo_count, str(person.id)))
+def _most_photographed(rows, editable: bool = True) -> list[PersonView]:
+    found = (PersonView(*row, editable=editable) for row in rows)
+    return sorted(found, key=lambda person: (-person.photo_count, str(person.id)))
 
 
 def _counted_in(person: Person) -> tuple:
@@ -108,7 +113,21 @@ async def set_hidden(hearth: Hearth, actor: Actor, person_id: uuid.UUID, hidden:
 
 async def get_person(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> PersonView:
     async with hearth.db.session() as session:
-        return await _view(session, await _person_for(session, actor, person_id))
+        person = await _person_for(session, actor, person_id)
+        view = await _view(session, person)
+        if person.space_id is None:
+            return view
+        role = await space_queries.member_role(session, person.space_id, actor.id)
+        return replace(view, editable=SpaceAction.NAME_PEOPLE in space_actions(role))
+
+
+async def peers_of(hearth: Hearth, actor: Actor, person: PersonView) -> list[PersonView]:
+    """The other people of the person's library or space: whom they may be merged with, or faces moved to."""
+    if person.space_id is None:
+        found = await list_people(hearth, actor)
+    else:
+        found = await list_space_people(hearth, actor, person.space_id)
+    return [other for other in found if other.id != person.id]
 
 
 async def merge_people(hearth: Hearth, actor: Actor, person_id: uuid.UUID, others: Collection[uuid.UUID]) -> PersonView:
@@ -226,7 +245,7 @@ async def _view(session, person: Person) -> PersonView:
     rows = (await session.execute(queries.counts().where(Person.id == person.id, *_counted_in(person)))).all()
     if rows:
         return PersonView(*rows[0])
-    return PersonView(person.id, person.name, 0, 0, person.cover_face_id, person.hidden)
+    return PersonView(person.id, person.name, 0, 0, person.cover_face_id, person.hidden, person.space_id)
 
 
 async def _person_for(

@@ -108,8 +108,8 @@ async def name_person(actor: Actor, person: PersonView, after_undo: Callable[[],
     namesake = next(
         (
             other
-            for other in await people.list_people(hearth, actor)
-            if other.id != person.id and other.name and other.name.casefold() == name.strip().casefold()
+            for other in await people.peers_of(hearth, actor, person)
+            if other.name and other.name.casefold() == name.strip().casefold()
         ),
         None,
     )
@@ -123,7 +123,10 @@ async def name_person(actor: Actor, person: PersonView, after_undo: Callable[[],
     except HearthError as error:
         ui.notify(str(error), type='negative')
         return False
-    ui.notify('Only you see the names you give', type='positive')
+    ui.notify(
+        'Every member of the space sees this name' if person.space_id else 'Only you see the names you give',
+        type='positive',
+    )
     return True
 
 
@@ -146,46 +149,51 @@ async def merge_into(
 
 
 class PersonPage:
-    """One person: their name and cover, merging, their faces to correct, and the timeline of their photos."""
+    """One person of my library or of a space: their name and cover, merging, their faces to correct (for who may),
+    and the timeline of their photos (a space's person: in the space)."""
 
     def __init__(self, actor: Actor, person: PersonView):
         self.actor, self.hearth, self.person = actor, runtime.current(), person
         self.chosen_faces: set[uuid.UUID] = set()
         self.faces_shown = FACES_SHOWN
-        with frame(actor, person.name or 'Unnamed person', current='/people'):
+        space = person.space_id
+        self.back = f'/spaces/{space}' if space else '/people'
+        with frame(actor, person.name or 'Unnamed person', current='/spaces' if space else '/people'):
             with ui.column().classes('w-full px-3 sm:px-4 pt-3 gap-3'):
                 self.header = ui.row().classes('w-full items-center gap-1 sm:gap-3 no-wrap')
                 self.faces_panel = ui.column().classes('w-full gap-2').mark('faces-panel')
                 self.faces_panel.visible = False
-            self.grid = TimelineGrid(query={'person': [str(person.id)]}).classes('w-full')
+            api_base = f'/api/spaces/{space}/timeline' if space else '/api/timeline'
+            self.grid = TimelineGrid(api_base, query={'person': [str(person.id)]}).classes('w-full')
             self.grid.style('height: calc(100vh - 150px)').mark('person-photos')
-            self.grid.on('open', lambda event: ui.navigate.to(f'/photo/{event.args["id"]}?person={person.id}'))
+            context = f'space={space}' if space else f'person={person.id}'
+            self.grid.on('open', lambda event: ui.navigate.to(f'/photo/{event.args["id"]}?{context}'))
         self._header()
 
     def _header(self) -> None:
         person = self.person
         self.header.clear()
         with self.header:
-            ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to('/people')).props(
-                'flat round dense aria-label="Back to people"'
+            ui.button(icon='arrow_back', on_click=lambda: ui.navigate.to(self.back)).props(
+                'flat round dense aria-label="Back"'
             )
             face(person, 'w-12 h-12 sm:w-14 sm:h-14 rounded-full shrink-0')
             with ui.column().classes('gap-0 min-w-0 flex-1'):
-                title = ui.label(person.name or 'Add a name').classes(
-                    'text-xl sm:text-2xl font-semibold truncate max-w-full cursor-pointer'
-                )
-                title.on('click', self.rename).mark('person-name')
+                title = ui.label(person.name or ('Add a name' if person.editable else 'Unnamed person'))
+                title.classes('text-xl sm:text-2xl font-semibold truncate max-w-full').mark('person-name')
                 count = ui.label(plural(person.photo_count, 'photo')).classes('text-stone-500 whitespace-nowrap')
                 count.mark('person-count')
-            _action('edit', 'Name', self.rename, 'rename-person')
-            _action('call_merge', 'Merge', self.merge, 'merge-person')
-            _action('face_retouching_natural', 'Faces', self.toggle_faces, 'review-faces')
+            if person.editable:
+                title.classes('cursor-pointer').on('click', self.rename)
+                _action('edit', 'Name', self.rename, 'rename-person')
+                _action('call_merge', 'Merge', self.merge, 'merge-person')
+                _action('face_retouching_natural', 'Faces', self.toggle_faces, 'review-faces')
 
     async def reload(self) -> None:
         try:
             self.person = await people.get_person(self.hearth, self.actor, self.person.id)
         except HearthError:
-            ui.navigate.to('/people')
+            ui.navigate.to(self.back)
             return
         self._header()
         self.grid.reload()
@@ -197,7 +205,7 @@ class PersonPage:
             await self.reload()
 
     async def merge(self) -> None:
-        others = [other for other in await people.list_people(self.hearth, self.actor) if other.id != self.person.id]
+        others = await people.peers_of(self.hearth, self.actor, self.person)
         title = f'Who else is {self.person.name or "this person"}?'
         chosen = await ask(PeoplePicker(title, 'Merge', others))
         if not chosen:
@@ -269,7 +277,7 @@ class PersonPage:
         await self.reload()
 
     async def move_faces(self) -> None:
-        others = [other for other in await people.list_people(self.hearth, self.actor) if other.id != self.person.id]
+        others = await people.peers_of(self.hearth, self.actor, self.person)
         chosen = await ask(PeoplePicker('Whose faces are these?', 'Move', others, multiple=False))
         if chosen:
             [target] = chosen

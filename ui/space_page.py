@@ -9,11 +9,13 @@ from nicegui import ui
 
 from domain.errors import HearthError, NotFound
 from domain.spaces import SpaceAction, SpaceRole
-from services import libraries, runtime, spaces
+from services import libraries, people, runtime, spaces
 from services.accounts import Actor
+from services.people import PersonView
 from services.spaces import ActivityEntry, FilterChoices, MemberView, SpaceDetail, SpaceFilters, Visit
 from ui.components.timeline_grid import TimelineGrid
 from ui.frame import frame
+from ui.people import face
 from ui.session import require_sign_in
 from ui.spaces import SpaceDialog, member_avatars, person_avatar
 from ui.theme import ask, confirm, plural
@@ -48,6 +50,7 @@ class SpaceView:
         self.space_id = detail.space.id
         self.filters = SpaceFilters()
         self.choices: FilterChoices | None = None
+        self.people: list[PersonView] = []
         self.selected: list[uuid.UUID] = []
         self.activity_before: datetime | None = None
         with frame(actor, detail.space.name, current='/spaces'):
@@ -282,6 +285,7 @@ class SpaceView:
     def clear_filters(self) -> None:
         self.apply(SpaceFilters())
         self._render_filters()
+        self._render_people()
 
     # ---- the filters panel -----------------------------------------------------------------------------------------
 
@@ -304,7 +308,41 @@ class SpaceView:
             if self.choices is None:
                 return
             self._render_filters()
+        if opening:
+            self.people = await self.run(people.list_space_people(self.hearth, self.actor, self.space_id)) or []
+            self._render_people()
         self.scrim.visible = self.panel.visible = opening
+
+    def _render_people(self) -> None:
+        """The space's people with their counts: tap to see only the photos with them (all those tapped)."""
+        self.people_slot.clear()
+        with self.people_slot:
+            with ui.row().classes('w-full items-center no-wrap'):
+                ui.label('People').classes('text-sm text-stone-500 flex-1')
+                if self.filters.people:
+                    ui.button('Everyone', on_click=lambda: self._filter_people(())).props('flat dense no-caps')
+            if not self.people:
+                ui.label('Faces found in the photos gather here.').classes('text-sm text-stone-400')
+            for person in self.people:
+                self._person_row(person)
+
+    def _person_row(self, person: PersonView) -> None:
+        chosen = person.id in self.filters.people
+        row = ui.row().classes('w-full items-center no-wrap gap-2 rounded-lg px-1 py-0.5 cursor-pointer')
+        row.classes('bg-amber-100' if chosen else 'hover:bg-stone-100').mark(f'space-person-{person.id}')
+        with row:
+            face(person, 'w-9 h-9 rounded-full shrink-0')
+            ui.label(person.name or 'Unnamed').classes('flex-1 truncate' + ('' if person.name else ' text-stone-500'))
+            ui.label(str(person.photo_count)).classes('text-sm text-stone-500')
+            ui.button(icon='chevron_right', on_click=lambda: ui.navigate.to(f'/people/{person.id}')).props(
+                f'flat round dense size=sm aria-label="Open {person.name or "this person"}"'
+            ).on('click.stop', lambda: None)
+        others = tuple(person_id for person_id in self.filters.people if person_id != person.id)
+        row.on('click', lambda: self._filter_people(others if chosen else (*others, person.id)))
+
+    def _filter_people(self, person_ids: tuple) -> None:
+        self.apply(replace(self.filters, people=person_ids))
+        self._render_people()
 
     def _render_filters(self) -> None:
         if self.choices is None:
@@ -349,6 +387,7 @@ class SpaceView:
                         favorites=bool(favorites.value),
                         tags=tuple(tags.value or ()),
                         added_since=self.filters.added_since,
+                        people=self.filters.people,
                     )
                 except ValueError:
                     ui.notify('Enter dates like 2024-06-01', type='negative')
@@ -735,6 +774,7 @@ def filter_query(filters: SpaceFilters) -> dict:
         'favorites': 'true' if filters.favorites else None,
         'tag': list(filters.tags),
         'added_since': filters.added_since.isoformat() if filters.added_since else None,
+        'person': [str(person_id) for person_id in filters.people],
     }
     return {key: value for key, value in query.items() if value}
 

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from domain.access import Permission
 from domain.errors import HearthError, NotFound
-from services import albums, assets, people, runtime, spaces
+from services import albums, assets, faces, people, runtime, spaces
 from services.accounts import Actor
 from services.assets import AssetView
 from ui.albums import add_to_album
@@ -134,6 +134,7 @@ class Viewer:
                 self.space_item = ui.menu_item('Add to space', self.add_to_space).mark('viewer-add-to-space')
                 self.edit_item = ui.menu_item('Edit date, description and tags', self.edit).mark('viewer-edit')
                 self.archive_item = ui.menu_item('Archive', self.toggle_archive).mark('viewer-archive')
+                self.faces_item = ui.menu_item('Look for faces again', self.refresh_faces).mark('viewer-refresh-faces')
                 self.restore_item = ui.menu_item('Restore from trash', self.restore).mark('viewer-restore')
             self.trash_button = (
                 ui.button(icon='delete', on_click=self.trash)
@@ -235,6 +236,7 @@ class Viewer:
         self.archive_item.visible = Permission.ARCHIVE in can and not asset.trashed_at
         self.archive_item.text = 'Unarchive' if asset.archived else 'Archive'
         self.restore_item.visible = Permission.RESTORE in can and bool(asset.trashed_at)
+        self.faces_item.visible = Permission.REFRESH_FACES in can and not asset.trashed_at
         self.trash_button.visible = Permission.TRASH in can and not asset.trashed_at
         self.back_button.visible = self.previous is not None
         self.next_button.visible = self.following is not None
@@ -276,6 +278,10 @@ class Viewer:
         archived = not self.asset.archived
         if await self._apply(assets.set_state(self.hearth, self.actor, [self.asset.id], archived=archived)):
             ui.notify('Archived: it left your timeline' if archived else 'Back in your timeline')
+
+    async def refresh_faces(self) -> None:
+        if await self._apply(faces.refresh_faces(self.hearth, self.actor, self.asset.id)):
+            ui.notify('Hearth is looking for faces in this photo again', type='positive')
 
     async def add_to_album(self) -> None:
         await add_to_album(self.actor, [self.asset.id])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from domain.errors import NotFound
 from domain.jobs import Queue
-from services import assets, people
+from services import assets, people, spaces
 from services import faces as face_service
 from services.pipeline import JobRunner
 from services.steps import STEPS
@@ -149,3 +149,20 @@ async def test_three_photos_of_one_man_become_one_person_and_another_man_waits(
     assert [(p.name, p.face_count, p.photo_count) for p in await people.list_people(hearth, alice)] == [
         ('The President', 4, 4)
     ]
+
+
+async def test_in_a_space_two_contributors_photos_of_one_man_become_one_of_its_people(hearth, alice, bob):
+    space = await spaces.create_space(hearth, alice, 'Inauguration')
+    await spaces.add_member(hearth, alice, space.id, 'bob@example.com', 'contributor')
+    from_alice = [await upload(hearth, alice, name) for name in ONE_PERSON[:2]]
+    from_bob = [await upload(hearth, bob, name) for name in (ONE_PERSON[2], ANOTHER_PERSON)]
+    await spaces.add_assets(hearth, alice, space.id, from_alice)
+    await spaces.add_assets(hearth, bob, space.id, from_bob)
+
+    await run_faces(hearth)
+    await run_queue(hearth, Queue.CLUSTERING)
+
+    [person] = await people.list_space_people(hearth, bob, space.id)
+    assert (person.face_count, person.photo_count) == (3, 3)  # the other man is in one photo: he waits
+    assert {face.asset_id for face in await people.faces_of(hearth, alice, person.id)} == {*from_alice, from_bob[0]}
+    assert await people.list_people(hearth, alice) == [] and await people.list_people(hearth, bob) == []

@@ -16,9 +16,14 @@ from services.accounts import create_user
 from storage.models import Job
 from tests.integration.test_faces import run_queue
 from tests.integration.test_people import person_with, photos_with, someone
-from tests.integration.test_spaces import carl, external_library, space_ids, space_with  # noqa: F401
+from tests.integration.test_spaces import external_library, space_ids, space_with
 
 pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
+
+
+@pytest.fixture
+async def carl(hearth):
+    return await create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
 
 
 async def space_people(hearth, actor, space_id) -> set[tuple[str | None, int]]:
@@ -50,7 +55,7 @@ async def test_owners_and_editors_name_the_spaces_people_and_every_member_sees_t
     alice,
     bob,
     carl,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     space, _, _ = await grandma_in_a_space(hearth, alice, bob, tmp_path, carl=SpaceRole.VIEWER)
     [grandma] = await people.list_space_people(hearth, alice, space.id)
@@ -66,7 +71,7 @@ async def test_owners_and_editors_name_the_spaces_people_and_every_member_sees_t
     assert await space_people(hearth, alice, space.id) == {('Grandma', 4)}  # the refusals changed nothing
 
 
-async def test_a_spaces_people_are_not_found_by_those_outside_it(hearth, alice, bob, carl, tmp_path):  # noqa: F811
+async def test_a_spaces_people_are_not_found_by_those_outside_it(hearth, alice, bob, carl, tmp_path):
     space, _, _ = await grandma_in_a_space(hearth, alice, bob, tmp_path)
     [grandma] = await people.list_space_people(hearth, alice, space.id)
     await people.rename_person(hearth, alice, grandma.id, 'Grandma')
@@ -120,7 +125,7 @@ async def test_the_spaces_people_follow_photos_and_libraries_in_and_out(hearth, 
     assert await space_people(hearth, alice, space.id) == {(None, 2)}
 
 
-async def test_the_space_timeline_filtered_by_its_people(hearth, alice, bob, carl, tmp_path):  # noqa: F811
+async def test_the_space_timeline_filtered_by_its_people(hearth, alice, bob, carl, tmp_path):
     space = await space_with(hearth, alice, bob=SpaceRole.EDITOR, carl=SpaceRole.VIEWER)
     anna, bella = someone(), someone()
     with_anna = await photos_with(hearth, alice, tmp_path, (anna,), (anna,), (anna,), (anna, bella))
@@ -146,7 +151,7 @@ async def refresh_jobs(hearth) -> list[tuple[str, bool]]:
         return list(rows.all())
 
 
-async def test_refresh_faces_follows_the_role_table(hearth, alice, bob, carl, tmp_path):  # noqa: F811
+async def test_refresh_faces_follows_the_role_table(hearth, alice, bob, carl, tmp_path):
     space = await space_with(hearth, alice, bob=SpaceRole.CONTRIBUTOR, carl=SpaceRole.VIEWER)
     [asset_id] = await photos_with(hearth, alice, tmp_path, (someone(),))
     await spaces.add_assets(hearth, alice, space.id, [asset_id])
@@ -174,7 +179,7 @@ async def test_over_http_space_people_for_members_only_and_names_by_editors(
     as_alice,
     as_bob,
     client_for,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     space, from_alice, _ = await grandma_in_a_space(hearth, alice, bob, tmp_path, carl=SpaceRole.CONTRIBUTOR)
     [grandma] = await people.list_space_people(hearth, alice, space.id)

@@ -3,10 +3,11 @@
 import uuid
 
 from nicegui.testing import User
+from sqlalchemy import select
 
 from ml.faces import MODEL_VERSION
-from services import assets, people, runtime
-from storage.models import Face, Person, PersonFace
+from services import assets, people, runtime, spaces
+from storage.models import Face, Job, Person, PersonFace
 from tests.ui.conftest import add_photo, member, sign_in, sign_up_admin
 
 
@@ -195,3 +196,61 @@ async def test_i_filter_my_timeline_by_a_person_and_clear_the_filter(user: User,
     user.find(f'unfilter-{grandpa}').click()
     await user.should_not_see(marker=f'unfilter-{grandpa}', retries=50)
     assert grid.props['query'] == {}
+
+
+async def space_person(owner, asset_ids, name: str) -> tuple[uuid.UUID, uuid.UUID]:
+    """A space of `owner` holding the assets, with one person of the space in them: (space id, person id)."""
+    hearth = runtime.current()
+    space = await spaces.create_space(hearth, owner, 'Family')
+    await spaces.add_assets(hearth, owner, space.id, asset_ids)
+    async with hearth.db.session() as session:
+        faces = list(await session.scalars(select(Face).where(Face.asset_id.in_(asset_ids))))
+        person = Person(id=uuid.uuid4(), space_id=space.id, name=name, cover_face_id=faces[0].id)
+        session.add(person)
+        await session.flush()
+        session.add_all(PersonFace(person_id=person.id, face_id=face.id, scope_id=space.id) for face in faces)
+        await session.commit()
+    return space.id, person.id
+
+
+async def test_a_spaces_people_filter_its_timeline_and_only_editors_may_rename_them(user: User, tmp_path):
+    bea, (grandpa,) = await bea_with_people(user, tmp_path, 3)
+    hearth = runtime.current()
+    photos = [face.asset_id for face in await people.faces_of(hearth, bea, grandpa)]
+    space_id, person_id = await space_person(bea, photos, 'Great-grandpa')
+    cleo = await member('cleo@example.com', 'Cleo', 'cleo-password')
+    await spaces.add_member(hearth, bea, space_id, 'cleo@example.com', 'viewer')
+
+    await user.open(f'/spaces/{space_id}')
+    user.find('space-filters').click()
+    await user.should_see('Great-grandpa', retries=50)
+    grid = user.find('timeline-grid').elements.pop()
+    user.find(f'space-person-{person_id}').click()
+    await user.should_see('Filters · 1', retries=50)
+    assert grid.props['query'] == {'person': [str(person_id)]}
+    await user.open(f'/people/{person_id}')
+    await user.should_see(marker='rename-person', retries=50)
+
+    user.find('sign-out').click()
+    await sign_in(user, 'cleo@example.com', 'cleo-password')
+    await user.open(f'/people/{person_id}')  # Cleo sees the space's name for him, and cannot change it
+    await user.should_see('Great-grandpa', retries=50)
+    await user.should_see('3 photos')
+    await user.should_not_see(marker='rename-person')
+    assert [p.name for p in await people.list_space_people(hearth, cleo, space_id)] == ['Great-grandpa']
+    await user.open(f'/people/{grandpa}')  # Bea's own name for him stays hers
+    await user.should_not_see('Grandpa', retries=5)
+
+
+async def test_i_ask_hearth_to_look_for_faces_in_a_photo_again(user: User, tmp_path):
+    bea, (grandpa,) = await bea_with_people(user, tmp_path, 3)
+    hearth = runtime.current()
+    asset_id = (await people.faces_of(hearth, bea, grandpa))[0].asset_id
+
+    await user.open(f'/photo/{asset_id}')
+    user.find('viewer-more').click()
+    user.find('viewer-refresh-faces').click()
+    await user.should_see('Hearth is looking for faces in this photo again', retries=50)
+    async with hearth.db.session() as session:
+        job = await session.scalar(select(Job).where(Job.kind == 'faces', Job.subject == asset_id.hex))
+    assert job is not None and job.force
