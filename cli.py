@@ -1,4 +1,4 @@
-"""The command line: serve (default), user create, import."""
+"""The command line: serve (default), user create, import, worker."""
 
 import argparse
 import asyncio
@@ -20,6 +20,8 @@ def main(argv: list[str]) -> None:
         asyncio.run(_create_user(settings, args))
     elif args.command == 'import':
         sys.exit(asyncio.run(_import(settings, args.user, Path(args.folder))))
+    elif args.command == 'worker':
+        asyncio.run(_work(settings, args.queue, args.faces))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     importer = commands.add_parser('import', help="import a folder (recursively) into a member's library")
     importer.add_argument('--user', required=True, help='email of the member who will own the photos')
     importer.add_argument('folder')
+    worker = commands.add_parser(
+        'worker', help='run background jobs beside the web app, e.g. more face workers on another machine'
+    )
+    worker.add_argument('--queue', action='append', help='only this queue (repeat; default: every queue)')
+    worker.add_argument('--faces', type=int, help='face worker processes (HEARTH_FACE_WORKERS, default 2)')
     return parser
 
 
@@ -73,6 +80,33 @@ async def _import(settings: Settings, email: str, folder: Path) -> int:
 
     async with _running(settings) as hearth:
         return await import_folder(hearth, email, folder)
+
+
+async def _work(settings: Settings, queues: list[str] | None, faces: int | None) -> None:
+    """Claim and run jobs until SIGINT or SIGTERM, beside the web app's own runner: several runners share one
+    database safely (on PostgreSQL; give Chroma by HEARTH_CHROMA_URL so every machine sees the same vectors)."""
+    import signal
+
+    from domain.errors import InvalidInput
+    from domain.jobs import Queue, parse_queue
+    from services.pipeline import DEFAULT_CONCURRENCY, JobRunner
+    from services.steps import STEPS
+
+    try:
+        chosen = {parse_queue(name) for name in queues} if queues else set(Queue)
+    except InvalidInput as error:
+        sys.exit(f'error: {error}')
+    slots = {**DEFAULT_CONCURRENCY, Queue.FACES: settings.face_workers if faces is None else faces}
+    async with _running(settings) as hearth:
+        runner = JobRunner(hearth, STEPS, {queue: slots[queue] if queue in chosen else 0 for queue in Queue})
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+        runner.start()
+        print(f'Working on {", ".join(sorted(chosen))}; stop with Ctrl+C', file=sys.stderr, flush=True)
+        await stop.wait()
+        await runner.stop()
+    print('Stopped', file=sys.stderr)
 
 
 class _running:

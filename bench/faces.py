@@ -42,9 +42,10 @@ def distinct_photos(folder: Path, count: int) -> list[Path]:
     for index in range(count):
         path = folder / f'face_{index:04d}.jpg'
         if not path.exists():
+            variant = index // len(sources)
             with Image.open(sources[index % len(sources)]) as image:
-                image = ImageOps.mirror(image) if index // len(sources) % 2 else image.copy()
-                trim = index // (2 * len(sources)) % 20
+                image = ImageOps.mirror(image) if variant % 2 else image.copy()
+                trim = variant // 2 % 20 + 20 * (variant // 40)  # past 200 files, trimmed further
                 image.crop((trim, trim, image.width - trim, image.height - trim)).save(path, quality=92)
         paths.append(path)
     return paths

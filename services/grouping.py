@@ -17,6 +17,9 @@ from services.runtime import Hearth
 from storage import spaces as space_queries
 from storage.models import Asset, Face, FaceRejection, Person, PersonFace
 
+# What grouping reads of a face (rows, not ORM objects: a library may have 100,000 of them).
+FACE_COLUMNS = (Face.id, Face.embedding_id, Face.score, Face.width, Face.height)
+
 
 @dataclass(frozen=True)
 class LibraryScope:
@@ -25,7 +28,7 @@ class LibraryScope:
     id: uuid.UUID  # the owner
 
     def faces(self) -> Select:
-        return select(Face).join(Asset, Asset.id == Face.asset_id).where(Asset.owner_id == self.id)
+        return select(*FACE_COLUMNS).join(Asset, Asset.id == Face.asset_id).where(Asset.owner_id == self.id)
 
     def new_person(self, cover_face_id: uuid.UUID) -> Person:
         return Person(id=uuid.uuid4(), owner_id=self.id, cover_face_id=cover_face_id)
@@ -44,7 +47,8 @@ class SpaceScope:
     id: uuid.UUID  # the space
 
     def faces(self) -> Select:
-        return select(Face).join(Asset, Asset.id == Face.asset_id).where(Asset.id.in_(space_queries.held_ids(self.id)))
+        held = Asset.id.in_(space_queries.held_ids(self.id))
+        return select(*FACE_COLUMNS).join(Asset, Asset.id == Face.asset_id).where(held)
 
     def new_person(self, cover_face_id: uuid.UUID) -> Person:
         return Person(id=uuid.uuid4(), space_id=self.id, cover_face_id=cover_face_id)
@@ -122,7 +126,7 @@ async def group_new_faces(hearth: Hearth, scope: Scope) -> int:
     if not pending:
         return 0
     parts, centres = state.centres()
-    matches = clustering.assign(np.array([state.vector(face) for face in pending]), centres)
+    matches = await asyncio.to_thread(clustering.assign, np.array([state.vector(face) for face in pending]), centres)
     chosen: dict[uuid.UUID, uuid.UUID] = {}
     alone = []
     for face, index in zip(pending, matches, strict=True):
@@ -130,7 +134,7 @@ async def group_new_faces(hearth: Hearth, scope: Scope) -> int:
             chosen[face.id] = parts[index][0]
         else:
             alone.append(face)
-    chosen.update(_new_people(state, scope, alone))
+    chosen.update(await _new_people(state, scope, alone))
     await _save(hearth, scope, state, {**state.person_of, **chosen})
     return len(chosen)
 
@@ -142,7 +146,7 @@ async def regroup(hearth: Hearth, scope: Scope) -> None:
     state = await _load(hearth, scope)
     if not state.faces:
         return
-    grouping = clustering.cluster(np.array([state.vector(face) for face in state.faces]))
+    grouping = await asyncio.to_thread(clustering.cluster, np.array([state.vector(face) for face in state.faces]))
     groups = [[state.faces[index] for index in group] for group in grouping.groups]
     chosen = {face_id: state.person_of[face_id] for face_id in state.confirmed}
     owners = _owners_of_groups(state, groups)
@@ -151,7 +155,7 @@ async def regroup(hearth: Hearth, scope: Scope) -> None:
         if number in owners:
             chosen.update({face.id: owners[number] for face in movable if state.allowed(face, owners[number])})
         else:
-            chosen.update(_new_people(state, scope, movable, min_faces=1))
+            chosen.update(await _new_people(state, scope, movable, one_group=True))
     chosen.update(_still_near(state, [state.faces[index] for index in grouping.waiting]))
     await _save(hearth, scope, state, chosen)
 
@@ -196,14 +200,17 @@ def _still_near(state: _State, waiting: list[Face]) -> dict[uuid.UUID, uuid.UUID
     return kept
 
 
-def _new_people(
-    state: _State, scope: Scope, faces: list[Face], min_faces: int = clustering.MIN_FACES
+async def _new_people(
+    state: _State, scope: Scope, faces: list[Face], one_group: bool = False
 ) -> dict[uuid.UUID, uuid.UUID]:
-    """New people from faces alike enough (all of them in one person when `min_faces` is 1 and they are a group)."""
+    """New people from the faces that are alike enough (`one_group`: all of them, known to be one group)."""
     if not faces:
         return {}
-    vectors = np.array([state.vector(face) for face in faces])
-    groups = [list(range(len(faces)))] if min_faces == 1 else clustering.cluster(vectors).groups
+    if one_group:
+        groups = [list(range(len(faces)))]
+    else:
+        vectors = np.array([state.vector(face) for face in faces])
+        groups = (await asyncio.to_thread(clustering.cluster, vectors)).groups
     chosen = {}
     for group in groups:
         members = [faces[index] for index in group]
@@ -219,7 +226,7 @@ def _cover_score(face: Face) -> float:
 
 async def _load(hearth: Hearth, scope: Scope) -> _State:
     async with hearth.db.session() as session:
-        faces = list(await session.scalars(scope.faces().where(Asset.trashed_at.is_(None)).order_by(Face.id)))
+        faces = list(await session.execute(scope.faces().where(Asset.trashed_at.is_(None)).order_by(Face.id)))
         people = scope.people().with_only_columns(Person.id)
         covers = set(await session.scalars(scope.people().with_only_columns(Person.cover_face_id)))
         rows = await session.execute(

@@ -7,15 +7,17 @@ workers skip each other's rows; SQLite has one writer at a time, so the statemen
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, String, and_, cast, delete, func, literal, or_, select, update
+from sqlalchemy import Select, String, and_, case, cast, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.jobs import LEASE, JobState, Queue, QueueStatus, gives_up, retry_delay
 from storage.models import Job, JobQueue
+
+AGAIN = timedelta(seconds=5)  # after a run that news arrived during, gather a little more before the next
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def _insert(session: AsyncSession):
 
 
 async def enqueue(session: AsyncSession, queue: Queue, kind: str, subjects: Iterable[str], force: bool = False) -> None:
-    """Queue a job per subject; a subject already waiting keeps its place, a failed one starts over."""
+    """Queue a job per subject; a subject already waiting keeps its place, a running one runs once more when done
+    (after `AGAIN`, gathering what comes in bursts into one run), a failed one starts over."""
     rows = [_row(queue, kind, subject, force) for subject in subjects]
     if rows:
         await _start_run_if_idle(session, queue)
@@ -88,17 +91,20 @@ def _row(queue: Queue, kind: str, subject: str | None, force: bool) -> dict:
 
 
 def _upsert(session: AsyncSession, statement):
-    """Leaves running jobs alone; resets failed ones; `force` sticks once asked for."""
+    """A waiting job keeps its place (the earlier due time); a running one is marked to run `again` (what it
+    read may predate the news); a failed one starts over. `force` sticks once asked for."""
+    running, waiting = Job.state == JobState.RUNNING.value, Job.state == JobState.WAITING.value
+    due = statement.excluded.run_after
     return statement.on_conflict_do_update(
         index_elements=[Job.kind, Job.subject],
         set_={
-            'state': JobState.WAITING.value,
-            'attempts': 0,
-            'error': None,
-            'run_after': statement.excluded.run_after,
+            'state': case((running, Job.state), else_=JobState.WAITING.value),
+            'again': running,
+            'attempts': case((running, Job.attempts), else_=0),
+            'error': case((running, Job.error), else_=None),
+            'run_after': case((running, Job.run_after), (and_(waiting, Job.run_after < due), Job.run_after), else_=due),
             'force': or_(Job.force, statement.excluded.force),
         },
-        where=Job.state != JobState.RUNNING.value,
     )
 
 
@@ -135,10 +141,20 @@ async def claim(session: AsyncSession, queue: Queue, worker: str, limit: int = 1
 
 
 async def finish(session: AsyncSession, job: ClaimedJob, worker: str) -> None:
-    """Delete a done job and count it; a job whose lease another worker took over is left to that worker."""
+    """Delete a done job and count it (one queued again while it ran waits `AGAIN` for another run); a job whose
+    lease another worker took over is left to that worker."""
     mine = and_(Job.id == job.id, Job.claimed_by == worker, Job.state == JobState.RUNNING)
-    deleted = await session.execute(delete(Job).where(mine))
-    if deleted.rowcount:
+    once_more = {
+        'state': JobState.WAITING,
+        'again': False,
+        'attempts': 0,
+        'claimed_by': None,
+        'run_after': _now() + AGAIN,
+    }
+    done = await session.execute(update(Job).where(mine, Job.again.is_(True)).values(**once_more))
+    if not done.rowcount:
+        done = await session.execute(delete(Job).where(mine))
+    if done.rowcount:
         counted = {'done_in_run': JobQueue.done_in_run + 1, 'done_ever': JobQueue.done_ever + 1}
         await session.execute(update(JobQueue).where(JobQueue.name == job.queue).values(**counted))
     await session.commit()
@@ -150,7 +166,9 @@ async def fail(session: AsyncSession, job: ClaimedJob, worker: str, error: str) 
     await session.execute(
         update(Job)
         .where(Job.id == job.id, Job.claimed_by == worker)
-        .values(state=state, error=error[:2000], run_after=_now() + retry_delay(job.attempts), claimed_by=None)
+        .values(
+            state=state, error=error[:2000], run_after=_now() + retry_delay(job.attempts), claimed_by=None, again=False
+        )
     )
     await session.commit()
     return state

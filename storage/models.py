@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -291,6 +292,7 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(80))
     force: Mapped[bool] = mapped_column(Boolean, default=False)  # redo even what is already done
+    again: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # queued while running
     state: Mapped[str] = mapped_column(String(10), default='waiting')
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

@@ -1,10 +1,14 @@
 """The command line, run as a person runs it: `python main.py ...` in a shell."""
 
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from tests.factories.face_photos import ANOTHER_PERSON, face_photo
 from tests.factories.media_files import make_jpeg, make_mp4, make_text_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,3 +65,40 @@ def test_user_create_refuses_a_duplicate_email(tmp_path):
     )
 
     assert again.returncode != 0 and 'already exists' in again.stderr
+
+
+def test_a_worker_beside_the_app_runs_the_jobs_an_import_queued_and_stops_on_sigterm(tmp_path):
+    data, camera = tmp_path / 'data', tmp_path / 'camera'
+    camera.mkdir()
+    (camera / 'portrait.jpg').write_bytes(face_photo(ANOTHER_PERSON).read_bytes())
+    run(data, 'user', 'create', '--email', 'ann@example.com', '--name', 'Ann', '--password', 'secret-pw')
+    assert run(data, 'import', '--user', 'ann@example.com', str(camera)).returncode == 0
+    assert faces_found(data) is None  # queued by the import, not searched yet: no web app runs
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'NICEGUI_'))}
+    env.update(HEARTH_DATA=str(data))
+    env.pop('DATABASE_URL', None)
+    command = [sys.executable, 'main.py', 'worker', '--queue', 'faces', '--faces', '1']
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while faces_found(data) is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert faces_found(data) == 1
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _, errors = worker.communicate(timeout=30)
+    assert worker.returncode == 0 and 'Working on faces' in errors and 'Stopped' in errors
+
+
+def faces_found(data: Path) -> int | None:
+    """Faces the one imported photo was found to have, or None until it was searched."""
+    with sqlite3.connect(data / 'hearth.db') as db:
+        row = db.execute('select face_count from face_scans').fetchone()
+    return row[0] if row else None
+
+
+def test_a_worker_for_an_unknown_queue_says_which_there_are(tmp_path):
+    result = run(tmp_path / 'data', 'worker', '--queue', 'sorting')
+
+    assert result.returncode == 1 and 'Queues are metadata, thumbnails, faces, clustering' in result.stderr

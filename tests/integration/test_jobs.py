@@ -103,6 +103,28 @@ async def test_jobs_run_and_are_counted_with_progress(hearth):
     assert (again.done, again.done_ever, again.progress) == (0, 4, 0)
 
 
+async def test_news_for_a_running_job_runs_it_once_more_after_a_pause_to_gather_more(hearth):
+    class QueuesAgainWhileRunning(Recorder):
+        async def __call__(self, runner: JobRunner, job) -> None:
+            if not self.done:  # new faces arrive while the library's people are grouped
+                await enqueue(hearth, [job.subject])
+                assert [(row.state, row.again) for row in await rows(hearth)] == [(JobState.RUNNING, True)]
+            await super().__call__(runner, job)
+
+    recorder = QueuesAgainWhileRunning()
+    runner = runner_with(hearth, recorder)
+    await enqueue(hearth, ['library'])
+
+    await drain(runner)
+    [waiting] = await rows(hearth)
+    assert (recorder.done, waiting.state, waiting.again) == (['library'], JobState.WAITING, False)
+    assert waiting.run_after > datetime.now(UTC) + timedelta(seconds=3)  # gathering what else comes
+    await make_due(hearth)
+    await drain(runner)
+    assert (recorder.done, await rows(hearth)) == (['library', 'library'], [])
+    assert (await status_of(hearth, Queue.METADATA)).done_ever == 2
+
+
 async def test_a_failing_job_is_retried_with_backoff_then_kept_with_its_error(hearth, root):
     recorder = Recorder(failing={'broken'})
     runner = runner_with(hearth, recorder)

@@ -1,0 +1,115 @@
+"""How the real web server answers while its workers search 1,000 photos for faces (issue: "the UI stays responsive
+while 1,000 photos are processed").
+
+python -m bench.responsiveness --photos 1000 --workers 2
+
+Hearth runs as an admin runs it: `main.py import` puts the photos in a fresh library (which queues the faces step for
+each), then `main.py` serves with HEARTH_FACE_WORKERS worker processes. A client asks every 0.2 s for the sign-in
+page (a NiceGUI page built on the server's event loop) and for the timeline API (months, then the newest month)
+until the faces and clustering queues are empty; the same requests on the same server once it is idle are the
+baseline.
+"""
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.common import OUT, p50_p95, print_table
+from bench.faces import distinct_photos
+from tests.e2e.conftest import ROOT, child_environment, running_server
+
+PROBE_EVERY_SECONDS = 0.2
+ADMIN = ('bench@example.com', 'bench password')
+
+
+def main(arguments: argparse.Namespace) -> None:
+    photos = distinct_photos(arguments.workdir / 'photos', arguments.photos)
+    data = arguments.workdir / 'server'
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    env = child_environment(
+        HEARTH_DATA=str(data / 'data'),
+        NICEGUI_STORAGE_PATH=str(data / 'nicegui'),
+        HEARTH_FACE_WORKERS=str(arguments.workers),
+    )
+    env.pop('DATABASE_URL', None)
+    cli(env, 'user', 'create', '--email', ADMIN[0], '--name', 'Bench', '--password', ADMIN[1], '--admin')
+    start = time.perf_counter()
+    cli(env, 'import', '--user', ADMIN[0], str(photos[0].parent))
+    imported = time.perf_counter() - start
+    with running_server(['main.py', '--host', '127.0.0.1'], '/login', env, data / 'server.log') as url:
+        client = httpx.Client(base_url=url, timeout=30)
+        token = client.post('/api/auth/login', json={'email': ADMIN[0], 'password': ADMIN[1]}).json()
+        client.headers['Authorization'] = f'Bearer {token["access_token"]}'
+        start = time.perf_counter()
+        during = probe(client, until=lambda: pipeline_done(client))
+        elapsed = time.perf_counter() - start
+        searched = photos_searched(client)
+        assert searched == len(photos), f'{searched} photos searched of {len(photos)}: duplicates among them?'
+        idle = probe(client, seconds=arguments.idle_seconds)
+        client.close()
+    print(f'{len(photos)} photos imported in {imported:.0f} s; faces searched in {elapsed:.0f} s')
+    rate = len(photos) / elapsed
+    print(f'{arguments.workers} worker(s): {rate:.2f} photos/s; requests every {PROBE_EVERY_SECONDS} s')
+    rows = []
+    for name in ('page /login', 'API months', 'API month'):
+        (idle_p50, idle_p95), (busy_p50, busy_p95) = p50_p95(idle[name]), p50_p95(during[name])
+        rows.append([name, len(during[name]), f'{idle_p50:.1f} / {idle_p95:.1f}', f'{busy_p50:.1f} / {busy_p95:.1f}'])
+    print_table(['request', 'samples during', 'idle p50 / p95', 'during the face run p50 / p95'], rows)
+
+
+def cli(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def probe(client: httpx.Client, seconds: float | None = None, until=None) -> dict[str, list[float]]:
+    """Milliseconds per kind of request, every PROBE_EVERY_SECONDS, for `seconds` or until `until()` holds."""
+    samples: dict[str, list[float]] = {'page /login': [], 'API months': [], 'API month': []}
+    deadline = time.perf_counter() + (seconds or 0)
+    checked = 0.0
+    while True:
+        samples['page /login'].append(timed(client, '/login')[0])
+        milliseconds, months = timed(client, '/api/timeline/buckets')
+        samples['API months'].append(milliseconds)
+        if months.json():
+            samples['API month'].append(timed(client, f'/api/timeline/buckets/{months.json()[0]["month"]}')[0])
+        if seconds is not None and time.perf_counter() >= deadline:
+            return samples
+        if until is not None and time.perf_counter() - checked > 2:
+            checked = time.perf_counter()
+            if until():
+                return samples
+        time.sleep(PROBE_EVERY_SECONDS)
+
+
+def timed(client: httpx.Client, path: str) -> tuple[float, httpx.Response]:
+    start = time.perf_counter()
+    response = client.get(path).raise_for_status()
+    return (time.perf_counter() - start) * 1000, response
+
+
+def pipeline_done(client: httpx.Client) -> bool:
+    queues = {queue['queue']: queue for queue in client.get('/api/admin/jobs').json()}
+    return all(queues[name]['waiting'] + queues[name]['running'] == 0 for name in ('faces', 'clustering'))
+
+
+def photos_searched(client: httpx.Client) -> int:
+    return next(queue['done_ever'] for queue in client.get('/api/admin/jobs').json() if queue['queue'] == 'faces')
+
+
+def run() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--photos', type=int, default=1000, help='photos to import and search (default 1,000)')
+    parser.add_argument('--workers', type=int, default=2, help='face worker processes (default 2)')
+    parser.add_argument('--idle-seconds', type=float, default=20, help='baseline probing afterwards (default 20)')
+    parser.add_argument('--workdir', type=Path, default=OUT / 'responsiveness')
+    main(parser.parse_args())
+
+
+if __name__ == '__main__':
+    run()
