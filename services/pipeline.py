@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = {Queue.METADATA: 2, Queue.THUMBNAILS: 2, Queue.FACES: 1, Queue.CLUSTERING: 1}
 IDLE_POLL_SECONDS = 2.0
+WORKER_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,21 @@ class WorkerPools:
         pool = self._pools.get(queue)
         if pool is None:
             context = multiprocessing.get_context('spawn')
-            pool = self._pools[queue] = ProcessPoolExecutor(self._concurrency.get(queue, 1), mp_context=context)
+            slots = self._concurrency.get(queue, 1)
+            pool = ProcessPoolExecutor(slots, mp_context=context, initializer=_yield_to_the_web_app)
+            self._pools[queue] = pool
         return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
 
     def shutdown(self) -> None:
         for pool in self._pools.values():
             pool.shutdown(wait=False, cancel_futures=True)
         self._pools.clear()
+
+
+def _yield_to_the_web_app() -> None:
+    """Workers run at a lower priority, so that with every core busy searching faces the web app still answers
+    at once (measured: bench/responsiveness.py)."""
+    os.nice(WORKER_NICENESS)
 
 
 class JobRunner:
