@@ -4,7 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
-from api import admin, albums, assets, auth, faces, jobs, libraries, links, partners, people, public, spaces
+from api import admin, albums, assets, auth, faces, identities, jobs, libraries, links, partners, people, public, spaces
 from domain.errors import HearthError, Unauthenticated
 
 DESCRIPTION = """Hearth's REST API. Authenticate with the browser session, a bearer token from `POST /api/auth/login`,
@@ -15,7 +15,8 @@ Anything you cannot see answers 404; what you can see but may not change answers
 def create_api() -> FastAPI:
     api = FastAPIOffline(title='Hearth', version='0.1.0', description=DESCRIPTION, docs_url='/docs', redoc_url=None)
     api.add_exception_handler(HearthError, _hearth_error)
-    for module in (auth, admin, jobs, assets, faces, people, partners, albums, spaces, libraries, links, public):
+    modules = (auth, admin, jobs, assets, faces, people, identities, partners, albums, spaces, libraries, links, public)
+    for module in modules:
         api.include_router(module.router)
     return api
 

@@ -30,13 +30,13 @@ from domain.errors import InvalidInput, NotFound, PayloadTooLarge
 from domain.jobs import Queue
 from domain.libraries import is_inside
 from ml import media
-from services import people as people_service
+from services import identities
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
+from storage import identities as identity_queries
 from storage import jobs as job_rows
-from storage import people as people_queries
 from storage.files import StagedFile
 from storage.models import Asset, AssetDetails, AssetUserState, ExternalLibrary, User
 from storage.references import move_references_to_month
@@ -352,9 +352,11 @@ async def timeline_bucket(
 
 
 async def _with_people(session, actor: Actor, people: Collection[uuid.UUID]):
+    """Assets with every one of these people (each standing for their whole identity: all of my people and the
+    spaces' people who are that person)."""
     if not people:
         return None
-    return people_queries.assets_with_all(await people_service.require_people(session, actor, people))
+    return identity_queries.assets_with_each(await identities.expand(session, actor, people))
 
 
 async def list_trash(hearth: Hearth, actor: Actor, limit: int = 100, offset: int = 0) -> list[AssetView]:

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, select, update
 
 from ml import clustering
 from services.runtime import Hearth
@@ -95,6 +95,7 @@ class _State:
     merged_from: dict[uuid.UUID, uuid.UUID]  # face → the person it was in before a member merged them
     covers: set[uuid.UUID]  # the faces people are shown by
     gone: dict[uuid.UUID, uuid.UUID] = field(default_factory=dict)  # face → person, of faces that left the scope
+    centroids: dict[uuid.UUID, bytes | None] = field(default_factory=dict)  # person → their stored centre
     new_people: list[Person] = field(default_factory=list)
 
     def vector(self, face: Face) -> np.ndarray:
@@ -229,6 +230,7 @@ async def _load(hearth: Hearth, scope: Scope) -> _State:
         faces = list(await session.execute(scope.faces().where(Asset.trashed_at.is_(None)).order_by(Face.id)))
         people = scope.people().with_only_columns(Person.id)
         covers = set(await session.scalars(scope.people().with_only_columns(Person.cover_face_id)))
+        centroids = dict((await session.execute(scope.people().with_only_columns(Person.id, Person.centroid))).all())
         rows = await session.execute(
             select(PersonFace.face_id, PersonFace.person_id, PersonFace.confirmed, PersonFace.merged_from_id).where(
                 PersonFace.scope_id == scope.id, PersonFace.person_id.in_(people)
@@ -252,7 +254,7 @@ async def _load(hearth: Hearth, scope: Scope) -> _State:
     faces = [face for face in faces if face.embedding_id in vectors]
     live = {face.id for face in faces}
     person_of = {face_id: person for face_id, person in person_of.items() if face_id in live}
-    return _State(faces, vectors, person_of, confirmed & live, dict(rejected), merged_from, covers, gone)
+    return _State(faces, vectors, person_of, confirmed & live, dict(rejected), merged_from, covers, gone, centroids)
 
 
 def _people_of(scope: Scope, face_ids: Select) -> Select:
@@ -265,7 +267,9 @@ async def _save(hearth: Hearth, scope: Scope, state: _State, chosen: dict[uuid.U
     """Write who each face is now (only the faces that changed), then give people whose cover left them a new one
     and let unnamed people left without faces go."""
     changed = {face.id for face in state.faces if state.person_of.get(face.id) != chosen.get(face.id)}
-    if not changed and not state.new_people and not state.gone:
+    centroids = _centroids(state, chosen)
+    moved = {person: centroid for person, centroid in centroids.items() if state.centroids.get(person) != centroid}
+    if not changed and not state.new_people and not state.gone and not moved:
         return
     async with hearth.db.session() as session:
         session.add_all(state.new_people)
@@ -284,7 +288,19 @@ async def _save(hearth: Hearth, scope: Scope, state: _State, chosen: dict[uuid.U
         await session.flush()
         for person_id in {state.person_of[face_id] for face_id in moving}:
             await repair_person(session, person_id)
+        for person_id, centroid in moved.items():
+            await session.execute(update(Person).where(Person.id == person_id).values(centroid=centroid))
         await session.commit()
+
+
+def _centroids(state: _State, chosen: dict[uuid.UUID, uuid.UUID]) -> dict[uuid.UUID, bytes]:
+    """Each person's centre (the mean of their faces' vectors, float32 bytes): Global People compares people of
+    different scopes by it."""
+    by_person: dict[uuid.UUID, list[np.ndarray]] = defaultdict(list)
+    for face in state.faces:
+        if face.id in chosen:
+            by_person[chosen[face.id]].append(state.vector(face))
+    return {person: np.mean(vectors, axis=0).astype(np.float32).tobytes() for person, vectors in by_person.items()}
 
 
 async def repair_person(session, person_id: uuid.UUID) -> None:

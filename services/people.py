@@ -10,17 +10,17 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select, update
 
 from domain.errors import InvalidInput, NotFound
+from domain.jobs import Queue
 from domain.spaces import SpaceAction, require_space, space_actions
 from domain.text import clean_title
 from services import grouping
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
+from storage import jobs as job_rows
 from storage import people as queries
 from storage import spaces as space_queries
 from storage.models import Asset, AssetDetails, Face, FaceRejection, Person, PersonFace
-
-MAX_PEOPLE_IN_FILTER = 10
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,7 @@ async def merge_people(hearth: Hearth, actor: Actor, person_id: uuid.UUID, other
             await _carry_rejections(session, other.id, person.id)
             other.merged_into_id = person.id
             person.cover_face_id = person.cover_face_id or other.cover_face_id
+        await _recentre_later(session, person)
         await session.commit()
         return await _view(session, person)
 
@@ -172,6 +173,7 @@ async def undo_merge(hearth: Hearth, actor: Actor, merged_id: uuid.UUID) -> Pers
         into, merged.merged_into_id = merged.merged_into_id, None
         await session.flush()
         await grouping.repair_person(session, into)
+        await _recentre_later(session, merged)
         await session.commit()
         return await _view(session, merged)
 
@@ -214,8 +216,15 @@ async def move_faces(
             )
         await session.flush()
         await grouping.repair_person(session, person_id)
+        await _recentre_later(session, person)
         await session.commit()
     return len(face_ids)
+
+
+async def _recentre_later(session, person: Person) -> None:
+    """Faces changed people: the scope's grouping job recomputes their centres (Global People compares them)."""
+    subject = grouping.space_subject(person.space_id) if person.space_id else grouping.library_subject(person.owner_id)
+    await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [subject])
 
 
 async def _require_faces_of(session, person_id: uuid.UUID, face_ids: list[uuid.UUID]) -> None:
@@ -224,20 +233,6 @@ async def _require_faces_of(session, person_id: uuid.UUID, face_ids: list[uuid.U
     )
     if len(set(found)) != len(set(face_ids)):
         raise InvalidInput("That face is not this person's")
-
-
-async def require_people(
-    session, actor: Actor, person_ids: Collection[uuid.UUID], space_id: uuid.UUID | None = None
-) -> list[uuid.UUID]:
-    """People to filter a timeline by: all must be of my library (or, for a space's timeline, of that space, whose
-    membership the caller checked), else 404 whether they exist or not."""
-    wanted = list(dict.fromkeys(person_ids))
-    if len(wanted) > MAX_PEOPLE_IN_FILTER:
-        raise InvalidInput(f'Filter by at most {MAX_PEOPLE_IN_FILTER} people')
-    people = queries.my_library_people(actor.id) if space_id is None else queries.space_people(space_id)
-    if len(await queries.among(session, people, wanted)) != len(wanted):
-        raise NotFound('Person not found')
-    return wanted
 
 
 async def _view(session, person: Person) -> PersonView:

@@ -6,7 +6,7 @@ What a member may do to the space is `domain.spaces`; to its assets, `domain.acc
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, select
@@ -29,12 +29,12 @@ from domain.spaces import (
     require_space,
     space_actions,
 )
-from services import grouping, people
+from services import grouping, identities
 from services.accounts import Actor
 from services.assets import require_permission
 from services.runtime import Hearth
+from storage import identities as identity_queries
 from storage import jobs as job_rows
-from storage import people as people_queries
 from storage import spaces as space_queries
 from storage.access import roles_on
 from storage.assets import TimelineItem, neighbours_by_date
@@ -122,7 +122,8 @@ class SpaceFilters:
     favorites: bool = False  # mine
     tags: tuple[str, ...] = ()  # all of them
     added_since: datetime | None = None
-    people: tuple[uuid.UUID, ...] = ()  # the space's people, all of them in the photo
+    people: tuple[uuid.UUID, ...] = ()  # people I see, all of them in the photo
+    identities: tuple[tuple[uuid.UUID, ...], ...] = ()  # each of `people` as all the people that are them
 
 
 @dataclass(frozen=True)
@@ -482,7 +483,7 @@ async def timeline_buckets(
 ) -> list[tuple[str, int]]:
     """Months of the space's (filtered) assets, newest first, with their counts."""
     async with hearth.db.session() as session:
-        await _viewable(session, actor, space_id, filters)
+        filters = await _viewable(session, actor, space_id, filters)
         statement = (
             select(AssetDetails.month_key, func.count())
             .join(Asset, Asset.id == AssetDetails.asset_id)
@@ -497,7 +498,7 @@ async def timeline_bucket(
     hearth: Hearth, actor: Actor, space_id: uuid.UUID, month: str, filters: SpaceFilters = SpaceFilters()
 ) -> list[TimelineItem]:
     async with hearth.db.session() as session:
-        await _viewable(session, actor, space_id, filters)
+        filters = await _viewable(session, actor, space_id, filters)
         statement = (
             select(
                 AssetDetails.asset_id,
@@ -523,7 +524,7 @@ async def space_neighbours(
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     """The assets before (newer) and after (older) this one in the space's order; (None, None) if it is not in it."""
     async with hearth.db.session() as session:
-        await _viewable(session, actor, space_id, filters)
+        filters = await _viewable(session, actor, space_id, filters)
         in_space = (
             select(AssetDetails.asset_id)
             .join(Asset, Asset.id == AssetDetails.asset_id)
@@ -580,15 +581,16 @@ def _scope(space_id: uuid.UUID, actor_id: uuid.UUID, filters: SpaceFilters) -> l
     if filters.added_since:
         conditions.append(AssetDetails.asset_id.in_(space_queries.new_since(space_id, actor_id, filters.added_since)))
     if filters.people:
-        conditions.append(AssetDetails.asset_id.in_(people_queries.assets_with_all(filters.people)))
+        conditions.append(AssetDetails.asset_id.in_(identity_queries.assets_with_each(filters.identities)))
     return conditions
 
 
-async def _viewable(session, actor: Actor, space_id: uuid.UUID, filters: SpaceFilters) -> None:
-    """The space is the actor's to see, and so are the people filtered by (the space's own)."""
+async def _viewable(session, actor: Actor, space_id: uuid.UUID, filters: SpaceFilters) -> SpaceFilters:
+    """The space is the actor's to see, and so are the people filtered by, each standing for their identity."""
     await _space_for(session, actor, space_id, SpaceAction.VIEW)
-    if filters.people:
-        await people.require_people(session, actor, filters.people, space_id)
+    if not filters.people:
+        return filters
+    return replace(filters, identities=tuple(map(tuple, await identities.expand(session, actor, filters.people))))
 
 
 # ---- activity -------------------------------------------------------------------------------------------------------

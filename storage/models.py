@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -357,6 +358,7 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     # Set while merged into another person: kept (with its name and cover) so the merge can be undone.
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('people.id', ondelete='CASCADE'))
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary)  # the mean of its faces' vectors (float32)
 
 
 class PersonFace(Base):
@@ -364,13 +366,29 @@ class PersonFace(Base):
     person's owner or space). `confirmed`: a person put it there, so re-clustering leaves it."""
 
     __tablename__ = 'person_faces'
-    __table_args__ = (UniqueConstraint('scope_id', 'face_id', name='uq_person_faces_scope_face'),)
+    __table_args__ = (
+        UniqueConstraint('scope_id', 'face_id', name='uq_person_faces_scope_face'),
+        Index('ix_person_faces_face', 'face_id'),  # the same face in other scopes: the people it links
+    )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('people.id', ondelete='CASCADE'), primary_key=True)
     face_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('faces.id', ondelete='CASCADE'), primary_key=True)
     scope_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     merged_from_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the person it was in before a merge
+
+
+class IdentityDecision(Base):
+    """A member's own word on two people they see (SPEC §7 Global People): the same real person (`same`, a merge
+    from the global view) or not (a split). Only that member's identities follow it; `person_id` < `other_id`."""
+
+    __tablename__ = 'identity_decisions'
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('people.id', ondelete='CASCADE'), primary_key=True)
+    other_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('people.id', ondelete='CASCADE'), primary_key=True)
+    same: Mapped[bool] = mapped_column(Boolean)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 
 class FaceRejection(Base):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from domain.errors import InvalidInput, NotFound
 from domain.jobs import Queue
 from ml.faces import MODEL_VERSION
-from services import assets, grouping, people
+from services import assets, grouping, identities, people
 from services import jobs as job_service
 from storage.models import Face, PersonFace
 from tests.integration.test_faces import run_queue
@@ -258,7 +258,7 @@ async def test_filtering_by_someone_elses_person_is_not_found(hearth, alice, bob
     with pytest.raises(NotFound):
         await filtered(hearth, alice, [mine.id, uuid.uuid4()])
     with pytest.raises(InvalidInput):
-        await filtered(hearth, alice, [uuid.uuid4() for _ in range(people.MAX_PEOPLE_IN_FILTER + 1)])
+        await filtered(hearth, alice, [uuid.uuid4() for _ in range(identities.MAX_IDENTITIES_IN_FILTER + 1)])
 
 
 # ---- over HTTP ------------------------------------------------------------------------------------------------------

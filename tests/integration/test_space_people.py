@@ -140,9 +140,9 @@ async def test_the_space_timeline_filtered_by_its_people(hearth, alice, bob, car
     assert await space_ids(hearth, carl, space.id, only[3]) == {with_anna[3], *with_bella}
     both = spaces.SpaceFilters(people=tuple(by_count.values()))
     assert await space_ids(hearth, carl, space.id, both) == {with_anna[3]}
-    mine, _ = await person_with(hearth, alice, tmp_path, 3)
-    with pytest.raises(NotFound):  # a library's person is not the space's
-        await space_ids(hearth, alice, space.id, spaces.SpaceFilters(people=(mine.id,)))
+    bobs, _ = await person_with(hearth, bob, tmp_path, 3)
+    with pytest.raises(NotFound):  # Bob's own person is his alone, even in a space they share
+        await space_ids(hearth, alice, space.id, spaces.SpaceFilters(people=(bobs.id,)))
 
 
 async def refresh_jobs(hearth) -> list[tuple[str, bool]]:

@@ -1,0 +1,241 @@
+"""Global People (SPEC §7): for each member, one identity per real person across their own library and every space
+they show on their timeline; one row on their People page, one choice in filters, all the photos of that person
+they may see.
+
+An identity is addressed by any of its people's ids (its `id` is the one shown: my own person if I have one). Its
+name is mine if I gave one, else a space's (and says which). What a member decides here (same person, not the same,
+a name) is theirs alone: it changes a space's people only through that space's own rules (owners and editors).
+"""
+
+import asyncio
+import uuid
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy import delete, or_
+
+from domain import identities as rules
+from domain.errors import InvalidInput, NotFound
+from domain.text import clean_title
+from ml import clustering
+from services.accounts import Actor
+from services.runtime import Hearth
+from storage import identities as queries
+from storage.identities import SeenPerson
+from storage.models import IdentityDecision, Person
+
+# Centres of two people of different scopes this close are one person. Stricter than grouping's 0.47: a wrong link
+# shows one person's photos under another's name everywhere, a missed one leaves two rows to merge by hand.
+CLOSE = 0.40
+MAX_IDENTITIES_IN_FILTER = 10
+
+
+@dataclass(frozen=True)
+class Member:
+    """One of the people an identity is made of, as this member sees them."""
+
+    id: uuid.UUID
+    name: str | None
+    space_id: uuid.UUID | None  # None: of my own library
+    space_name: str | None
+    photo_count: int
+
+
+@dataclass(frozen=True)
+class IdentityView:
+    id: uuid.UUID  # the person the identity is shown as (mine when I have one); any member's id finds it
+    name: str | None
+    name_from: str | None  # None when the name is mine (or there is none); else the space it comes from
+    cover_face_id: uuid.UUID | None
+    photo_count: int  # photos of this person that I may see, each once
+    hidden: bool
+    people: list[Member]
+    links: list[rules.Link]
+
+
+@dataclass
+class _Seen:
+    people: dict[uuid.UUID, SeenPerson]
+    groups: list[list[uuid.UUID]]
+    links: list[rules.Link]
+    photos: dict[uuid.UUID, set[uuid.UUID]]  # person → photos I may see
+
+
+async def list_identities(hearth: Hearth, actor: Actor, hidden: bool = False) -> list[IdentityView]:
+    """My people, one row per real person, most photographed first (`hidden`: those I hid instead)."""
+    seen = await _resolve(hearth, actor)
+    found = [_view(seen, group) for group in seen.groups]
+    return sorted(
+        (identity for identity in found if identity.hidden == hidden and identity.photo_count),
+        key=lambda identity: (-identity.photo_count, identity.name is None, identity.name or '', str(identity.id)),
+    )
+
+
+async def get_identity(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> IdentityView:
+    """The identity holding this person, if I see the person (else 404, whether they exist or not)."""
+    seen = await _resolve(hearth, actor)
+    return _view(seen, _group_of(seen, person_id))
+
+
+async def expand(session, actor: Actor, person_ids: Collection[uuid.UUID]) -> list[list[uuid.UUID]]:
+    """For a filter: each given person's whole identity (404 for anyone I do not see)."""
+    wanted = list(dict.fromkeys(person_ids))
+    if len(wanted) > MAX_IDENTITIES_IN_FILTER:
+        raise InvalidInput(f'Filter by at most {MAX_IDENTITIES_IN_FILTER} people')
+    seen = await _resolve_in(session, actor, with_photos=False)
+    return [_group_of(seen, person_id) for person_id in wanted]
+
+
+async def merge(hearth: Hearth, actor: Actor, person_id: uuid.UUID, others: Collection[uuid.UUID]) -> IdentityView:
+    """These are the same real person (for me alone): their identities become one. Undo with `undo_merge`."""
+    async with hearth.db.session() as session:
+        seen = await _resolve_in(session, actor, with_photos=False)
+        mine = _group_of(seen, person_id)
+        for other in others:
+            theirs = _group_of(seen, other)
+            if theirs != mine:
+                await _decide(session, actor, person_id, other, same=True)
+        await session.commit()
+    return await get_identity(hearth, actor, person_id)
+
+
+async def undo_merge(hearth: Hearth, actor: Actor, person_id: uuid.UUID, others: Collection[uuid.UUID]) -> None:
+    """Take back `merge(person_id, others)`: from now on they are not the same (for me), whatever links them."""
+    async with hearth.db.session() as session:
+        seen = await _resolve_in(session, actor, with_photos=False)
+        _group_of(seen, person_id)
+        for other in others:
+            _group_of(seen, other)
+            await _decide(session, actor, person_id, other, same=False)
+        await session.commit()
+
+
+async def split(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> IdentityView:
+    """This person is not the others they were linked with (for me alone): they stand on their own from now on."""
+    async with hearth.db.session() as session:
+        seen = await _resolve_in(session, actor, with_photos=False)
+        group = _group_of(seen, person_id)
+        if len(group) == 1:
+            raise InvalidInput('This person is not linked with anyone')
+        others = [other for other in group if other != person_id]
+        await _forget(session, actor, [person_id], others, same=True)
+        for other in others:
+            await _decide(session, actor, person_id, other, same=False)
+        await session.commit()
+    return await get_identity(hearth, actor, person_id)
+
+
+async def rename(hearth: Hearth, actor: Actor, person_id: uuid.UUID, new_name: str | None) -> IdentityView:
+    """My name for this person: on my own person in the identity, made (without faces, linked to it) if I have
+    none. Spaces' names are not touched; their owners and editors rename there."""
+    cleaned = clean_title(new_name, 'person', 100) if new_name and new_name.strip() else None
+    async with hearth.db.session() as session:
+        seen = await _resolve_in(session, actor, with_photos=False)
+        group = _group_of(seen, person_id)
+        own = [member for member in group if seen.people[member].space_id is None]
+        if own:
+            for member in own:  # one name for the person, whichever of my people they were
+                (await session.get(Person, member)).name = cleaned
+        elif cleaned:
+            mine = Person(id=uuid.uuid4(), owner_id=actor.id, name=cleaned)
+            session.add(mine)
+            await session.flush()
+            await _decide(session, actor, mine.id, person_id, same=True)
+        await session.commit()
+    return await get_identity(hearth, actor, person_id)
+
+
+async def _decide(session, actor: Actor, person_id: uuid.UUID, other: uuid.UUID, same: bool) -> None:
+    first, second = rules.pair(person_id, other)
+    decision = await session.get(IdentityDecision, (actor.id, first, second))
+    if decision is None:
+        session.add(IdentityDecision(user_id=actor.id, person_id=first, other_id=second, same=same))
+    else:
+        decision.same, decision.decided_at = same, datetime.now(UTC)
+
+
+async def _forget(session, actor: Actor, group: list, others: list, same: bool) -> None:
+    """Drop my decisions (of one kind) between anyone of `group` and anyone of `others`."""
+    pairs = [rules.pair(first, second) for first in group for second in others]
+    if not pairs:
+        return
+    conditions = [(IdentityDecision.person_id == a) & (IdentityDecision.other_id == b) for a, b in pairs]
+    await session.execute(
+        delete(IdentityDecision).where(
+            IdentityDecision.user_id == actor.id, IdentityDecision.same.is_(same), or_(*conditions)
+        )
+    )
+
+
+def _group_of(seen: _Seen, person_id: uuid.UUID) -> list[uuid.UUID]:
+    if person_id not in seen.people:
+        raise NotFound('Person not found')
+    return next(group for group in seen.groups if person_id in group)
+
+
+async def _resolve(hearth: Hearth, actor: Actor) -> _Seen:
+    async with hearth.db.session() as session:
+        return await _resolve_in(session, actor)
+
+
+async def _resolve_in(session, actor: Actor, with_photos: bool = True) -> _Seen:
+    people = {person.id: person for person in await queries.seen_people(session, actor.id)}
+    links = [
+        rules.Link(first, second, rules.SHARED_FACES, f'{count} faces in common')
+        for first, second, count in await queries.shared_faces(session, actor.id)
+    ]
+    apart = set()
+    for decision in await queries.decisions(session, actor.id):
+        if decision.same:
+            links.append(rules.Link(decision.person_id, decision.other_id, rules.MERGED))
+        else:
+            apart.add((decision.person_id, decision.other_id))
+    links += await asyncio.to_thread(_close_matches, list(people.values()))
+    groups, used = rules.resolve(people, links, apart)
+    photos: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    if with_photos:
+        for person_id, asset_id in await queries.visible_photos(session, actor.id, people):
+            photos[person_id].add(asset_id)
+    return _Seen(people, groups, used, photos)
+
+
+def _close_matches(people: list[SeenPerson]) -> list[rules.Link]:
+    """People of different scopes whose centres are within `CLOSE`."""
+    placed = [person for person in people if person.centroid]
+    if len(placed) < 2:
+        return []
+    centres = np.array([np.frombuffer(person.centroid, dtype=np.float32) for person in placed], dtype=np.float64)
+    scopes = [person.space_id for person in placed]
+    links = []
+    for start in range(0, len(placed), clustering.CHUNK):
+        near = clustering.distances(centres[start : start + clustering.CHUNK], centres)
+        for row, column in zip(*np.nonzero(near <= CLOSE), strict=True):
+            first, second = start + int(row), int(column)
+            if first < second and scopes[first] != scopes[second]:
+                detail = f'faces alike (distance {near[row, column]:.2f})'
+                links.append(rules.Link(placed[first].id, placed[second].id, rules.CLOSE_MATCH, detail))
+    return links
+
+
+def _view(seen: _Seen, group: list[uuid.UUID]) -> IdentityView:
+    members = [seen.people[person_id] for person_id in group]
+    counts = {member.id: len(seen.photos.get(member.id, ())) for member in members}
+    ranked = sorted(members, key=lambda member: (member.space_id is not None, -counts[member.id], str(member.id)))
+    shown = ranked[0]
+    named = [member for member in ranked if member.name]
+    photos = set().union(*(seen.photos.get(member.id, set()) for member in members))
+    return IdentityView(
+        id=shown.id,
+        name=named[0].name if named else None,
+        name_from=named[0].space_name if named and named[0].space_id else None,
+        cover_face_id=next((member.cover_face_id for member in ranked if member.cover_face_id), None),
+        photo_count=len(photos),
+        hidden=any(member.hidden for member in members if member.space_id is None),
+        people=[
+            Member(member.id, member.name, member.space_id, member.space_name, counts[member.id]) for member in ranked
+        ],
+        links=[link for link in seen.links if link.person_id in group],
+    )

@@ -1,0 +1,153 @@
+"""Global People (SPEC §7): for each member one identity per real person across their own library and the spaces on
+their timeline; their own name wins; merges and splits are theirs alone; nothing crosses a boundary. Real database,
+files and vector store; faces' vectors injected, so who is whom is known."""
+
+import uuid
+
+import pytest
+
+from domain import identities as rules
+from domain.errors import NotFound
+from domain.jobs import Queue
+from domain.spaces import SpaceRole
+from services import assets, identities, people, spaces
+from services.accounts import create_user
+from tests.integration.test_faces import run_queue
+from tests.integration.test_people import person_with, someone
+from tests.integration.test_spaces import space_with
+
+pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
+
+
+@pytest.fixture
+async def carl(hearth):
+    return await create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
+
+
+async def rows(hearth, actor) -> set[tuple[str | None, str | None, int]]:
+    """(name, where the name comes from, photos) of each identity on the member's People page."""
+    return {(row.name, row.name_from, row.photo_count) for row in await identities.list_identities(hearth, actor)}
+
+
+async def grandpa_in_a_shared_space(hearth, alice, bob, tmp_path):
+    """Alice's own person 'Dad' in 3 photos, which she puts in a space where Bob is an editor; the space groups them
+    into its own person. Returns (space, Alice's person, the space's person, the photos)."""
+    space = await space_with(hearth, alice, bob=SpaceRole.EDITOR)
+    dad, photos = await person_with(hearth, alice, tmp_path, 3, centre=(grandpa := someone()), name='Dad')
+    await spaces.add_assets(hearth, alice, space.id, photos)
+    await run_queue(hearth, Queue.CLUSTERING)
+    [in_space] = await people.list_space_people(hearth, bob, space.id)
+    return space, dad, in_space, photos, grandpa
+
+
+async def test_my_person_and_a_spaces_person_with_the_same_faces_are_one_identity_named_by_me(
+    hearth, alice, bob, tmp_path
+):
+    space, dad, in_space, photos, _ = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
+    await people.rename_person(hearth, bob, in_space.id, 'Grandpa')
+
+    assert await rows(hearth, alice) == {('Dad', None, 3)}  # her own name wins over the space's
+    assert await rows(hearth, bob) == {('Grandpa', 'Lake trip', 3)}  # the space's name, and where it comes from
+    identity = await identities.get_identity(hearth, alice, in_space.id)
+    assert (identity.id, {member.id for member in identity.people}) == (dad.id, {dad.id, in_space.id})
+    assert {link.reason for link in identity.links} == {rules.SHARED_FACES, rules.CLOSE_MATCH}  # the evidence
+
+
+async def test_a_close_match_across_scopes_links_people_and_the_member_may_split_and_merge_them(
+    hearth, alice, bob, tmp_path
+):
+    space, _, in_space, space_photos, grandpa = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
+    opa, bob_photos = await person_with(hearth, bob, tmp_path, 3, centre=grandpa, name='Opa')  # his own photos
+
+    [identity] = await identities.list_identities(hearth, bob)
+    assert (identity.name, identity.name_from, identity.photo_count) == ('Opa', None, 6)
+    assert {link.reason for link in identity.links} == {rules.CLOSE_MATCH}
+
+    alone = await identities.split(hearth, bob, in_space.id)
+    assert {member.id for member in alone.people} == {in_space.id}
+    assert await rows(hearth, bob) == {('Opa', None, 3), (None, None, 3)}
+
+    merged = await identities.merge(hearth, bob, opa.id, [in_space.id])
+    assert (merged.photo_count, {link.reason for link in merged.links}) == (6, {rules.MERGED, rules.CLOSE_MATCH})
+    await identities.undo_merge(hearth, bob, opa.id, [in_space.id])
+    assert len(await identities.list_identities(hearth, bob)) == 2
+    assert await rows(hearth, alice) == {('Dad', None, 3)}  # Bob's decisions are his alone
+
+
+async def test_filtering_by_an_identity_finds_its_photos_in_every_scope_i_see(hearth, alice, bob, tmp_path):
+    space, _, in_space, space_photos, grandpa = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
+    opa, bob_photos = await person_with(hearth, bob, tmp_path, 3, centre=grandpa, name='Opa')
+    someone_else, _ = await person_with(hearth, bob, tmp_path, 3)
+
+    months = await assets.timeline_buckets(hearth, bob, people=[opa.id])
+    found = {
+        item.id for month, _ in months for item in await assets.timeline_bucket(hearth, bob, month, people=[opa.id])
+    }
+    assert found == {*space_photos, *bob_photos}
+    in_space_timeline = spaces.SpaceFilters(people=(opa.id,))
+    assert {
+        item.id
+        for month, _ in await spaces.timeline_buckets(hearth, bob, space.id, in_space_timeline)
+        for item in await spaces.timeline_bucket(hearth, bob, space.id, month, in_space_timeline)
+    } == set(space_photos)
+    assert await assets.timeline_buckets(hearth, bob, people=[opa.id, someone_else.id]) == []
+
+
+async def test_naming_from_the_global_view_writes_only_my_own_name(hearth, alice, bob, tmp_path):
+    space, dad, in_space, _, _ = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
+    await people.rename_person(hearth, alice, in_space.id, 'Grandpa')
+
+    named = await identities.rename(hearth, bob, in_space.id, 'Opa')  # Bob has no person of his own for him yet
+
+    assert (named.name, named.name_from, named.photo_count) == ('Opa', None, 3)
+    assert [p.name for p in await people.list_space_people(hearth, alice, space.id)] == ['Grandpa']
+    assert await rows(hearth, alice) == {('Dad', None, 3)}
+    await identities.rename(hearth, bob, in_space.id, '')  # taking my name away shows the space's again
+    assert await rows(hearth, bob) == {('Grandpa', 'Lake trip', 3)}
+
+
+async def test_hiding_a_space_from_my_timeline_or_leaving_it_takes_its_people_and_names_at_once(
+    hearth, alice, bob, carl, tmp_path
+):
+    space, _, in_space, _, _ = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
+    await people.rename_person(hearth, alice, in_space.id, 'Grandpa')
+    assert await rows(hearth, bob) == {('Grandpa', 'Lake trip', 3)}
+
+    await spaces.show_in_timeline(hearth, bob, space.id, False)
+    assert await rows(hearth, bob) == set()
+    with pytest.raises(NotFound):
+        await identities.get_identity(hearth, bob, in_space.id)
+    await spaces.show_in_timeline(hearth, bob, space.id, True)
+    await spaces.leave_space(hearth, bob, space.id)
+    assert await rows(hearth, bob) == set()
+    assert await rows(hearth, carl) == set()  # never in it
+    with pytest.raises(NotFound):
+        await identities.merge(hearth, carl, in_space.id, [in_space.id])
+
+
+async def test_over_http_identities_are_mine_and_404_to_whoever_does_not_see_the_person(
+    hearth, alice, bob, carl, as_bob, client_for, tmp_path
+):
+    space, dad, in_space, _, _ = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
+    as_carl = await client_for('carl@example.com', 'a long password')
+
+    listed = await as_bob.get('/identities')
+    assert [(row['id'], row['photo_count']) for row in listed.json()] == [(str(in_space.id), 3)]
+    assert 'Dad' not in listed.text  # Alice's own name never reaches Bob
+    named = await as_bob.put(f'/identities/{in_space.id}/name', json={'name': 'Opa'})
+    assert (named.status_code, named.json()['name']) == (200, 'Opa')
+    assert (await as_bob.get(f'/identities/{dad.id}')).status_code == 404  # Alice's own person
+
+    for method, path, body in [
+        ('GET', f'/identities/{in_space.id}', None),
+        ('POST', f'/identities/{in_space.id}/split', None),
+        ('POST', f'/identities/{in_space.id}/merge', {'person_ids': [str(in_space.id)]}),
+        ('PUT', f'/identities/{in_space.id}/name', {'name': 'Someone'}),
+        ('GET', '/timeline/buckets', {'person': str(in_space.id)}),
+    ]:
+        params, json = (body, None) if method == 'GET' else (None, body)
+        refused = await as_carl.request(method, path, params=params, json=json)
+        assert refused.status_code == 404, (method, path)
+    assert (await as_carl.get('/identities')).json() == []
+    assert await rows(hearth, bob) == {('Opa', None, 3)}
+    assert uuid.UUID((await as_bob.get(f'/identities/{in_space.id}')).json()['id']) != in_space.id  # now his own
