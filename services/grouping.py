@@ -124,7 +124,8 @@ async def group_new_faces(hearth: Hearth, scope: Scope) -> int:
     at least `clustering.MIN_FACES` of them are alike; the rest wait. Returns how many found a person."""
     state = await _load(hearth, scope)
     pending = [face for face in state.faces if face.id not in state.person_of]
-    if not pending:
+    if not pending:  # still: faces may have left, and merges or moves may have changed people's centres
+        await _save(hearth, scope, state, dict(state.person_of))
         return 0
     parts, centres = state.centres()
     matches = await asyncio.to_thread(clustering.assign, np.array([state.vector(face) for face in pending]), centres)

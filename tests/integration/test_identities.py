@@ -12,6 +12,7 @@ from domain.jobs import Queue
 from domain.spaces import SpaceRole
 from services import assets, identities, people, spaces
 from services.accounts import create_user
+from storage.models import Person
 from tests.integration.test_faces import run_queue
 from tests.integration.test_people import person_with, someone
 from tests.integration.test_spaces import space_with
@@ -151,3 +152,19 @@ async def test_over_http_identities_are_mine_and_404_to_whoever_does_not_see_the
     assert (await as_carl.get('/identities')).json() == []
     assert await rows(hearth, bob) == {('Opa', None, 3)}
     assert uuid.UUID((await as_bob.get(f'/identities/{in_space.id}')).json()['id']) != in_space.id  # now his own
+
+
+async def test_people_keep_their_centres_through_grouping_merges_and_moves(hearth, alice, tmp_path):
+    anna, _ = await person_with(hearth, alice, tmp_path, 3, name='Anna')
+    twin, _ = await person_with(hearth, alice, tmp_path, 3)
+    before = await centre_of(hearth, anna.id)
+    assert before is not None and len(before) == 128 * 4
+
+    await people.merge_people(hearth, alice, anna.id, [twin.id])
+    await run_queue(hearth, Queue.CLUSTERING)  # the merge queued the library's grouping, which recentres
+    assert await centre_of(hearth, anna.id) != before
+
+
+async def centre_of(hearth, person_id):
+    async with hearth.db.session() as session:
+        return (await session.get(Person, person_id)).centroid
