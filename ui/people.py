@@ -2,14 +2,16 @@
 photos on the timeline grid; the timeline's people filter."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from domain.errors import HearthError
-from services import people, runtime
+from services import identities, people, runtime
 from services.accounts import Actor
+from services.identities import IdentityView
 from services.people import FaceView, PersonView
 from ui.albums import TextDialog
 from ui.components.timeline_grid import TimelineGrid
@@ -39,7 +41,14 @@ async def person_page(person_id: str):
         person = await people.get_person(runtime.current(), actor, uuid.UUID(person_id))
     except (ValueError, HearthError):
         return RedirectResponse('/people')
-    PersonPage(actor, person)
+    PersonPage(actor, person, await _identity_of(actor, person))
+
+
+async def _identity_of(actor: Actor, person: PersonView) -> IdentityView | None:
+    """The real person my own person is part of (None for a space's person: its page is the space's view)."""
+    if person.space_id is not None:
+        return None
+    return await identities.get_identity(runtime.current(), actor, person.id)
 
 
 class PeopleView:
@@ -62,7 +71,7 @@ class PeopleView:
         await self.refresh()
 
     async def refresh(self) -> None:
-        found = await people.list_people(self.hearth, self.actor, hidden=self.hidden)
+        found = await identities.list_identities(self.hearth, self.actor, hidden=self.hidden)
         self.count.text = (f'{len(found)} people' if len(found) != 1 else '1 person') if found else ''
         self.content.clear()
         with self.content:
@@ -70,32 +79,85 @@ class PeopleView:
                 _nobody_hidden() if self.hidden else _empty_state()
                 return
             with ui.element('div').classes(GRID).props('data-testid=people-grid'):
-                for person in found:
-                    self._card(person)
+                for identity in found:
+                    self._card(identity)
 
-    def _card(self, person: PersonView) -> None:
-        with ui.column().classes('items-center gap-1 min-w-0').mark(f'person-{person.id}'):
-            with ui.link(target=f'/people/{person.id}').classes('block w-full no-underline'):
-                face(person, 'w-full aspect-square rounded-full')
-            label = ui.label(person.name or 'Add a name').classes(
-                'font-medium truncate max-w-full cursor-pointer ' + ('' if person.name else 'text-amber-800')
+    def _card(self, identity: IdentityView) -> None:
+        """One real person: my name for them (or a space's, saying which), their photos I may see, hide."""
+        with ui.column().classes('items-center gap-1 min-w-0').mark(f'person-{identity.id}'):
+            with ui.link(target=f'/people/{identity.id}').classes('block w-full no-underline'):
+                face(identity, 'w-full aspect-square rounded-full')
+            label = ui.label(identity.name or 'Add a name').classes(
+                'font-medium truncate max-w-full cursor-pointer ' + ('' if identity.name else 'text-amber-800')
             )
-            label.on('click', lambda p=person: self.rename(p)).mark(f'name-{person.id}')
+            label.on('click', lambda i=identity: self.rename(i)).mark(f'name-{identity.id}')
+            if identity.name_from:
+                ui.label(f'named in {identity.name_from}').classes('text-xs text-stone-500 truncate max-w-full -mt-1')
             with ui.row().classes('items-center gap-0 no-wrap'):
-                ui.label(plural(person.photo_count, 'photo')).classes('text-sm text-stone-500')
-                icon, action = ('visibility', 'Show again') if person.hidden else ('visibility_off', 'Hide')
-                ui.button(icon=icon, on_click=lambda p=person: self.set_hidden(p, not p.hidden)).props(
-                    f'flat round dense size=sm aria-label="{action} {person.name or "this person"}"'
-                ).mark(f'hide-{person.id}')
+                ui.label(plural(identity.photo_count, 'photo')).classes('text-sm text-stone-500')
+                if _own(identity):  # hiding is mine to do on my own people
+                    icon, action = ('visibility', 'Show again') if identity.hidden else ('visibility_off', 'Hide')
+                    ui.button(icon=icon, on_click=lambda i=identity: self.set_hidden(i, not i.hidden)).props(
+                        f'flat round dense size=sm aria-label="{action} {identity.name or "this person"}"'
+                    ).mark(f'hide-{identity.id}')
 
-    async def set_hidden(self, person: PersonView, hidden: bool) -> None:
-        await people.set_hidden(self.hearth, self.actor, person.id, hidden)
-        ui.notify(f'{person.name or "Person"} hidden' if hidden else f'{person.name or "Person"} shown again')
+    async def set_hidden(self, identity: IdentityView, hidden: bool) -> None:
+        for member in _own(identity):
+            await people.set_hidden(self.hearth, self.actor, member.id, hidden)
+        ui.notify(f'{identity.name or "Person"} hidden' if hidden else f'{identity.name or "Person"} shown again')
         await self.refresh()
 
-    async def rename(self, person: PersonView) -> None:
-        if await name_person(self.actor, person, self.refresh):
+    async def rename(self, identity: IdentityView) -> None:
+        if await name_identity(self.actor, identity, self.refresh):
             await self.refresh()
+
+
+def _own(identity: IdentityView) -> list:
+    return [member for member in identity.people if member.space_id is None]
+
+
+async def name_identity(actor: Actor, identity: IdentityView, after_undo: Callable[[], Awaitable[None]]) -> bool:
+    """My name for a real person (written on my own person for them); when another of my people already has it,
+    offer to merge the two. True when something changed."""
+    hearth = runtime.current()
+    name = await ask(TextDialog('Name this person', 'Name', identity.name or '', action='Save'))
+    if name is None:
+        return False
+    others = [other for other in await identities.list_identities(hearth, actor) if other.id != identity.id]
+    namesake = next((o for o in others if o.name and o.name.casefold() == name.strip().casefold()), None)
+    if namesake and await confirm(
+        f'Is this {namesake.name}?', f'You already have a person named {namesake.name}.', 'Same person', danger=False
+    ):
+        await merge_identities(actor, namesake, [identity], after_undo)
+        return True
+    try:
+        await identities.rename(hearth, actor, identity.id, name)
+    except HearthError as error:
+        ui.notify(str(error), type='negative')
+        return False
+    ui.notify('Only you see the names you give', type='positive')
+    return True
+
+
+async def merge_identities(
+    actor: Actor, identity: IdentityView, others: list[IdentityView], after_undo: Callable[[], Awaitable[None]]
+) -> None:
+    """The others are this real person: my own people merge (their faces join), people of spaces are linked for me
+    alone; offering to undo it for a while."""
+    hearth = runtime.current()
+    own_only = all(len(_own(each)) == len(each.people) for each in (identity, *others))
+    if own_only:
+        await merge_into(actor, identity, others, after_undo)
+        return
+    await identities.merge(hearth, actor, identity.id, [other.id for other in others])
+
+    async def undo() -> None:
+        await identities.undo_merge(hearth, actor, identity.id, [other.id for other in others])
+        ui.notify('Merge undone')
+        await after_undo()
+
+    what = others[0].name or 'That person' if len(others) == 1 else plural(len(others), 'person')
+    undo_notice(f'{what} merged into {identity.name or "this person"}', undo)
 
 
 async def name_person(actor: Actor, person: PersonView, after_undo: Callable[[], Awaitable[None]]) -> bool:
@@ -152,8 +214,8 @@ class PersonPage:
     """One person of my library or of a space: their name and cover, merging, their faces to correct (for who may),
     and the timeline of their photos (a space's person: in the space)."""
 
-    def __init__(self, actor: Actor, person: PersonView):
-        self.actor, self.hearth, self.person = actor, runtime.current(), person
+    def __init__(self, actor: Actor, person: PersonView, identity: IdentityView | None = None):
+        self.actor, self.hearth, self.person, self.identity = actor, runtime.current(), person, identity
         self.chosen_faces: set[uuid.UUID] = set()
         self.faces_shown = FACES_SHOWN
         space = person.space_id
@@ -161,6 +223,7 @@ class PersonPage:
         with frame(actor, person.name or 'Unnamed person', current='/spaces' if space else '/people'):
             with ui.column().classes('w-full px-3 sm:px-4 pt-3 gap-3'):
                 self.header = ui.row().classes('w-full items-center gap-1 sm:gap-3 no-wrap')
+                self.links = ui.row().classes('w-full items-center gap-2').mark('person-links')
                 self.faces_panel = ui.column().classes('w-full gap-2').mark('faces-panel')
                 self.faces_panel.visible = False
             api_base = f'/api/spaces/{space}/timeline' if space else '/api/timeline'
@@ -178,20 +241,52 @@ class PersonPage:
                 'flat round dense aria-label="Back"'
             )
             face(person, 'w-12 h-12 sm:w-14 sm:h-14 rounded-full shrink-0')
+            shown = self.identity or person  # my own person: as the real person, across my library and spaces
             with ui.column().classes('gap-0 min-w-0 flex-1'):
-                title = ui.label(person.name or ('Add a name' if person.editable else 'Unnamed person'))
+                title = ui.label(shown.name or ('Add a name' if person.editable else 'Unnamed person'))
                 title.classes('text-xl sm:text-2xl font-semibold truncate max-w-full').mark('person-name')
-                count = ui.label(plural(person.photo_count, 'photo')).classes('text-stone-500 whitespace-nowrap')
+                count = ui.label(plural(shown.photo_count, 'photo')).classes('text-stone-500 whitespace-nowrap')
                 count.mark('person-count')
+                if self.identity and self.identity.name_from:
+                    ui.label(f'named in {self.identity.name_from}').classes('text-xs text-stone-500')
             if person.editable:
                 title.classes('cursor-pointer').on('click', self.rename)
                 _action('edit', 'Name', self.rename, 'rename-person')
                 _action('call_merge', 'Merge', self.merge, 'merge-person')
                 _action('face_retouching_natural', 'Faces', self.toggle_faces, 'review-faces')
+        self._links()
+
+    def _links(self) -> None:
+        """The people of spaces (or of my own) that are this real person for me, why, and 'not the same'."""
+        self.links.clear()
+        others = [m for m in self.identity.people if m.id != self.person.id] if self.identity else []
+        self.links.visible = bool(others)
+        reasons = defaultdict(list)
+        for link in self.identity.links if self.identity else []:
+            for end in (link.person_id, link.other_id):
+                reasons[end].append(link.detail or link.reason)
+        with self.links:
+            ui.label('Also').classes('text-sm text-stone-500')
+            for member in others:
+                where = member.space_name or 'your library'
+                with ui.row().classes('items-center gap-1 no-wrap bg-stone-100 rounded-full pl-3 pr-1 py-0.5'):
+                    ui.label(f'{member.name or "Unnamed"} in {where}').classes('text-sm')
+                    ui.icon('info', size='xs').classes('text-stone-400').tooltip(
+                        'Linked: ' + ', '.join(dict.fromkeys(reasons[member.id])) or 'linked'
+                    )
+                    ui.button(icon='link_off', on_click=lambda m=member: self.split(m)).props(
+                        f'flat round dense size=sm aria-label="Not the same person as {member.name or "them"}"'
+                    ).mark(f'split-{member.id}')
+
+    async def split(self, member) -> None:
+        await identities.split(self.hearth, self.actor, member.id)
+        ui.notify(f'{member.name or "That person"} is no longer linked here', type='positive')
+        await self.reload()
 
     async def reload(self) -> None:
         try:
             self.person = await people.get_person(self.hearth, self.actor, self.person.id)
+            self.identity = await _identity_of(self.actor, self.person)
         except HearthError:
             ui.navigate.to(self.back)
             return
@@ -201,7 +296,11 @@ class PersonPage:
             await self.show_faces()
 
     async def rename(self) -> None:
-        if await name_person(self.actor, self.person, self.reload):
+        if self.identity:
+            changed = await name_identity(self.actor, self.identity, self.reload)
+        else:
+            changed = await name_person(self.actor, self.person, self.reload)
+        if changed:
             await self.reload()
 
     async def merge(self) -> None:
@@ -273,8 +372,8 @@ class PersonPage:
         [face_id] = self.chosen_faces
         await people.update_person(self.hearth, self.actor, self.person.id, cover_face_id=face_id)
         self.chosen_faces.clear()
-        ui.notify('Cover changed', type='positive')
         await self.reload()
+        ui.notify('Cover changed', type='positive')
 
     async def move_faces(self) -> None:
         others = await people.peers_of(self.hearth, self.actor, self.person)
@@ -289,8 +388,8 @@ class PersonPage:
     async def _move(self, target: uuid.UUID | None, to_whom: str) -> None:
         moved = await people.move_faces(self.hearth, self.actor, self.person.id, self.chosen_faces, target)
         self.chosen_faces.clear()
-        ui.notify(f'{plural(moved, "face")} moved to {to_whom}', type='positive')
         await self.reload()
+        ui.notify(f'{plural(moved, "face")} moved to {to_whom}', type='positive')
 
 
 class PeoplePicker(ui.dialog):
@@ -348,7 +447,7 @@ class PeopleFilter:
         self.chips = ui.row().classes('items-center gap-1').mark('people-chips')
 
     async def choose(self) -> None:
-        choices = await people.list_people(runtime.current(), self.actor)
+        choices = await identities.list_identities(runtime.current(), self.actor)
         if not choices:
             ui.notify('No people yet: Hearth groups faces once a person is in three photos')
             return

@@ -254,3 +254,29 @@ async def test_i_ask_hearth_to_look_for_faces_in_a_photo_again(user: User, tmp_p
     async with hearth.db.session() as session:
         job = await session.scalar(select(Job).where(Job.kind == 'faces', Job.subject == asset_id.hex))
     assert job is not None and job.force
+
+
+async def test_one_card_per_real_person_across_my_library_and_spaces_and_i_may_unlink_them(user: User, tmp_path):
+    bea, (grandpa,) = await bea_with_people(user, tmp_path, 3)
+    hearth = runtime.current()
+    photos = [face.asset_id for face in await people.faces_of(hearth, bea, grandpa)]
+    space_id, in_space = await space_person(bea, photos, 'Great-grandpa')
+    await member('cleo@example.com', 'Cleo', 'cleo-password')
+    await spaces.add_member(hearth, bea, space_id, 'cleo@example.com', 'viewer')
+
+    await user.open('/people')
+    await user.should_see('1 person', retries=50)  # my Grandpa and the space's Great-grandpa are one
+    await user.should_see('Grandpa')
+    await user.open(f'/people/{grandpa}')
+    await user.should_see('Great-grandpa in Family', retries=50)
+    user.find(f'split-{in_space}').click()
+    await user.should_see('Great-grandpa is no longer linked here', retries=50)
+    await user.open('/people')
+    await user.should_see('2 people', retries=50)
+
+    user.find('sign-out').click()
+    await sign_in(user, 'cleo@example.com', 'cleo-password')
+    await user.open('/people')  # Cleo sees the space's name, says where it comes from, and never Bea's
+    await user.should_see('Great-grandpa', retries=50)
+    await user.should_see('named in Family')
+    await user.should_not_see('Grandpa')
