@@ -44,23 +44,32 @@ class FaceVectors:
         self._folder.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(self._folder), settings=settings)
 
+    # Chroma's embedded store answers one SQLite statement per call, with a variable per id: a library's 40,000
+    # faces in one call fail ("too many SQL variables"), so calls go in batches.
     def put(self, ids: Sequence[str], embeddings: Sequence[Sequence[float]], asset_ids: Sequence[str]) -> None:
-        if ids:
-            metadatas = [{'asset_id': asset_id} for asset_id in asset_ids]
-            self._faces().upsert(
-                ids=list(ids), embeddings=np.asarray(embeddings, dtype=np.float32), metadatas=metadatas
-            )
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        for batch in _batches(len(ids)):
+            metadatas = [{'asset_id': asset_id} for asset_id in asset_ids[batch]]
+            self._faces().upsert(ids=list(ids[batch]), embeddings=vectors[batch], metadatas=metadatas)
 
     def get(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        if not ids:
-            return {}
-        found = self._faces().get(ids=list(ids), include=['embeddings'])
-        pairs = zip(found['ids'], found['embeddings'], strict=True)
-        return {id: np.asarray(vector, dtype=np.float32) for id, vector in pairs}
+        vectors = {}
+        for batch in _batches(len(ids)):
+            found = self._faces().get(ids=list(ids[batch]), include=['embeddings'])
+            pairs = zip(found['ids'], found['embeddings'], strict=True)
+            vectors.update((id, np.asarray(vector, dtype=np.float32)) for id, vector in pairs)
+        return vectors
 
     def delete(self, ids: Sequence[str]) -> None:
-        if ids:
-            self._faces().delete(ids=list(ids))
+        for batch in _batches(len(ids)):
+            self._faces().delete(ids=list(ids[batch]))
 
     def count(self) -> int:
         return self._faces().count()
+
+
+BATCH = 5000
+
+
+def _batches(count: int) -> list[slice]:
+    return [slice(start, start + BATCH) for start in range(0, count, BATCH)]

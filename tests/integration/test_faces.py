@@ -15,6 +15,7 @@ from services import faces as face_service
 from services.pipeline import JobRunner
 from services.steps import STEPS
 from storage import jobs as job_rows
+from storage import vectors as vector_store
 from storage.models import Face, FaceScan
 from tests.factories.face_photos import ANOTHER_PERSON, GROUP_OF_SIX, ONE_PERSON, face_photo
 from tests.integration.test_partners import photo as generated_photo
@@ -166,3 +167,16 @@ async def test_in_a_space_two_contributors_photos_of_one_man_become_one_of_its_p
     assert (person.face_count, person.photo_count) == (3, 3)  # the other man is in one photo: he waits
     assert {face.asset_id for face in await people.faces_of(hearth, alice, person.id)} == {*from_alice, from_bob[0]}
     assert await people.list_people(hearth, alice) == [] and await people.list_people(hearth, bob) == []
+
+
+async def test_vectors_are_written_read_and_deleted_in_batches(hearth, monkeypatch):
+    monkeypatch.setattr(vector_store, 'BATCH', 3)  # a library's 40,000 faces in one call overflow Chroma's SQLite
+    ids = [f'face-{number}' for number in range(10)]
+    vectors = np.random.default_rng(1).normal(0, 0.1, (10, 128))
+
+    await asyncio.to_thread(hearth.vectors.put, ids, vectors, ['asset'] * 10)
+    found = await asyncio.to_thread(hearth.vectors.get, ids)
+
+    assert sorted(found) == sorted(ids) and np.allclose(found['face-7'], vectors[7], atol=1e-6)
+    await asyncio.to_thread(hearth.vectors.delete, ids)
+    assert await asyncio.to_thread(hearth.vectors.count) == 0
