@@ -62,6 +62,7 @@ class _Seen:
     groups: list[list[uuid.UUID]]
     links: list[rules.Link]
     photos: dict[uuid.UUID, set[uuid.UUID]]  # person → photos I may see
+    links_of: dict[uuid.UUID, list[rules.Link]]  # an identity's first person → the links that made it
 
 
 async def list_identities(hearth: Hearth, actor: Actor, hidden: bool = False) -> list[IdentityView]:
@@ -199,7 +200,11 @@ async def _resolve_in(session, actor: Actor, with_photos: bool = True) -> _Seen:
     if with_photos:
         for person_id, asset_id in await queries.visible_photos(session, actor.id, people):
             photos[person_id].add(asset_id)
-    return _Seen(people, groups, used, photos)
+    first_of = {person: group[0] for group in groups for person in group}
+    links_of: dict[uuid.UUID, list[rules.Link]] = defaultdict(list)
+    for link in used:
+        links_of[first_of[link.person_id]].append(link)
+    return _Seen(people, groups, used, photos, links_of)
 
 
 def _close_matches(people: list[SeenPerson]) -> list[rules.Link]:
@@ -237,5 +242,5 @@ def _view(seen: _Seen, group: list[uuid.UUID]) -> IdentityView:
         people=[
             Member(member.id, member.name, member.space_id, member.space_name, counts[member.id]) for member in ranked
         ],
-        links=[link for link in seen.links if link.person_id in group],
+        links=seen.links_of.get(group[0], []),
     )
