@@ -198,7 +198,7 @@ async def _resolve_in(session, actor: Actor, with_photos: bool = True) -> _Seen:
     groups, used = rules.resolve(people, links, apart)
     photos: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     if with_photos:
-        for person_id, asset_id in await queries.visible_photos(session, actor.id, people):
+        for person_id, asset_id in await queries.visible_photos(session, actor.id):
             photos[person_id].add(asset_id)
     first_of = {person: group[0] for group in groups for person in group}
     links_of: dict[uuid.UUID, list[rules.Link]] = defaultdict(list)

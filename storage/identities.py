@@ -5,12 +5,12 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Select, Uuid, func, intersect, literal, or_, select, union
+from sqlalchemy import Select, Uuid, and_, func, intersect, literal, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import access
-from storage.models import Asset, Face, IdentityDecision, Person, PersonFace, Space
+from storage.models import Asset, Face, IdentityDecision, Person, PersonFace, Space, SpaceAsset, SpaceLibrary
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ async def shared_faces(session: AsyncSession, actor_id: uuid.UUID) -> list[tuple
     """(person, other person, faces in common) among the people of the scopes the member sees (by scope: a few
     ids, where a filter by the people themselves made SQLite walk every face)."""
     mine, other = aliased(PersonFace), aliased(PersonFace)
-    scopes = union(select(literal(actor_id, Uuid)), access.space_ids(actor_id, on_timeline_only=True)).subquery()
+    scopes = _scopes(actor_id)
     rows = await session.execute(
         select(mine.person_id, other.person_id, func.count())
         .join(other, other.face_id == mine.face_id)
@@ -67,18 +67,33 @@ async def decisions(session: AsyncSession, actor_id: uuid.UUID) -> list[Identity
     return list(await session.scalars(select(IdentityDecision).where(IdentityDecision.user_id == actor_id)))
 
 
-async def visible_photos(
-    session: AsyncSession, actor_id: uuid.UUID, person_ids: Collection[uuid.UUID]
-) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """(person, asset) for the photos of these people that the member may see (not in the trash)."""
+async def visible_photos(session: AsyncSession, actor_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(person, asset) for the photos of the people the member sees, as each person's own scope shows them: my
+    library's people on my live photos, a space's people on the space's live photos (a space the member sees). By
+    scope, as `shared_faces`: a visibility filter per photo took 90 s for 50,000 faces on SQLite."""
+    held = or_(
+        select(SpaceAsset.asset_id)
+        .where(SpaceAsset.space_id == PersonFace.scope_id, SpaceAsset.asset_id == Asset.id)
+        .exists(),
+        Asset.library_id.in_(select(SpaceLibrary.library_id).where(SpaceLibrary.space_id == PersonFace.scope_id)),
+    )
     rows = await session.execute(
         select(PersonFace.person_id, Face.asset_id)
         .join(Face, Face.id == PersonFace.face_id)
         .join(Asset, Asset.id == Face.asset_id)
-        .where(PersonFace.person_id.in_(list(person_ids)), access.is_visible(actor_id))
+        .where(
+            PersonFace.scope_id.in_(select(_scopes(actor_id))),
+            Asset.trashed_at.is_(None),
+            or_(and_(PersonFace.scope_id == actor_id, Asset.owner_id == actor_id), held),
+        )
         .distinct()
     )
     return [tuple(row) for row in rows]
+
+
+def _scopes(actor_id: uuid.UUID):
+    """The member's own library and the spaces they show on their timeline, as scope ids."""
+    return union(select(literal(actor_id, Uuid)), access.space_ids(actor_id, on_timeline_only=True)).subquery()
 
 
 def assets_with_any(person_ids: Collection[uuid.UUID]) -> Select:
