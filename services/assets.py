@@ -208,8 +208,7 @@ async def _insert_rows(hearth: Hearth, asset: Asset, facts: media.MediaFacts, fa
         # In the same transaction as the asset: a crash cannot leave an asset that never gets its faces searched.
         await job_rows.enqueue(session, Queue.FACES, 'faces', [job_rows.asset_subject(asset.id)])
         await session.commit()
-    if hearth.runner is not None:
-        hearth.runner.wake(Queue.FACES)
+    hearth.wake(Queue.FACES)
 
 
 def facts_columns(facts: media.MediaFacts) -> dict[str, object]:

@@ -41,8 +41,7 @@ async def refresh_faces(hearth: Hearth, actor: Actor, asset_id: uuid.UUID) -> No
         await require_permission(session, actor, Permission.REFRESH_FACES, [asset_id])
         await job_rows.enqueue(session, Queue.FACES, 'faces', [job_rows.asset_subject(asset_id)], force=True)
         await session.commit()
-    if hearth.runner is not None:
-        hearth.runner.wake(Queue.FACES)
+    hearth.wake(Queue.FACES)
 
 
 async def faces_in_asset(hearth: Hearth, actor: Actor, asset_id: uuid.UUID) -> list[FaceView]:

@@ -230,8 +230,11 @@ async def _load(hearth: Hearth, scope: Scope) -> _State:
     async with hearth.db.session() as session:
         faces = list(await session.execute(scope.faces().where(Asset.trashed_at.is_(None)).order_by(Face.id)))
         people = scope.people().with_only_columns(Person.id)
-        covers = set(await session.scalars(scope.people().with_only_columns(Person.cover_face_id)))
-        centroids = dict((await session.execute(scope.people().with_only_columns(Person.id, Person.centroid))).all())
+        shown = (
+            await session.execute(scope.people().with_only_columns(Person.id, Person.cover_face_id, Person.centroid))
+        ).all()
+        covers = {cover for _, cover, _ in shown}
+        centroids = {person_id: centroid for person_id, _, centroid in shown}
         rows = await session.execute(
             select(PersonFace.face_id, PersonFace.person_id, PersonFace.confirmed, PersonFace.merged_from_id).where(
                 PersonFace.scope_id == scope.id, PersonFace.person_id.in_(people)

@@ -60,7 +60,6 @@ class IdentityView:
 class _Seen:
     people: dict[uuid.UUID, SeenPerson]
     groups: list[list[uuid.UUID]]
-    links: list[rules.Link]
     photos: dict[uuid.UUID, set[uuid.UUID]]  # person → photos I may see
     links_of: dict[uuid.UUID, list[rules.Link]]  # an identity's first person → the links that made it
 
@@ -204,7 +203,7 @@ async def _resolve_in(session, actor: Actor, with_photos: bool = True) -> _Seen:
     links_of: dict[uuid.UUID, list[rules.Link]] = defaultdict(list)
     for link in used:
         links_of[first_of[link.person_id]].append(link)
-    return _Seen(people, groups, used, photos, links_of)
+    return _Seen(people, groups, photos, links_of)
 
 
 def _close_matches(people: list[SeenPerson]) -> list[rules.Link]:

@@ -29,7 +29,7 @@ async def set_paused(hearth: Hearth, admin: Actor, queue: str, paused: bool) -> 
     await require_admin(hearth, admin, REFUSAL)
     async with hearth.db.session() as session:
         await job_rows.set_paused(session, parse_queue(queue), paused)
-    _wake(hearth, parse_queue(queue))
+    hearth.wake(parse_queue(queue))
 
 
 async def run_for(hearth: Hearth, admin: Actor, queue: str, which: str) -> None:
@@ -59,7 +59,7 @@ async def _enqueue_steps(hearth: Hearth, queues: set[Queue], which: str) -> None
             await job_rows.enqueue_select(session, step.queue, step.kind, subjects, force=which == 'all')
         await session.commit()
     for queue in queues:
-        _wake(hearth, queue)
+        hearth.wake(queue)
 
 
 async def retry(hearth: Hearth, admin: Actor, queue: str, job_id: int | None = None) -> int:
@@ -67,10 +67,5 @@ async def retry(hearth: Hearth, admin: Actor, queue: str, job_id: int | None = N
     await require_admin(hearth, admin, REFUSAL)
     async with hearth.db.session() as session:
         retried = await job_rows.retry_failed(session, parse_queue(queue), job_id)
-    _wake(hearth, parse_queue(queue))
+    hearth.wake(parse_queue(queue))
     return retried
-
-
-def _wake(hearth: Hearth, queue: Queue) -> None:
-    if hearth.runner is not None:
-        hearth.runner.wake(queue)

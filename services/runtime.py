@@ -34,6 +34,11 @@ class Hearth:
         self.settings.ensure_folders()
         await self.db.migrate()
 
+    def wake(self, queue) -> None:
+        """New work for a queue: the runner, if this process has one, need not wait for its next poll."""
+        if self.runner is not None:
+            self.runner.wake(queue)
+
     async def stop(self) -> None:
         if self.runner is not None:
             await self.runner.stop()

@@ -650,14 +650,9 @@ async def require_space_action(session, actor: Actor, space_id: uuid.UUID, actio
 
 
 async def _space_for(session, actor: Actor, space_id: uuid.UUID, action: SpaceAction) -> tuple[Space, SpaceRole]:
-    role = await space_role(session, actor.id, space_id)
+    role = await space_queries.member_role(session, space_id, actor.id)
     require_space(action, role)
     return await session.get(Space, space_id), role
-
-
-async def space_role(session, user_id: uuid.UUID, space_id: uuid.UUID) -> SpaceRole | None:
-    # The whole row, so that the session's identity map answers the `_membership` that usually follows.
-    return await space_queries.member_role(session, space_id, user_id)
 
 
 async def _membership(session, space_id: uuid.UUID, user_id: uuid.UUID) -> SpaceMember:
@@ -682,7 +677,7 @@ async def _count(session, ids) -> int:
 
 
 async def _summary(session, actor: Actor, space_id: uuid.UUID) -> SpaceSummary:
-    role = await space_role(session, actor.id, space_id)
+    role = await space_queries.member_role(session, space_id, actor.id)
     require_space(SpaceAction.VIEW, role)
     space = await session.get(Space, space_id)
     member = await _membership(session, space_id, actor.id)

@@ -21,6 +21,7 @@ def connected_ids(space_id: uuid.UUID) -> Select:
 
 
 async def member_role(session: AsyncSession, space_id: uuid.UUID, user_id: uuid.UUID) -> SpaceRole | None:
+    # The whole row, so that the session's identity map answers a membership lookup that often follows.
     member = await session.get(SpaceMember, (space_id, user_id))
     return SpaceRole(member.role) if member else None
 

@@ -120,23 +120,17 @@ async def name_identity(actor: Actor, identity: IdentityView, after_undo: Callab
     """My name for a real person (written on my own person for them); when another of my people already has it,
     offer to merge the two. True when something changed."""
     hearth = runtime.current()
-    name = await ask(TextDialog('Name this person', 'Name', identity.name or '', action='Save'))
-    if name is None:
-        return False
-    others = [other for other in await identities.list_identities(hearth, actor) if other.id != identity.id]
-    namesake = next((o for o in others if o.name and o.name.casefold() == name.strip().casefold()), None)
-    if namesake and await confirm(
-        f'Is this {namesake.name}?', f'You already have a person named {namesake.name}.', 'Same person', danger=False
-    ):
-        await merge_identities(actor, namesake, [identity], after_undo)
-        return True
-    try:
+
+    async def peers() -> list[IdentityView]:
+        return [other for other in await identities.list_identities(hearth, actor) if other.id != identity.id]
+
+    async def save(name: str) -> str:
         await identities.rename(hearth, actor, identity.id, name)
-    except HearthError as error:
-        ui.notify(str(error), type='negative')
-        return False
-    ui.notify('Only you see the names you give', type='positive')
-    return True
+        return 'Only you see the names you give'
+
+    return await _ask_name(
+        identity.name, peers, lambda namesake: merge_identities(actor, namesake, [identity], after_undo), save
+    )
 
 
 async def merge_identities(
@@ -156,39 +150,45 @@ async def merge_identities(
         ui.notify('Merge undone')
         await after_undo()
 
-    what = others[0].name or 'That person' if len(others) == 1 else plural(len(others), 'person')
-    undo_notice(f'{what} merged into {identity.name or "this person"}', undo)
+    undo_notice(_merged_text(identity, others), undo)
 
 
 async def name_person(actor: Actor, person: PersonView, after_undo: Callable[[], Awaitable[None]]) -> bool:
-    """Ask for the person's name; when another of my people already has it, offer to merge them (with undo).
-    True when something changed."""
+    """Name one person of my library or of a space; when another of its people already has the name, offer to merge
+    them (with undo). True when something changed."""
     hearth = runtime.current()
-    name = await ask(TextDialog('Name this person', 'Name', person.name or '', action='Save'))
+
+    async def save(name: str) -> str:
+        await people.rename_person(hearth, actor, person.id, name)
+        return 'Every member of the space sees this name' if person.space_id else 'Only you see the names you give'
+
+    return await _ask_name(
+        person.name,
+        lambda: people.peers_of(hearth, actor, person),
+        lambda namesake: merge_into(actor, namesake, [person], after_undo),
+        save,
+    )
+
+
+async def _ask_name(current: str | None, peers, merge, save) -> bool:
+    """Ask for a name; when one of `peers()` already has it and the member says it is them, `merge(namesake)`;
+    else `save(name)`, which says what naming means. True when something changed."""
+    name = await ask(TextDialog('Name this person', 'Name', current or '', action='Save'))
     if name is None:
         return False
-    namesake = next(
-        (
-            other
-            for other in await people.peers_of(hearth, actor, person)
-            if other.name and other.name.casefold() == name.strip().casefold()
-        ),
-        None,
-    )
+    wanted = name.strip().casefold()
+    namesake = next((other for other in await peers() if other.name and other.name.casefold() == wanted), None)
     if namesake and await confirm(
         f'Is this {namesake.name}?', f'You already have a person named {namesake.name}.', 'Same person', danger=False
     ):
-        await merge_into(actor, namesake, [person], after_undo)
+        await merge(namesake)
         return True
     try:
-        await people.rename_person(hearth, actor, person.id, name)
+        said = await save(name)
     except HearthError as error:
         ui.notify(str(error), type='negative')
         return False
-    ui.notify(
-        'Every member of the space sees this name' if person.space_id else 'Only you see the names you give',
-        type='positive',
-    )
+    ui.notify(said, type='positive')
     return True
 
 
@@ -205,9 +205,13 @@ async def merge_into(
         ui.notify('Merge undone')
         await after_undo()
 
-    what = plural(len(others), 'person') if len(others) > 1 else (others[0].name or 'That person')
-    undo_notice(f'{what} merged into {person.name or "this person"}', undo)
+    undo_notice(_merged_text(person, others), undo)
     return merged
+
+
+def _merged_text(person, others: list) -> str:
+    what = plural(len(others), 'person') if len(others) > 1 else (others[0].name or 'That person')
+    return f'{what} merged into {person.name or "this person"}'
 
 
 class PersonPage:
