@@ -22,6 +22,9 @@ class PeopleIn(BaseModel):
 
 class NameIn(BaseModel):
     name: str | None = Field(None, description='empty or null takes my name away (a space name may show again)')
+    spaces: list[uuid.UUID] = Field(
+        [], max_length=100, description="also name the person's people in these spaces (where I am owner or editor)"
+    )
 
 
 @router.get('', response_model=list[IdentityView])
@@ -55,5 +58,6 @@ async def split(person_id: uuid.UUID, actor: CurrentActor, instance: Instance):
 
 @router.put('/{person_id}/name', response_model=IdentityView)
 async def rename(person_id: uuid.UUID, body: NameIn, actor: CurrentActor, instance: Instance):
-    """My name for this person (on my own person in the identity, made if needed); spaces' names stay theirs."""
-    return await identities.rename(instance, actor, person_id, body.name)
+    """My name for this person (on my own person in the identity, made if needed), and in the spaces I choose
+    among those where I name people; other spaces' names stay theirs."""
+    return await identities.rename(instance, actor, person_id, body.name, body.spaces)

@@ -19,6 +19,7 @@ from sqlalchemy import delete, or_
 
 from domain import identities as rules
 from domain.errors import InvalidInput, NotFound
+from domain.spaces import SpaceAction, SpaceRole, require_space, space_actions
 from domain.text import clean_title
 from ml import clustering
 from services.accounts import Actor
@@ -42,6 +43,7 @@ class Member:
     space_id: uuid.UUID | None  # None: of my own library
     space_name: str | None
     photo_count: int
+    can_name: bool  # mine, or of a space where I am an owner or editor
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,22 @@ async def split(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> IdentityV
     return await get_identity(hearth, actor, person_id)
 
 
-async def rename(hearth: Hearth, actor: Actor, person_id: uuid.UUID, new_name: str | None) -> IdentityView:
+async def rename(
+    hearth: Hearth,
+    actor: Actor,
+    person_id: uuid.UUID,
+    new_name: str | None,
+    in_spaces: Collection[uuid.UUID] = (),
+) -> IdentityView:
     """My name for this person: on my own person in the identity, made (without faces, linked to it) if I have
-    none. Spaces' names are not touched; their owners and editors rename there."""
+    none; and, when I choose so, on the identity's people of `in_spaces` (spaces where I am an owner or editor:
+    403 otherwise, 400 for a space the person is not in, and nothing is renamed)."""
     cleaned = clean_title(new_name, 'person', 100) if new_name and new_name.strip() else None
     async with hearth.db.session() as session:
         seen = await _resolve_in(session, actor, with_photos=False)
         group = _group_of(seen, person_id)
+        for member in _in_spaces(seen, group, in_spaces):
+            (await session.get(Person, member)).name = cleaned
         own = [member for member in group if seen.people[member].space_id is None]
         if own:
             for member in own:  # one name for the person, whichever of my people they were
@@ -146,6 +157,18 @@ async def rename(hearth: Hearth, actor: Actor, person_id: uuid.UUID, new_name: s
             await _decide(session, actor, mine.id, person_id, same=True)
         await session.commit()
     return await get_identity(hearth, actor, person_id)
+
+
+def _in_spaces(seen: _Seen, group: list[uuid.UUID], space_ids: Collection[uuid.UUID]) -> list[uuid.UUID]:
+    """The identity's people of these spaces, once the member may name people in each of them."""
+    chosen = []
+    for space_id in dict.fromkeys(space_ids):
+        there = [seen.people[member] for member in group if seen.people[member].space_id == space_id]
+        if not there:
+            raise InvalidInput('This person is not among the people of that space')
+        require_space(SpaceAction.NAME_PEOPLE, _role(there[0]))
+        chosen += [person.id for person in there]
+    return chosen
 
 
 async def _decide(session, actor: Actor, person_id: uuid.UUID, other: uuid.UUID, same: bool) -> None:
@@ -239,7 +262,16 @@ def _view(seen: _Seen, group: list[uuid.UUID]) -> IdentityView:
         photo_count=len(photos),
         hidden=any(member.hidden for member in members if member.space_id is None),
         people=[
-            Member(member.id, member.name, member.space_id, member.space_name, counts[member.id]) for member in ranked
+            Member(member.id, member.name, member.space_id, member.space_name, counts[member.id], _may_name(member))
+            for member in ranked
         ],
         links=seen.links_of.get(group[0], []),
     )
+
+
+def _may_name(person: SeenPerson) -> bool:
+    return person.space_id is None or SpaceAction.NAME_PEOPLE in space_actions(_role(person))
+
+
+def _role(person: SeenPerson) -> SpaceRole | None:
+    return SpaceRole(person.role) if person.role else None

@@ -10,7 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import access
-from storage.models import Asset, Face, IdentityDecision, Person, PersonFace, Space, SpaceAsset, SpaceLibrary
+from storage.models import (
+    Asset,
+    Face,
+    IdentityDecision,
+    Person,
+    PersonFace,
+    Space,
+    SpaceAsset,
+    SpaceLibrary,
+    SpaceMember,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,7 @@ class SeenPerson:
     cover_face_id: uuid.UUID | None
     hidden: bool
     centroid: bytes | None
+    role: str | None  # the member's role in the person's space (None for their own people)
 
 
 def seen_people_ids(actor_id: uuid.UUID) -> Select:
@@ -42,8 +53,10 @@ async def seen_people(session: AsyncSession, actor_id: uuid.UUID) -> list[SeenPe
             Person.cover_face_id,
             Person.hidden,
             Person.centroid,
+            SpaceMember.role,
         )
         .outerjoin(Space, Space.id == Person.space_id)
+        .outerjoin(SpaceMember, and_(SpaceMember.space_id == Person.space_id, SpaceMember.user_id == actor_id))
         .where(Person.id.in_(seen_people_ids(actor_id)))
     )
     return [SeenPerson(*row) for row in rows]

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from domain import identities as rules
-from domain.errors import NotFound
+from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.jobs import Queue
 from domain.spaces import SpaceRole
 from services import assets, identities, people, spaces
@@ -107,6 +107,25 @@ async def test_naming_from_the_global_view_writes_only_my_own_name(hearth, alice
     assert await rows(hearth, bob) == {('Grandpa', 'Lake trip', 3)}
 
 
+async def test_an_editor_may_also_name_the_person_in_the_space_and_a_contributor_may_not(
+    hearth, alice, bob, carl, tmp_path
+):
+    space, dad, in_space, _, _ = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
+    await spaces.add_member(hearth, alice, space.id, 'carl@example.com', SpaceRole.CONTRIBUTOR)
+
+    with pytest.raises(Forbidden):
+        await identities.rename(hearth, carl, in_space.id, 'Someone', in_spaces=[space.id])
+    assert await rows(hearth, carl) == {(None, None, 3)}  # refused whole: not even his own name was written
+    with pytest.raises(InvalidInput):
+        await identities.rename(hearth, bob, in_space.id, 'Opa', in_spaces=[uuid.uuid4()])
+
+    await identities.rename(hearth, bob, in_space.id, 'Opa', in_spaces=[space.id])
+    assert await rows(hearth, bob) == {('Opa', None, 3)}
+    assert await rows(hearth, carl) == {('Opa', 'Lake trip', 3)}  # the space's name now, for every member
+    assert await rows(hearth, alice) == {('Dad', None, 3)}  # her own name still wins for her
+    assert [member.can_name for member in (await identities.get_identity(hearth, carl, in_space.id)).people] == [False]
+
+
 async def test_hiding_a_space_from_my_timeline_or_leaving_it_takes_its_people_and_names_at_once(
     hearth, alice, bob, carl, tmp_path
 ):
@@ -144,12 +163,17 @@ async def test_over_http_identities_are_mine_and_404_to_whoever_does_not_see_the
         ('POST', f'/identities/{in_space.id}/split', None),
         ('POST', f'/identities/{in_space.id}/merge', {'person_ids': [str(in_space.id)]}),
         ('PUT', f'/identities/{in_space.id}/name', {'name': 'Someone'}),
+        ('PUT', f'/identities/{in_space.id}/name', {'name': 'Someone', 'spaces': [str(space.id)]}),
         ('GET', '/timeline/buckets', {'person': str(in_space.id)}),
     ]:
         params, json = (body, None) if method == 'GET' else (None, body)
         refused = await as_carl.request(method, path, params=params, json=json)
         assert refused.status_code == 404, (method, path)
     assert (await as_carl.get('/identities')).json() == []
+    await spaces.add_member(hearth, alice, space.id, 'carl@example.com', SpaceRole.VIEWER)
+    in_the_space = {'name': 'Someone', 'spaces': [str(space.id)]}
+    assert (await as_carl.put(f'/identities/{in_space.id}/name', json=in_the_space)).status_code == 403
+    assert (await as_carl.put(f'/identities/{in_space.id}/name', json={'spaces': ['nope']})).status_code == 422
     assert await rows(hearth, bob) == {('Opa', None, 3)}
     assert uuid.UUID((await as_bob.get(f'/identities/{in_space.id}')).json()['id']) != in_space.id  # now his own
 
