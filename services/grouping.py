@@ -14,6 +14,7 @@ from sqlalchemy import Select, delete, select, update
 
 from ml import clustering
 from services.runtime import Hearth
+from storage import access
 from storage import spaces as space_queries
 from storage.models import Asset, Face, FaceRejection, Person, PersonFace
 
@@ -23,12 +24,14 @@ FACE_COLUMNS = (Face.id, Face.embedding_id, Face.score, Face.width, Face.height)
 
 @dataclass(frozen=True)
 class LibraryScope:
-    """The people of one member's own photos."""
+    """The people of one member's photos: their own, and those of the partners' libraries they show on their
+    timeline (grouped by the faces alone: a partner's own people are theirs)."""
 
     id: uuid.UUID  # the owner
 
     def faces(self) -> Select:
-        return select(*FACE_COLUMNS).join(Asset, Asset.id == Face.asset_id).where(Asset.owner_id == self.id)
+        mine = access.mine_or_through_a_partner_on_timeline(self.id)
+        return select(*FACE_COLUMNS).join(Asset, Asset.id == Face.asset_id).where(mine)
 
     def new_person(self, cover_face_id: uuid.UUID) -> Person:
         return Person(id=uuid.uuid4(), owner_id=self.id, cover_face_id=cover_face_id)
@@ -36,8 +39,19 @@ class LibraryScope:
     def people(self) -> Select:
         return select(Person).where(Person.owner_id == self.id, Person.merged_into_id.is_(None))
 
-    def gone_faces(self) -> Select | None:
-        return None  # a library's faces leave only with their asset (the rows go with it)
+    def gone_faces(self) -> Select:
+        """Faces of partners' photos no longer shown (the share ended or is off my timeline, or the partner archived
+        or trashed the photo); my own faces leave only with their asset (the rows go with it)."""
+        return (
+            select(PersonFace.face_id)
+            .join(Face, Face.id == PersonFace.face_id)
+            .join(Asset, Asset.id == Face.asset_id)
+            .where(
+                PersonFace.scope_id == self.id,
+                Asset.owner_id != self.id,
+                ~access.through_a_partner_on_timeline(self.id),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -56,7 +70,7 @@ class SpaceScope:
     def people(self) -> Select:
         return select(Person).where(Person.space_id == self.id, Person.merged_into_id.is_(None))
 
-    def gone_faces(self) -> Select | None:
+    def gone_faces(self) -> Select:
         """Faces whose asset left the space (taken out, or its library disconnected)."""
         held = select(Face.id).where(Face.asset_id.in_(space_queries.held_ids(self.id)))
         return select(PersonFace.face_id).where(PersonFace.scope_id == self.id, PersonFace.face_id.not_in(held))
@@ -252,8 +266,7 @@ async def _load(hearth: Hearth, scope: Scope) -> _State:
             select(FaceRejection.face_id, FaceRejection.person_id).where(FaceRejection.person_id.in_(people))
         ):
             rejected[face_id].add(person_id)
-        gone_faces = scope.gone_faces()
-        gone = {} if gone_faces is None else dict((await session.execute(_people_of(scope, gone_faces))).all())
+        gone = dict((await session.execute(_people_of(scope, scope.gone_faces()))).all())
     vectors = await asyncio.to_thread(hearth.vectors.get, [face.embedding_id for face in faces])
     faces = [face for face in faces if face.embedding_id in vectors]
     live = {face.id for face in faces}

@@ -69,11 +69,12 @@ def _most_photographed(rows, editable: bool = True) -> list[PersonView]:
 
 
 def _counted_in(person: Person) -> tuple:
-    """Which photos count for a person: of a library, those on its owner's timeline (not archived by them); of a
-    space, those in the space."""
+    """Which photos count for a person: of a library, those on its owner's timeline from their own photos and the
+    partners' they show (not archived by their owner); of a space, those in the space."""
     if person.space_id is not None:
         return (Face.asset_id.in_(space_queries.live_asset_ids(person.space_id)),)
-    return (~access_queries.archived_by_its_owner(),)
+    shown = access_queries.mine_or_through_a_partner_on_timeline(person.owner_id)
+    return shown, ~access_queries.archived_by_its_owner()
 
 
 _UNCHANGED = object()

@@ -10,8 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from domain.access import Role, TrustLevel, trust_level_of
 from domain.accounts import clean_email
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.jobs import Queue
+from services import grouping
 from services.accounts import Actor
 from services.runtime import Hearth
+from storage import jobs as job_rows
 from storage.models import PartnerShare, User
 
 
@@ -53,9 +56,11 @@ async def share_library(hearth: Hearth, actor: Actor, email: str, trust_level: s
         name = partner.name
         session.add(share)
         try:
-            await session.commit()
+            await session.flush()
         except IntegrityError as error:
             raise Conflict(f'Your library is already shared with {name}') from error
+        await _people_may_change(session, partner.id)
+        await session.commit()
     return _partner(share, partner)
 
 
@@ -75,6 +80,7 @@ async def stop_sharing(hearth: Hearth, actor: Actor, partner_id: uuid.UUID) -> N
         await session.execute(
             delete(PartnerShare).where(PartnerShare.owner_id == actor.id, PartnerShare.partner_id == partner_id)
         )
+        await _people_may_change(session, partner_id)
         await session.commit()
 
 
@@ -83,6 +89,7 @@ async def show_in_timeline(hearth: Hearth, actor: Actor, owner_id: uuid.UUID, sh
     async with hearth.db.session() as session:
         share = await _share(session, owner_id=owner_id, partner_id=actor.id)
         share.show_in_timeline = bool(shown)
+        await _people_may_change(session, actor.id)
         await session.commit()
         return _partner(share, await session.get(User, owner_id))
 
@@ -102,6 +109,12 @@ async def list_partners(hearth: Hearth, actor: Actor) -> Partners:
             .order_by(User.name)
         )
         return Partners([_partner(s, u) for s, u in mine], [_partner(s, u) for s, u in theirs])
+
+
+async def _people_may_change(session, partner_id: uuid.UUID) -> None:
+    """The partner's people are grouped from the libraries they show too: regroup theirs in the background (what
+    they no longer see has already left their People page; the regroup lets its faces go)."""
+    await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [grouping.library_subject(partner_id)])
 
 
 async def _share(session, owner_id: uuid.UUID, partner_id: uuid.UUID) -> PartnerShare:

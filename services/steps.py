@@ -16,7 +16,7 @@ from services.pipeline import JobRunner, Step
 from storage import jobs as job_rows
 from storage import spaces as space_queries
 from storage.jobs import ClaimedJob, asset_subject_column
-from storage.models import Asset, Face, FaceScan, Space
+from storage.models import Asset, Face, FaceScan, PartnerShare, Space
 
 
 def _live_asset_ids() -> Select:
@@ -101,13 +101,22 @@ async def faces(runner: JobRunner, job: ClaimedJob) -> None:
         await session.execute(delete(Face).where(Face.asset_id == asset_id))
         session.add_all(rows)
         await session.merge(FaceScan(asset_id=asset_id, model=ml_faces.MODEL_VERSION, face_count=len(rows)))
-        if rows or previous:  # the people of the owner's library and of the spaces holding the asset may change
+        if rows or previous:  # the people of the libraries and spaces showing the asset may change
             spaces = await session.scalars(space_queries.spaces_holding(asset_id, asset.library_id))
-            subjects = [grouping.library_subject(asset.owner_id), *map(grouping.space_subject, spaces)]
+            partners = await session.scalars(_partners_showing(asset.owner_id))
+            libraries = map(grouping.library_subject, [asset.owner_id, *partners])
+            subjects = [*libraries, *map(grouping.space_subject, spaces)]
             await job_rows.enqueue(session, Queue.CLUSTERING, 'people', subjects)
         await session.commit()
     await asyncio.to_thread(hearth.vectors.delete, previous)
     runner.wake(Queue.CLUSTERING)
+
+
+def _partners_showing(owner_id: uuid.UUID) -> Select:
+    """The partners who show this owner's library on their timeline (whose people are grouped from it too)."""
+    return select(PartnerShare.partner_id).where(
+        PartnerShare.owner_id == owner_id, PartnerShare.show_in_timeline.is_(True)
+    )
 
 
 def _face_row(asset_id: uuid.UUID, face: ml_faces.FoundFace) -> Face:
@@ -129,10 +138,13 @@ async def people_of_scope(runner: JobRunner, job: ClaimedJob) -> None:
 
 
 def _scopes_with_faces() -> Select:
-    """Libraries with faces, and every space (a space with no faces left may still have people to let go)."""
-    library = literal(grouping.LIBRARY_SCOPE) + asset_subject_column(Asset.owner_id)
-    libraries = select(library).join(Face, Face.asset_id == Asset.id).where(Asset.trashed_at.is_(None)).distinct()
-    return union(libraries, select(literal(grouping.SPACE_SCOPE) + asset_subject_column(Space.id)))
+    """Libraries with faces and those of the partners they are shared with, and every space (a space with no faces
+    left may still have people to let go)."""
+    with_faces = select(Asset.owner_id).join(Face, Face.asset_id == Asset.id).where(Asset.trashed_at.is_(None))
+    partners = select(PartnerShare.partner_id).where(PartnerShare.owner_id.in_(with_faces))
+    libraries = union(with_faces, partners).subquery()
+    library = literal(grouping.LIBRARY_SCOPE) + asset_subject_column(libraries.c[0])
+    return union(select(library), select(literal(grouping.SPACE_SCOPE) + asset_subject_column(Space.id)))
 
 
 STEPS = {

@@ -5,16 +5,17 @@ files and vector store; faces' vectors injected, so who is whom is known."""
 import uuid
 
 import pytest
+from sqlalchemy import func, select
 
 from domain import identities as rules
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.jobs import Queue
 from domain.spaces import SpaceRole
-from services import assets, identities, people, spaces
+from services import assets, identities, people, sharing, spaces
 from services.accounts import create_user
-from storage.models import Person
+from storage.models import Person, PersonFace
 from tests.integration.test_faces import run_queue
-from tests.integration.test_people import person_with, someone
+from tests.integration.test_people import filtered, person_with, someone, summary
 from tests.integration.test_spaces import space_with
 
 pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
@@ -145,6 +146,31 @@ async def test_hiding_a_space_from_my_timeline_or_leaving_it_takes_its_people_an
         await identities.merge(hearth, carl, in_space.id, [in_space.id])
 
 
+async def test_a_partners_photos_join_my_people_by_their_faces_and_leave_at_once_when_the_share_ends(
+    hearth, alice, bob, as_bob, tmp_path
+):
+    opa, bob_photos = await person_with(hearth, bob, tmp_path, 3, centre=(grandpa := someone()), name='Opa')
+    _, alice_photos = await person_with(hearth, alice, tmp_path, 3, centre=grandpa, name='Dad')
+
+    await sharing.share_library(hearth, alice, 'bob@example.com')
+    await run_queue(hearth, Queue.CLUSTERING)  # the share regroups Bob's people with her photos' faces
+    assert await rows(hearth, bob) == {('Opa', None, 6)}
+    assert await filtered(hearth, bob, [opa.id]) == {*bob_photos, *alice_photos}
+    assert 'Dad' not in (await as_bob.get('/identities')).text  # her own name for him stays hers
+
+    await sharing.show_in_timeline(hearth, bob, alice.id, False)
+    assert await rows(hearth, bob) == {('Opa', None, 3)}  # at once, before any regrouping
+    await sharing.show_in_timeline(hearth, bob, alice.id, True)
+    await run_queue(hearth, Queue.CLUSTERING)
+    assert (await faces_in_scope(hearth, bob.id), await rows(hearth, bob)) == (6, {('Opa', None, 6)})
+    await sharing.stop_sharing(hearth, alice, bob.id)
+    assert (await as_bob.get(f'/identities/{opa.id}')).json()['photo_count'] == 3
+    assert await summary(hearth, bob) == {('Opa', 3)}
+    await run_queue(hearth, Queue.CLUSTERING)  # and the regroup the end queued lets her faces go
+    assert await faces_in_scope(hearth, bob.id) == 3
+    assert await rows(hearth, alice) == {('Dad', None, 3)}
+
+
 async def test_over_http_identities_are_mine_and_404_to_whoever_does_not_see_the_person(
     hearth, alice, bob, carl, as_bob, client_for, tmp_path
 ):
@@ -187,6 +213,11 @@ async def test_people_keep_their_centres_through_grouping_merges_and_moves(heart
     await people.merge_people(hearth, alice, anna.id, [twin.id])
     await run_queue(hearth, Queue.CLUSTERING)  # the merge queued the library's grouping, which recentres
     assert await centre_of(hearth, anna.id) != before
+
+
+async def faces_in_scope(hearth, scope_id) -> int:
+    async with hearth.db.session() as session:
+        return await session.scalar(select(func.count()).where(PersonFace.scope_id == scope_id))
 
 
 async def centre_of(hearth, person_id):
