@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from domain import identities as rules
+from domain.access import TrustLevel
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.jobs import Queue
 from domain.spaces import SpaceRole
-from services import assets, identities, people, sharing, spaces
+from services import albums, assets, identities, people, sharing, spaces
 from services.accounts import create_user
 from storage.models import Person, PersonFace
 from tests.integration.test_faces import run_queue
@@ -169,6 +170,18 @@ async def test_a_partners_photos_join_my_people_by_their_faces_and_leave_at_once
     await run_queue(hearth, Queue.CLUSTERING)  # and the regroup the end queued lets her faces go
     assert await faces_in_scope(hearth, bob.id) == 3
     assert await rows(hearth, alice) == {('Dad', None, 3)}
+
+
+async def test_an_album_shares_its_photos_but_nothing_of_its_owners_people(hearth, alice, bob, as_bob, tmp_path):
+    dad, photos = await person_with(hearth, alice, tmp_path, 3, centre=(grandpa := someone()), name='Dad')
+    album = await albums.create_album(hearth, alice, 'Holiday', asset_ids=photos)
+    await albums.share_album(hearth, alice, album.id, 'bob@example.com', TrustLevel.KNOWN)
+    opa, _ = await person_with(hearth, bob, tmp_path, 3, centre=grandpa, name='Opa')
+
+    assert await rows(hearth, bob) == {('Opa', None, 3)}  # his photos only: an album is no scope of his people
+    for path in (f'/identities/{dad.id}', f'/people/{dad.id}', f'/people/{dad.id}/faces'):
+        assert (await as_bob.get(path)).status_code == 404, path
+    assert 'Dad' not in (await as_bob.get(f'/assets/{photos[0]}')).text
 
 
 async def test_over_http_identities_are_mine_and_404_to_whoever_does_not_see_the_person(
