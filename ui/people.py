@@ -2,18 +2,17 @@
 photos on the timeline grid; the timeline's people filter."""
 
 import uuid
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from domain.errors import HearthError
+from domain.identities import MERGED, Link
 from services import identities, people, runtime
 from services.accounts import Actor
-from services.identities import IdentityView
+from services.identities import IdentityView, Member
 from services.people import FaceView, PersonView
-from ui.albums import TextDialog
 from ui.components.timeline_grid import TimelineGrid
 from ui.frame import frame
 from ui.session import require_sign_in
@@ -23,6 +22,7 @@ GRID = 'w-full grid grid-cols-3 sm:grid-cols-4 md:grid-cols-6 xl:grid-cols-8 gap
 FACES_SHOWN = 120  # a first screenful to review; "Show more" adds as many again
 CHOSEN = 'ring-4 ring-amber-500'
 PICKER_GRID = 'w-full grid grid-cols-3 sm:grid-cols-5 gap-3 max-h-[60vh] overflow-y-auto p-1'
+SORTS = {'count': 'Most photos', 'name': 'Name'}
 
 
 async def people_page():
@@ -54,7 +54,7 @@ async def _identity_of(actor: Actor, person: PersonView) -> IdentityView | None:
 class PeopleView:
     def __init__(self, actor: Actor):
         self.actor, self.hearth = actor, runtime.current()
-        self.hidden = False
+        self.hidden, self.found = False, []
         with frame(actor, 'People', current='/people'), ui.column().classes('w-full p-3 sm:p-4 gap-4'):
             with ui.row().classes('w-full items-center gap-2'):
                 self.title = ui.label('People').classes('text-2xl font-semibold')
@@ -62,6 +62,13 @@ class PeopleView:
                 ui.space()
                 self.switch = ui.button('Hidden people', on_click=self.toggle_hidden).props('flat no-caps')
                 self.switch.mark('toggle-hidden')
+            with ui.row().classes('w-full items-center gap-2 no-wrap') as self.tools:
+                self.search = ui.input(placeholder='Search by name', on_change=self.show).classes('flex-1 min-w-0')
+                self.search.props('outlined dense clearable aria-label="Search people by name"').mark('people-search')
+                with self.search.add_slot('prepend'):
+                    ui.icon('search')
+                self.sort = ui.toggle(SORTS, value='count', on_change=self.show).mark('people-sort')
+                self.sort.props('no-caps dense unelevated toggle-color=primary').classes('shrink-0')
             self.content = ui.column().classes('w-full gap-4')
 
     async def toggle_hidden(self) -> None:
@@ -71,15 +78,26 @@ class PeopleView:
         await self.refresh()
 
     async def refresh(self) -> None:
-        found = await identities.list_identities(self.hearth, self.actor, hidden=self.hidden)
-        self.count.text = (f'{len(found)} people' if len(found) != 1 else '1 person') if found else ''
+        self.found = await identities.list_identities(self.hearth, self.actor, hidden=self.hidden)
+        count = len(self.found)
+        self.count.text = (f'{count} people' if count != 1 else '1 person') if count else ''
+        self.show()
+
+    def show(self) -> None:
+        """The cards of the people found whose name holds what is typed, in the order chosen."""
+        self.tools.visible = bool(self.found)
+        typed = (self.search.value or '').strip()
+        shown = _sorted(_named_like(self.found, typed), self.sort.value)
         self.content.clear()
         with self.content:
-            if not found:
+            if not self.found:
                 _nobody_hidden() if self.hidden else _empty_state()
                 return
-            with ui.element('div').classes(GRID).props('data-testid=people-grid'):
-                for identity in found:
+            if not shown:
+                _nobody_called(typed)
+                return
+            with ui.element('div').classes(GRID).props('data-testid=people-grid').mark('people-grid'):
+                for identity in shown:
                     self._card(identity)
 
     def _card(self, identity: IdentityView) -> None:
@@ -112,25 +130,46 @@ class PeopleView:
             await self.refresh()
 
 
+def _named_like(found: list[IdentityView], typed: str) -> list[IdentityView]:
+    wanted = typed.casefold()
+    return [identity for identity in found if wanted in (identity.name or '').casefold()] if wanted else found
+
+
+def _sorted(found: list[IdentityView], order: str) -> list[IdentityView]:
+    """By name A to Z (unnamed last), else as found: most photos first."""
+    if order != 'name':
+        return found
+    return sorted(found, key=lambda identity: (identity.name is None, (identity.name or '').casefold()))
+
+
 def _own(identity: IdentityView) -> list:
     return [member for member in identity.people if member.space_id is None]
 
 
 async def name_identity(actor: Actor, identity: IdentityView, after_undo: Callable[[], Awaitable[None]]) -> bool:
-    """My name for a real person (written on my own person for them); when another of my people already has it,
-    offer to merge the two. True when something changed."""
+    """My name for a real person (written on my own person for them, and on their people of the spaces I choose among
+    those where I may name people); when another of my people already has it, offer to merge the two. True when
+    something changed."""
     hearth = runtime.current()
+    spaces = _nameable_spaces(identity)
 
     async def peers() -> list[IdentityView]:
         return [other for other in await identities.list_identities(hearth, actor) if other.id != identity.id]
 
-    async def save(name: str) -> str:
-        await identities.rename(hearth, actor, identity.id, name)
-        return 'Only you see the names you give'
+    async def save(name: str, in_spaces: list[uuid.UUID]) -> str:
+        await identities.rename(hearth, actor, identity.id, name, in_spaces=in_spaces)
+        if not in_spaces:
+            return 'Only you see the names you give'
+        return f'Also renamed in {", ".join(spaces[space_id] for space_id in in_spaces)}: everyone there sees it'
 
     return await _ask_name(
-        identity.name, peers, lambda namesake: merge_identities(actor, namesake, [identity], after_undo), save
+        identity.name, peers, lambda namesake: merge_identities(actor, namesake, [identity], after_undo), save, spaces
     )
+
+
+def _nameable_spaces(identity: IdentityView) -> dict[uuid.UUID, str]:
+    """The spaces (id → name) holding one of the identity's people that I may name there."""
+    return {m.space_id: m.space_name or 'the space' for m in identity.people if m.space_id and m.can_name}
 
 
 async def merge_identities(
@@ -158,7 +197,7 @@ async def name_person(actor: Actor, person: PersonView, after_undo: Callable[[],
     them (with undo). True when something changed."""
     hearth = runtime.current()
 
-    async def save(name: str) -> str:
+    async def save(name: str, _: list[uuid.UUID]) -> str:
         await people.rename_person(hearth, actor, person.id, name)
         return 'Every member of the space sees this name' if person.space_id else 'Only you see the names you give'
 
@@ -170,12 +209,14 @@ async def name_person(actor: Actor, person: PersonView, after_undo: Callable[[],
     )
 
 
-async def _ask_name(current: str | None, peers, merge, save) -> bool:
-    """Ask for a name; when one of `peers()` already has it and the member says it is them, `merge(namesake)`;
-    else `save(name)`, which says what naming means. True when something changed."""
-    name = await ask(TextDialog('Name this person', 'Name', current or '', action='Save'))
-    if name is None:
+async def _ask_name(current: str | None, peers, merge, save, spaces: dict[uuid.UUID, str] | None = None) -> bool:
+    """Ask for a name (and in which of `spaces` to write it too); when one of `peers()` already has it and the member
+    says it is them, `merge(namesake)`; else `save(name, space ids)`, which says what naming means. True when
+    something changed."""
+    answer = await ask(NameDialog(current, spaces or {}))
+    if answer is None:
         return False
+    name, in_spaces = answer
     wanted = name.strip().casefold()
     namesake = next((other for other in await peers() if other.name and other.name.casefold() == wanted), None)
     if namesake and await confirm(
@@ -184,12 +225,37 @@ async def _ask_name(current: str | None, peers, merge, save) -> bool:
         await merge(namesake)
         return True
     try:
-        said = await save(name)
+        said = await save(name, in_spaces)
     except HearthError as error:
         ui.notify(str(error), type='negative')
         return False
     ui.notify(said, type='positive')
     return True
+
+
+class NameDialog(ui.dialog):
+    """Asks for a person's name and, for each of `spaces` (id → name), whether to write it there too: resolves to
+    (name, chosen space ids), or None when cancelled."""
+
+    def __init__(self, current: str | None, spaces: dict[uuid.UUID, str]):
+        super().__init__()
+        with self, ui.card().classes('w-[28rem] max-w-full gap-3').props('data-testid=text-dialog'):
+            ui.label('Name this person').classes('text-lg font-semibold')
+            self.text = ui.input('Name', value=current or '').props('outlined autofocus').classes('w-full')
+            self.text.on('keydown.enter', self._done).mark('dialog-text')
+            also = 'Also rename in {} (everyone in the space sees it)'
+            self.spaces = {
+                space_id: ui.checkbox(also.format(name)).mark(f'rename-in-{space_id}')
+                for space_id, name in spaces.items()
+            }
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat')
+                ui.button('Save', on_click=self._done).props('unelevated color=primary data-testid=dialog-ok').mark(
+                    'dialog-ok'
+                )
+
+    def _done(self) -> None:
+        self.submit((self.text.value or '', [space_id for space_id, box in self.spaces.items() if box.value]))
 
 
 async def merge_into(
@@ -261,26 +327,26 @@ class PersonPage:
         self._links()
 
     def _links(self) -> None:
-        """The people of spaces (or of my own) that are this real person for me, why, and 'not the same'."""
+        """The people of spaces (or of my own) that are this real person for me, 'not the same', and why linked."""
         self.links.clear()
         others = [m for m in self.identity.people if m.id != self.person.id] if self.identity else []
         self.links.visible = bool(others)
-        reasons = defaultdict(list)
-        for link in self.identity.links if self.identity else []:
-            for end in (link.person_id, link.other_id):
-                reasons[end].append(link.detail or link.reason)
         with self.links:
             ui.label('Also').classes('text-sm text-stone-500')
             for member in others:
-                where = member.space_name or 'your library'
                 with ui.row().classes('items-center gap-1 no-wrap bg-stone-100 rounded-full pl-3 pr-1 py-0.5'):
-                    ui.label(f'{member.name or "Unnamed"} in {where}').classes('text-sm')
-                    ui.icon('info', size='xs').classes('text-stone-400').tooltip(
-                        'Linked: ' + ', '.join(dict.fromkeys(reasons[member.id])) or 'linked'
-                    )
+                    ui.label(f'{member.name or "Unnamed"} in {_where(member)}').classes('text-sm')
                     ui.button(icon='link_off', on_click=lambda m=member: self.split(m)).props(
                         f'flat round dense size=sm aria-label="Not the same person as {member.name or "them"}"'
                     ).mark(f'split-{member.id}')
+            ui.button('Why linked?', icon='help_outline', on_click=self.why_linked).props(
+                'flat dense no-caps size=sm'
+            ).mark('why-linked')
+
+    async def why_linked(self) -> None:
+        member = await ask(LinksDialog(self.identity, self.person.id))
+        if member:
+            await self.split(member)
 
     async def split(self, member) -> None:
         await identities.split(self.hearth, self.actor, member.id)
@@ -396,6 +462,60 @@ class PersonPage:
         ui.notify(f'{plural(moved, "face")} moved to {to_whom}', type='positive')
 
 
+class LinksDialog(ui.dialog):
+    """Why these people are one real person for me: each of them (where from, how many photos) and each link as a
+    sentence. Resolves to the member I say is not the same (not the page's own person), or None."""
+
+    def __init__(self, identity: IdentityView, shown_id: uuid.UUID):
+        super().__init__()
+        with self, ui.card().classes('w-[32rem] max-w-full gap-3').props('data-testid=links-dialog'):
+            ui.label('Why are these linked?').classes('text-lg font-semibold')
+            with ui.column().classes('w-full gap-1'):
+                for member in identity.people:
+                    self._member(member, may_split=member.id != shown_id)
+            with ui.column().classes('w-full gap-1').mark('link-reasons'):
+                for sentence in _link_sentences(identity):
+                    ui.label(sentence).classes('text-sm')
+            ui.label('Only you see these links; taking someone out changes nothing for anyone else.').classes(
+                'text-xs text-stone-500'
+            )
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Close', on_click=lambda: self.submit(None)).props('flat').mark('links-close')
+
+    def _member(self, member: Member, may_split: bool) -> None:
+        with ui.row().classes('w-full items-center gap-2 no-wrap'):
+            with ui.column().classes('gap-0 min-w-0 flex-1'):
+                ui.label(member.name or 'Unnamed').classes('font-medium truncate max-w-full')
+                where = f'{_where(member)} · {plural(member.photo_count, "photo")}'
+                ui.label(where).classes('text-sm text-stone-500 truncate max-w-full')
+            if may_split:
+                _action('link_off', 'Not the same', lambda: self.submit(member), f'why-split-{member.id}')
+
+
+def _link_sentences(identity: IdentityView) -> list[str]:
+    """Each link between the identity's people, the own library's first: 'Dad (your library) and Grandpa (Lake
+    trip): 3 faces in common'."""
+    members = {member.id: member for member in identity.people}
+    rank = {member_id: index for index, member_id in enumerate(members)}
+    sentences = []
+    for link in identity.links:
+        if link.person_id in members and link.other_id in members:
+            ends = sorted((link.person_id, link.other_id), key=rank.__getitem__)
+            pair = ' and '.join(f'{members[end].name or "Unnamed"} ({_where(members[end])})' for end in ends)
+            sentences.append(_because(pair, link))
+    return list(dict.fromkeys(sentences))
+
+
+def _because(pair: str, link: Link) -> str:
+    if link.reason == MERGED:
+        return f'{pair}: you merged them'
+    return f'{pair}: {link.detail or link.reason}'
+
+
+def _where(member: Member) -> str:
+    return member.space_name or 'your library'
+
+
 class PeoplePicker(ui.dialog):
     """Choose among my people by face and name: several (resolves to their ids when confirmed), or with `multiple`
     off one (resolves at the first tap). None when cancelled."""
@@ -501,6 +621,13 @@ def _nobody_hidden() -> None:
         ui.label('People you hide leave your People page; their photos stay in your library.').classes(
             'text-stone-500 max-w-md'
         )
+
+
+def _nobody_called(typed: str) -> None:
+    with ui.column().classes('w-full items-center py-16 gap-2 text-center').mark('people-no-match'):
+        ui.icon('search_off').classes('text-6xl text-stone-300')
+        ui.label(f'No one called “{typed}”').classes('text-lg font-medium break-words max-w-full')
+        ui.label('Search looks through names: people without one yet are not found.').classes('text-stone-500 max-w-md')
 
 
 def _empty_state() -> None:

@@ -2,11 +2,12 @@
 
 import uuid
 
+from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import select
 
 from ml.faces import MODEL_VERSION
-from services import assets, people, runtime, spaces
+from services import assets, identities, people, runtime, spaces
 from storage.models import Face, Job, Person, PersonFace
 from tests.ui.conftest import add_photo, member, sign_in, sign_up_admin
 
@@ -280,3 +281,86 @@ async def test_one_card_per_real_person_across_my_library_and_spaces_and_i_may_u
     await user.should_see('Great-grandpa', retries=50)
     await user.should_see('named in Family')
     await user.should_not_see('Grandpa')
+
+
+def names_in_order(user: User) -> list[str]:
+    """The names on the People page's cards, as they are laid out."""
+    grid = user.find('people-grid').elements.pop()
+    return [next(e.text for e in card.descendants() if isinstance(e, ui.label)) for card in grid.default_slot.children]
+
+
+async def test_typing_part_of_a_name_shows_only_the_people_called_so_and_says_when_no_one_is(user: User, tmp_path):
+    bea, (grandpa, may, unnamed) = await bea_with_people(user, tmp_path, 3, 2, 4)
+    await people.rename_person(runtime.current(), bea, may, 'Aunt May')
+    await user.open('/people')
+    await user.should_see(marker=f'person-{unnamed}', retries=50)
+
+    user.find('people-search').type('ANDPA')
+    await user.should_see(marker=f'person-{grandpa}')
+    await user.should_not_see(marker=f'person-{may}')
+    await user.should_not_see(marker=f'person-{unnamed}')
+
+    user.find('people-search').clear().type('Zed')
+    await user.should_see('No one called “Zed”')
+    await user.should_not_see(marker='people-grid')
+
+    user.find('people-search').clear()
+    assert names_in_order(user) == ['Add a name', 'Grandpa', 'Aunt May']
+
+
+async def test_sorting_by_name_puts_people_a_to_z_and_the_unnamed_last(user: User, tmp_path):
+    bea, (_, may, _) = await bea_with_people(user, tmp_path, 2, 4, 3)
+    await people.rename_person(runtime.current(), bea, may, 'aunt May')
+    await user.open('/people')
+    await user.should_see(marker='people-grid', retries=50)
+    assert names_in_order(user) == ['aunt May', 'Add a name', 'Grandpa']
+
+    user.find('people-sort').trigger('update:modelValue', 1)  # what the browser sends on a tap on "Name"
+    assert names_in_order(user) == ['aunt May', 'Grandpa', 'Add a name']
+
+
+async def test_why_linked_tells_in_words_what_makes_my_people_one_and_lets_me_take_one_out(user: User, tmp_path):
+    bea, (grandpa, twin) = await bea_with_people(user, tmp_path, 3, 2)
+    hearth = runtime.current()
+    photos = [face.asset_id for face in await people.faces_of(hearth, bea, grandpa)]
+    _, in_space = await space_person(bea, photos, 'Great-grandpa')
+    await identities.merge(hearth, bea, grandpa, [twin])
+    await user.open(f'/people/{grandpa}')
+    await user.should_see(marker='why-linked', retries=50)
+
+    user.find('why-linked').click()
+    await user.should_see('Grandpa (your library) and Great-grandpa (Family): 3 faces in common', retries=50)
+    await user.should_see('Grandpa (your library) and Unnamed (your library): you merged them')
+    await user.should_see('Family · 3 photos')
+    await user.should_not_see(marker=f'why-split-{grandpa}')
+
+    user.find(f'why-split-{in_space}').click()
+    await user.should_see('Great-grandpa is no longer linked here', retries=50)
+    assert {member.id for member in (await identities.get_identity(hearth, bea, grandpa)).people} == {grandpa, twin}
+
+
+async def test_my_name_for_a_person_reaches_a_space_i_edit_only_when_i_tick_it(user: User, tmp_path):
+    bea, (grandpa,) = await bea_with_people(user, tmp_path, 3)
+    hearth = runtime.current()
+    photos = [face.asset_id for face in await people.faces_of(hearth, bea, grandpa)]
+    space_id, in_space = await space_person(bea, photos, 'Great-grandpa')
+
+    async def names() -> tuple:
+        return tuple([(await people.get_person(hearth, bea, each)).name for each in (grandpa, in_space)])
+
+    await user.open('/people')
+    await user.should_see(marker=f'name-{grandpa}', retries=50)
+    user.find(f'name-{grandpa}').click()
+    await user.should_see('Also rename in Family (everyone in the space sees it)', retries=50)
+    user.find('dialog-text').clear().type('Pops')
+    user.find('dialog-ok').click()
+    await user.should_see('Only you see the names you give', retries=50)
+    assert await names() == ('Pops', 'Great-grandpa')
+
+    user.find(f'name-{grandpa}').click()
+    await user.should_see(marker=f'rename-in-{space_id}', retries=50)
+    user.find('dialog-text').clear().type('Papa')
+    user.find(f'rename-in-{space_id}').click()
+    user.find('dialog-ok').click()
+    await user.should_see('Also renamed in Family: everyone there sees it', retries=50)
+    assert await names() == ('Papa', 'Papa')
