@@ -6,7 +6,7 @@ for them) are mine alone.
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import CurrentActor, Instance
@@ -28,9 +28,12 @@ class NameIn(BaseModel):
 
 
 @router.get('', response_model=list[IdentityView])
-async def list_identities(actor: CurrentActor, instance: Instance, hidden: bool = False):
-    """My people, one per real person, with the count of their photos I may see; `hidden=true`: those I hid."""
-    return await identities.list_identities(instance, actor, hidden)
+async def list_identities(
+    actor: CurrentActor, instance: Instance, hidden: bool = False, q: str = Query('', max_length=100)
+):
+    """My people, one per real person, with the count of their photos I may see; `hidden=true`: those I hid; `q`:
+    those whose name (mine, else a space's) holds this text: one hit per real person."""
+    return await identities.list_identities(instance, actor, hidden, q)
 
 
 @router.get('/{person_id}', response_model=IdentityView)

@@ -66,12 +66,20 @@ class _Seen:
     links_of: dict[uuid.UUID, list[rules.Link]]  # an identity's first person → the links that made it
 
 
-async def list_identities(hearth: Hearth, actor: Actor, hidden: bool = False) -> list[IdentityView]:
-    """My people, one row per real person, most photographed first (`hidden`: those I hid instead)."""
+async def list_identities(
+    hearth: Hearth, actor: Actor, hidden: bool = False, named_like: str = ''
+) -> list[IdentityView]:
+    """My people, one row per real person, most photographed first (`hidden`: those I hid instead; `named_like`:
+    those whose name, as I see it, holds this text)."""
     seen = await _resolve(hearth, actor)
     found = [_view(seen, group) for group in seen.groups]
+    wanted = named_like.strip().casefold()
     return sorted(
-        (identity for identity in found if identity.hidden == hidden and identity.photo_count),
+        (
+            identity
+            for identity in found
+            if identity.hidden == hidden and identity.photo_count and wanted in (identity.name or '').casefold()
+        ),
         key=lambda identity: (-identity.photo_count, identity.name is None, identity.name or '', str(identity.id)),
     )
 

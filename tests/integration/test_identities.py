@@ -125,6 +125,8 @@ async def test_an_editor_may_also_name_the_person_in_the_space_and_a_contributor
     assert await rows(hearth, bob) == {('Opa', None, 3)}
     assert await rows(hearth, carl) == {('Opa', 'Lake trip', 3)}  # the space's name now, for every member
     assert await rows(hearth, alice) == {('Dad', None, 3)}  # her own name still wins for her
+    assert [row.name for row in await identities.list_identities(hearth, carl, named_like='op')] == ['Opa']
+    assert await identities.list_identities(hearth, alice, named_like='opa') == []  # she calls him Dad
     assert [member.can_name for member in (await identities.get_identity(hearth, carl, in_space.id)).people] == [False]
 
 
@@ -191,10 +193,12 @@ async def test_over_http_identities_are_mine_and_404_to_whoever_does_not_see_the
     as_carl = await client_for('carl@example.com', 'a long password')
 
     listed = await as_bob.get('/identities')
+    assert (await as_bob.get('/identities', params={'q': 'Dad'})).json() == []
     assert [(row['id'], row['photo_count']) for row in listed.json()] == [(str(in_space.id), 3)]
     assert 'Dad' not in listed.text  # Alice's own name never reaches Bob
     named = await as_bob.put(f'/identities/{in_space.id}/name', json={'name': 'Opa'})
     assert (named.status_code, named.json()['name']) == (200, 'Opa')
+    assert [row['name'] for row in (await as_bob.get('/identities', params={'q': 'opa'})).json()] == ['Opa']
     assert (await as_bob.get(f'/identities/{dad.id}')).status_code == 404  # Alice's own person
 
     for method, path, body in [
