@@ -1,4 +1,4 @@
-"""The command line: serve (default), user create, import, worker."""
+"""The command line: serve (default), user create, import, worker, people rebuild."""
 
 import argparse
 import asyncio
@@ -22,6 +22,8 @@ def main(argv: list[str]) -> None:
         sys.exit(asyncio.run(_import(settings, args.user, Path(args.folder))))
     elif args.command == 'worker':
         asyncio.run(_work(settings, args.queue, args.faces))
+    elif args.command == 'people':
+        asyncio.run(_rebuild_people(settings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     worker.add_argument('--queue', action='append', help='only this queue (repeat; default: every queue)')
     worker.add_argument('--faces', type=int, help='face worker processes (HEARTH_FACE_WORKERS, default 2)')
+    people = commands.add_parser('people', help="repair members' and spaces' people")
+    people.add_subparsers(dest='action', required=True).add_parser(
+        'rebuild',
+        help='group the faces of every library and space into people afresh, keeping what members named and '
+        'confirmed (the weekly full regroup, now); beside a running web app only with HEARTH_CHROMA_URL',
+    )
     return parser
 
 
@@ -107,6 +115,20 @@ async def _work(settings: Settings, queues: list[str] | None, faces: int | None)
         await stop.wait()
         await runner.stop()
     print('Stopped', file=sys.stderr)
+
+
+async def _rebuild_people(settings: Settings) -> None:
+    from services.grouping import regroup_everything
+
+    def report(done: int, total: int, label: str) -> None:
+        print(f'[{done}/{total}] regrouped {label}', flush=True)
+
+    async with _running(settings) as hearth:
+        rebuilt = await regroup_everything(hearth, report)
+    print(
+        f'Regrouped libraries {rebuilt.libraries}, spaces {rebuilt.spaces}: '
+        f'people {rebuilt.people}, of them named {rebuilt.named}.'
+    )
 
 
 class _running:

@@ -7,16 +7,17 @@ never move, and a face a member took out of a person ("not this person") never g
 import asyncio
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from ml import clustering
 from services.runtime import Hearth
 from storage import access
 from storage import spaces as space_queries
-from storage.models import Asset, Face, FaceRejection, Person, PersonFace
+from storage.models import Asset, Face, FaceRejection, Person, PersonFace, Space, User
 
 # What grouping reads of a face (rows, not ORM objects: a library may have 100,000 of them).
 FACE_COLUMNS = (Face.id, Face.embedding_id, Face.score, Face.width, Face.height)
@@ -333,3 +334,41 @@ async def repair_person(session, person_id: uuid.UUID) -> None:
         await session.delete(person)
     elif person.cover_face_id not in {face.id for face in faces}:
         person.cover_face_id = max(faces, key=_cover_score).id if faces else None
+
+
+# ---- the full rebuild, for repair ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    libraries: int
+    spaces: int
+    people: int  # after the rebuild, in all of them
+    named: int
+
+
+async def regroup_everything(hearth: Hearth, progress: Callable[[int, int, str], None] | None = None) -> Rebuilt:
+    """The repair (`main.py people rebuild`): the scheduled full re-cluster of every member's library and every
+    space, now, one scope at a time so that only one scope's vectors are held. People, their faces and centres are
+    worked out afresh from the faces in the vector store, keeping what members confirmed, took out and named; Global
+    People is resolved from these when asked, so it follows. `progress(done, total, label)` after each scope."""
+    scopes = await _every_scope(hearth)
+    people = named = 0
+    for done, (scope, label) in enumerate(scopes, start=1):
+        await regroup(hearth, scope)
+        async with hearth.db.session() as session:
+            counted = await session.execute(scope.people().with_only_columns(func.count(), func.count(Person.name)))
+        in_scope, named_in_scope = counted.one()
+        people, named = people + in_scope, named + named_in_scope
+        if progress:
+            progress(done, len(scopes), label)
+    libraries = sum(isinstance(scope, LibraryScope) for scope, _ in scopes)
+    return Rebuilt(libraries, len(scopes) - libraries, people, named)
+
+
+async def _every_scope(hearth: Hearth) -> list[tuple[Scope, str]]:
+    async with hearth.db.session() as session:
+        members = (await session.execute(select(User.id, User.email).order_by(User.email))).all()
+        spaces = (await session.execute(select(Space.id, Space.name).order_by(Space.name, Space.id))).all()
+    libraries = [(LibraryScope(user_id), f'library of {email}') for user_id, email in members]
+    return libraries + [(SpaceScope(space_id), f'space {name}') for space_id, name in spaces]

@@ -8,16 +8,26 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+from sqlalchemy import update
+
+from services import identities, people, spaces
+from storage.models import Person
 from tests.factories.face_photos import ANOTHER_PERSON, face_photo
 from tests.factories.media_files import make_jpeg, make_mp4, make_text_file
+from tests.integration.test_identities import centre_of
+from tests.integration.test_people import person_with, photos_with, someone, summary
+from tests.integration.test_spaces import space_with
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(data: Path, *args: str) -> subprocess.CompletedProcess:
+def run(data: Path, *args: str, database_url: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTEST_', 'NICEGUI_'))}
     env.update(HEARTH_DATA=str(data))
     env.pop('DATABASE_URL', None)
+    if database_url:
+        env.update(DATABASE_URL=database_url)
     return subprocess.run(
         [sys.executable, 'main.py', *args],
         cwd=ROOT,
@@ -102,3 +112,35 @@ def test_a_worker_for_an_unknown_queue_says_which_there_are(tmp_path):
     result = run(tmp_path / 'data', 'worker', '--queue', 'sorting')
 
     assert result.returncode == 1 and 'Queues are metadata, thumbnails, faces, clustering' in result.stderr
+
+
+@pytest.mark.usefixtures('cheap_password_hashing')
+async def test_people_rebuild_regroups_every_library_and_space_afresh_keeping_names(hearth, alice, bob, tmp_path):
+    """GIVEN Alice's person 'Dad' whose centre was lost, a space of his photos never grouped, and Bob's photos of
+    someone never grouped. WHEN the admin runs `people rebuild`. THEN Dad keeps his name and has his centre back, the
+    space and Bob have their people, Alice's Global People links Dad with the space's person, and it said so."""
+    dad, photos = await person_with(hearth, alice, tmp_path, 3, name='Dad')
+    centre = await centre_of(hearth, dad.id)
+    async with hearth.db.session() as session:
+        await session.execute(update(Person).where(Person.id == dad.id).values(centroid=None))
+        await session.commit()
+    space = await space_with(hearth, alice)
+    await spaces.add_assets(hearth, alice, space.id, photos)  # queues the space's grouping; no web app runs it
+    await photos_with(hearth, bob, tmp_path, *[(someone(),)] * 3)
+
+    result = run(hearth.settings.data_dir, 'people', 'rebuild', database_url=hearth.settings.database_url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        '[1/3] regrouped library of alice@example.com',
+        '[2/3] regrouped library of bob@example.com',
+        '[3/3] regrouped space Lake trip',
+        'Regrouped libraries 2, spaces 1: people 3, of them named 1.',
+    ]
+    assert await summary(hearth, alice) == {('Dad', 3)}
+    assert await centre_of(hearth, dad.id) == centre
+    assert await summary(hearth, bob) == {(None, 3)}
+    [in_space] = await people.list_space_people(hearth, alice, space.id)
+    assert in_space.photo_count == 3
+    identity = await identities.get_identity(hearth, alice, dad.id)
+    assert {person.id for person in identity.people} == {dad.id, in_space.id}
