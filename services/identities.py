@@ -90,6 +90,15 @@ async def get_identity(hearth: Hearth, actor: Actor, person_id: uuid.UUID) -> Id
     return _view(seen, _group_of(seen, person_id))
 
 
+async def identities_of(
+    hearth: Hearth, actor: Actor, person_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, IdentityView]:
+    """The identity of each of these people that I see (say, a space's people: by the name I know them by); the
+    people I do not see are left out."""
+    seen = await _resolve(hearth, actor)
+    return {person_id: _view(seen, _group_of(seen, person_id)) for person_id in person_ids if person_id in seen.people}
+
+
 async def expand(session, actor: Actor, person_ids: Collection[uuid.UUID]) -> list[list[uuid.UUID]]:
     """For a filter: each given person's whole identity (404 for anyone I do not see)."""
     wanted = list(dict.fromkeys(person_ids))

@@ -9,8 +9,9 @@ from nicegui import ui
 
 from domain.errors import HearthError, NotFound
 from domain.spaces import SpaceAction, SpaceRole
-from services import libraries, people, runtime, spaces
+from services import identities, libraries, people, runtime, spaces
 from services.accounts import Actor
+from services.identities import IdentityView
 from services.people import PersonView
 from services.spaces import ActivityEntry, FilterChoices, MemberView, SpaceDetail, SpaceFilters, Visit
 from ui.components.timeline_grid import TimelineGrid
@@ -51,6 +52,7 @@ class SpaceView:
         self.filters = SpaceFilters()
         self.choices: FilterChoices | None = None
         self.people: list[PersonView] = []
+        self.identities: dict[uuid.UUID, IdentityView] = {}  # each of the space's people as I know them
         self.selected: list[uuid.UUID] = []
         self.activity_before: datetime | None = None
         with frame(actor, detail.space.name, current='/spaces'):
@@ -310,6 +312,8 @@ class SpaceView:
             self._render_filters()
         if opening:
             self.people = await self.run(people.list_space_people(self.hearth, self.actor, self.space_id)) or []
+            ids = [person.id for person in self.people]
+            self.identities = await self.run(identities.identities_of(self.hearth, self.actor, ids)) or {}
             self._render_people()
         self.scrim.visible = self.panel.visible = opening
 
@@ -327,16 +331,24 @@ class SpaceView:
                 self._person_row(person)
 
     def _person_row(self, person: PersonView) -> None:
+        """A person of the space by the name I know them by (mine wins), the space's own name on hover; the arrow
+        opens the real person across everything I see."""
+        identity = self.identities.get(person.id)
+        name = identity.name if identity and identity.name else person.name
         chosen = person.id in self.filters.people
         row = ui.row().classes('w-full items-center no-wrap gap-2 rounded-lg px-1 py-0.5 cursor-pointer')
         row.classes('bg-amber-100' if chosen else 'hover:bg-stone-100').mark(f'space-person-{person.id}')
+        row.props(f'data-testid=space-person-{person.id}')
         with row:
             face(person, 'w-9 h-9 rounded-full shrink-0')
-            ui.label(person.name or 'Unnamed').classes('flex-1 truncate' + ('' if person.name else ' text-stone-500'))
+            ui.label(name or 'Unnamed').classes('flex-1 truncate' + ('' if name else ' text-stone-500'))
             ui.label(str(person.photo_count)).classes('text-sm text-stone-500')
-            ui.button(icon='chevron_right', on_click=lambda: ui.navigate.to(f'/people/{person.id}')).props(
-                f'flat round dense size=sm aria-label="Open {person.name or "this person"}"'
+            opened = identity.id if identity else person.id
+            ui.button(icon='chevron_right', on_click=lambda: ui.navigate.to(f'/people/{opened}')).props(
+                f'flat round dense size=sm aria-label="Open {name or "this person"}"'
             ).on('click.stop', lambda: None)
+            space = self.detail.space.name
+            ui.tooltip(f'Called {person.name} in {space}' if person.name else f'Not named in {space} yet')
         others = tuple(person_id for person_id in self.filters.people if person_id != person.id)
         row.on('click', lambda: self._filter_people(others if chosen else (*others, person.id)))
 

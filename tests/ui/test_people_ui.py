@@ -214,6 +214,13 @@ async def space_person(owner, asset_ids, name: str) -> tuple[uuid.UUID, uuid.UUI
     return space.id, person.id
 
 
+def sidebar_names(user: User, person_id) -> list[str]:
+    """The name on a person's row of a space's people sidebar, and its hover text."""
+    row = user.find(f'space-person-{person_id}').elements.pop()
+    name = next(e.text for e in row.descendants() if isinstance(e, ui.label))
+    return [name, next(e.text for e in row.descendants() if isinstance(e, ui.tooltip))]
+
+
 async def test_a_spaces_people_filter_its_timeline_and_only_editors_may_rename_them(user: User, tmp_path):
     bea, (grandpa,) = await bea_with_people(user, tmp_path, 3)
     hearth = runtime.current()
@@ -224,7 +231,8 @@ async def test_a_spaces_people_filter_its_timeline_and_only_editors_may_rename_t
 
     await user.open(f'/spaces/{space_id}')
     user.find('space-filters').click()
-    await user.should_see('Great-grandpa', retries=50)
+    await user.should_see(marker=f'space-person-{person_id}', retries=50)
+    assert sidebar_names(user, person_id) == ['Grandpa', 'Called Great-grandpa in Family']  # mine, the space's on hover
     grid = user.find('timeline-grid').elements.pop()
     user.find(f'space-person-{person_id}').click()
     await user.should_see('Filters · 1', retries=50)
@@ -234,6 +242,10 @@ async def test_a_spaces_people_filter_its_timeline_and_only_editors_may_rename_t
 
     user.find('sign-out').click()
     await sign_in(user, 'cleo@example.com', 'cleo-password')
+    await user.open(f'/spaces/{space_id}')
+    user.find('space-filters').click()
+    await user.should_see(marker=f'space-person-{person_id}', retries=50)
+    assert sidebar_names(user, person_id) == ['Great-grandpa', 'Called Great-grandpa in Family']
     await user.open(f'/people/{person_id}')  # Cleo sees the space's name for him, and cannot change it
     await user.should_see('Great-grandpa', retries=50)
     await user.should_see('3 photos')
