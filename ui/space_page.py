@@ -341,7 +341,10 @@ class SpaceView:
         row.props(f'data-testid=space-person-{person.id}')
         with row:
             face(person, 'w-9 h-9 rounded-full shrink-0')
-            ui.label(name or 'Unnamed').classes('flex-1 truncate' + ('' if name else ' text-stone-500'))
+            with ui.column().classes('flex-1 min-w-0 gap-0'):
+                ui.label(name or 'Unnamed').classes('truncate max-w-full' + ('' if name else ' text-stone-500'))
+                if person.name and person.name != name:  # touch screens have no hover: say it here too
+                    ui.label(f'{person.name} in this space').classes('text-xs text-stone-500 truncate max-w-full')
             ui.label(str(person.photo_count)).classes('text-sm text-stone-500')
             opened = identity.id if identity else person.id
             ui.button(icon='chevron_right', on_click=lambda: ui.navigate.to(f'/people/{opened}')).props(
