@@ -7,7 +7,7 @@ Generated data, written straight to the database and the vector store: 500 real 
 faces 0.16 around them), one face per photo. Three quarters of the faces are in the member's own library, grouped
 into their own people; each of the 20 spaces holds 625 of those photos (shared faces) and 625 of a relative's.
 Each figure stands next to a baseline measured in the same run: listing the member's own library's people (no
-resolution), and re-grouping the space in full.
+resolution), and the full rebuild (`main.py people rebuild`: every library and space regrouped).
 """
 
 import argparse
@@ -158,16 +158,18 @@ async def measure(hearth: Hearth, member: Actor, kin: Actor, space_ids, centres,
         await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [grouping.space_subject(space)])
         await session.commit()
     await grouping.group_new_faces(hearth, grouping.SpaceScope(space))
-    updated = await identities.list_identities(hearth, member)
-    incremental = (time.perf_counter() - start) * 1000
+    grouped = (time.perf_counter() - start) * 1000
     start = time.perf_counter()
-    await grouping.regroup(hearth, grouping.SpaceScope(space))
-    full = (time.perf_counter() - start) * 1000
+    updated = await identities.list_identities(hearth, member)
+    read = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    await grouping.regroup_everything(hearth)
+    rebuild = (time.perf_counter() - start) * 1000
     rows.append(
         [
-            f'{NEW_PHOTOS} photos added to a space: its people, then all identities',
-            f'{incremental:.0f}',
-            f'{full:.0f} (re-grouping the space in full)',
+            f'{NEW_PHOTOS} photos added to a space: the space groups their faces, then the People page reads',
+            f'{grouped:.0f} + {read:.0f}',
+            f'{rebuild:.0f} (people rebuild: every scope in full)',
         ]
     )
     rows.append(['identities', len(listed), f'{len(updated)} after the new photos'])

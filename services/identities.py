@@ -223,6 +223,8 @@ async def _resolve(hearth: Hearth, actor: Actor) -> _Seen:
 
 async def _resolve_in(session, actor: Actor, with_photos: bool = True) -> _Seen:
     people = {person.id: person for person in await queries.seen_people(session, actor.id)}
+    # Comparing centres runs in a thread (numpy, no GIL) while the database answers the rest.
+    close = asyncio.create_task(asyncio.to_thread(_close_matches, list(people.values())))
     links = [
         rules.Link(first, second, rules.SHARED_FACES, f'{count} faces in common')
         for first, second, count in await queries.shared_faces(session, actor.id)
@@ -233,12 +235,12 @@ async def _resolve_in(session, actor: Actor, with_photos: bool = True) -> _Seen:
             links.append(rules.Link(decision.person_id, decision.other_id, rules.MERGED))
         else:
             apart.add((decision.person_id, decision.other_id))
-    links += await asyncio.to_thread(_close_matches, list(people.values()))
-    groups, used = rules.resolve(people, links, apart)
     photos: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     if with_photos:
         for person_id, asset_id in await queries.visible_photos(session, actor.id):
             photos[person_id].add(asset_id)
+    links += await close
+    groups, used = rules.resolve(people, links, apart)
     first_of = {person: group[0] for group in groups for person in group}
     links_of: dict[uuid.UUID, list[rules.Link]] = defaultdict(list)
     for link in used:

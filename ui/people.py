@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Collection
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from domain.errors import HearthError
+from domain.errors import HearthError, NotFound
 from domain.identities import MERGED, Link
 from services import identities, people, runtime
 from services.accounts import Actor
@@ -45,10 +45,12 @@ async def person_page(person_id: str):
 
 
 async def _identity_of(actor: Actor, person: PersonView) -> IdentityView | None:
-    """The real person my own person is part of (None for a space's person: its page is the space's view)."""
-    if person.space_id is not None:
+    """The real person this person is part of for me; None for a person of a space I keep off my timeline (their
+    page is then the space's view alone)."""
+    try:
+        return await identities.get_identity(runtime.current(), actor, person.id)
+    except NotFound:
         return None
-    return await identities.get_identity(runtime.current(), actor, person.id)
 
 
 class PeopleView:
@@ -282,7 +284,7 @@ def _merged_text(person, others: list) -> str:
 
 class PersonPage:
     """One person of my library or of a space: their name and cover, merging, their faces to correct (for who may),
-    and the timeline of their photos (a space's person: in the space)."""
+    and the timeline of the real person's photos (a person of a space off my timeline: in the space)."""
 
     def __init__(self, actor: Actor, person: PersonView, identity: IdentityView | None = None):
         self.actor, self.hearth, self.person, self.identity = actor, runtime.current(), person, identity
@@ -296,10 +298,11 @@ class PersonPage:
                 self.links = ui.row().classes('w-full items-center gap-2').mark('person-links')
                 self.faces_panel = ui.column().classes('w-full gap-2').mark('faces-panel')
                 self.faces_panel.visible = False
-            api_base = f'/api/spaces/{space}/timeline' if space else '/api/timeline'
+            # The real person's photos across my timeline (own, partners', spaces'); else the space's alone.
+            api_base = f'/api/spaces/{space}/timeline' if space and identity is None else '/api/timeline'
             self.grid = TimelineGrid(api_base, query={'person': [str(person.id)]}).classes('w-full')
             self.grid.style('height: calc(100vh - 150px)').mark('person-photos')
-            context = f'space={space}' if space else f'person={person.id}'
+            context = f'space={space}' if space and identity is None else f'person={person.id}'
             self.grid.on('open', lambda event: ui.navigate.to(f'/photo/{event.args["id"]}?{context}'))
         self._header()
 

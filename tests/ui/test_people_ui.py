@@ -214,6 +214,11 @@ async def space_person(owner, asset_ids, name: str) -> tuple[uuid.UUID, uuid.UUI
     return space.id, person.id
 
 
+def photos_from(user: User) -> str:
+    """Where a person's page takes the photos it shows."""
+    return user.find('person-photos').elements.pop().props['api_base']
+
+
 def sidebar_names(user: User, person_id) -> list[str]:
     """The name on a person's row of a space's people sidebar, and its hover text."""
     row = user.find(f'space-person-{person_id}').elements.pop()
@@ -250,6 +255,11 @@ async def test_a_spaces_people_filter_its_timeline_and_only_editors_may_rename_t
     await user.should_see('Great-grandpa', retries=50)
     await user.should_see('3 photos')
     await user.should_not_see(marker='rename-person')
+    assert photos_from(user) == '/api/timeline'  # the real person across everything she sees
+    await spaces.show_in_timeline(hearth, cleo, space_id, False)
+    await user.open(f'/people/{person_id}')
+    await user.should_see('Great-grandpa', retries=50)
+    assert photos_from(user) == f'/api/spaces/{space_id}/timeline'  # the space's photos alone
     assert [p.name for p in await people.list_space_people(hearth, cleo, space_id)] == ['Great-grandpa']
     await user.open(f'/people/{grandpa}')  # Bea's own name for him stays hers
     await user.should_not_see('Grandpa', retries=5)
