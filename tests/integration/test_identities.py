@@ -131,7 +131,7 @@ async def test_an_editor_may_also_name_the_person_in_the_space_and_a_contributor
 
 
 async def test_hiding_a_space_from_my_timeline_or_leaving_it_takes_its_people_and_names_at_once(
-    hearth, alice, bob, carl, tmp_path
+    hearth, alice, bob, carl, as_bob, tmp_path
 ):
     space, _, in_space, _, _ = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
     await people.rename_person(hearth, alice, in_space.id, 'Grandpa')
@@ -141,8 +141,15 @@ async def test_hiding_a_space_from_my_timeline_or_leaving_it_takes_its_people_an
     assert await rows(hearth, bob) == set()
     with pytest.raises(NotFound):
         await identities.get_identity(hearth, bob, in_space.id)
+    assert (await as_bob.put(f'/spaces/{space.id}/timeline', json={'show_in_timeline': True})).status_code == 200
+    assert [row['name'] for row in (await as_bob.get('/identities')).json()] == ['Grandpa']
+    assert (await as_bob.put(f'/spaces/{space.id}/timeline', json={'show_in_timeline': False})).status_code == 200
+    assert (await as_bob.get('/identities')).json() == []
+    assert (await as_bob.get(f'/identities/{in_space.id}')).status_code == 404
     await spaces.show_in_timeline(hearth, bob, space.id, True)
-    await spaces.leave_space(hearth, bob, space.id)
+    assert (await as_bob.post(f'/spaces/{space.id}/leave', json={})).status_code == 200
+    assert (await as_bob.get('/identities')).json() == []
+    assert (await as_bob.get(f'/identities/{in_space.id}')).status_code == 404
     assert await rows(hearth, bob) == set()
     assert await rows(hearth, carl) == set()  # never in it
     with pytest.raises(NotFound):
