@@ -98,6 +98,11 @@ def test_each_names_grandpa_their_own_way_and_carl_sees_nothing_of_him(browser, 
     expect(bob.get_by_text('Dad')).to_have_count(0)  # Alice's own name is hers alone
     bob.wait_for_timeout(400)
     screenshot(bob, 'global-people-phone-bob')
+    bob.get_by_test_id('people-grid').get_by_role('link').click()  # his Opa and the space's Grandpa: why one?
+    bob.get_by_role('button', name='Why linked?').click()
+    expect(bob.get_by_test_id('links-dialog').get_by_text('faces alike')).to_be_visible(timeout=15_000)
+    bob.wait_for_timeout(400)
+    screenshot(bob, 'global-people-phone-why-linked')
 
     row = hover_in_space(bob, server, space_id, in_space)
     expect(row.get_by_text('Opa')).to_be_visible()  # his own name in the space's people too

@@ -35,7 +35,7 @@ def test_faces_become_a_person_whom_i_name_filter_by_and_open(browser, server):
     screenshot(page, 'people-desktop-unnamed')
 
     page.get_by_text('Add a name').click()
-    page.get_by_label('Name').fill('The President')
+    page.get_by_label('Name', exact=True).fill('The President')
     page.get_by_role('button', name='Save').click()
     expect(page.get_by_text('The President')).to_be_visible(timeout=10_000)
     page.wait_for_timeout(400)
