@@ -122,13 +122,18 @@ async def merge(hearth: Hearth, actor: Actor, person_id: uuid.UUID, others: Coll
 
 
 async def undo_merge(hearth: Hearth, actor: Actor, person_id: uuid.UUID, others: Collection[uuid.UUID]) -> None:
-    """Take back `merge(person_id, others)`: from now on they are not the same (for me), whatever links them."""
+    """Take back `merge(person_id, others)`: my "same person" goes; where evidence would still link them, they were
+    kept apart before the merge (split), and are again."""
     async with hearth.db.session() as session:
         seen = await _resolve_in(session, actor, with_photos=False)
-        _group_of(seen, person_id)
-        for other in others:
+        for other in (person_id, *others):
             _group_of(seen, other)
-            await _decide(session, actor, person_id, other, same=False)
+        await _forget(session, actor, [person_id], list(others), same=True)
+        await session.flush()
+        seen = await _resolve_in(session, actor, with_photos=False)
+        for other in others:
+            if other in _group_of(seen, person_id):
+                await _decide(session, actor, person_id, other, same=False)
         await session.commit()
 
 

@@ -14,7 +14,7 @@ from domain.jobs import Queue
 from domain.spaces import SpaceRole
 from services import albums, assets, identities, people, sharing, spaces
 from services.accounts import create_user
-from storage.models import Person, PersonFace
+from storage.models import IdentityDecision, Person, PersonFace
 from tests.integration.test_faces import run_queue
 from tests.integration.test_people import filtered, person_with, someone, summary
 from tests.integration.test_spaces import space_with
@@ -73,8 +73,21 @@ async def test_a_close_match_across_scopes_links_people_and_the_member_may_split
     merged = await identities.merge(hearth, bob, opa.id, [in_space.id])
     assert (merged.photo_count, {link.reason for link in merged.links}) == (6, {rules.MERGED, rules.CLOSE_MATCH})
     await identities.undo_merge(hearth, bob, opa.id, [in_space.id])
-    assert len(await identities.list_identities(hearth, bob)) == 2
+    assert len(await identities.list_identities(hearth, bob)) == 2  # split before the merge, split again
     assert await rows(hearth, alice) == {('Dad', None, 3)}  # Bob's decisions are his alone
+
+
+async def test_undoing_a_merge_of_people_nothing_else_links_leaves_no_decision_behind(hearth, alice, bob, tmp_path):
+    space, _, in_space, _, _ = await grandpa_in_a_shared_space(hearth, alice, bob, tmp_path)
+    stranger, _ = await person_with(hearth, bob, tmp_path, 3, name='Stranger')
+
+    merged = await identities.merge(hearth, bob, stranger.id, [in_space.id])
+    assert {member.id for member in merged.people} == {stranger.id, in_space.id}
+    await identities.undo_merge(hearth, bob, stranger.id, [in_space.id])
+
+    assert await rows(hearth, bob) == {('Stranger', None, 3), (None, None, 3)}
+    async with hearth.db.session() as session:  # nothing stays to keep them apart should evidence appear later
+        assert await session.scalar(select(func.count()).select_from(IdentityDecision)) == 0
 
 
 async def test_filtering_by_an_identity_finds_its_photos_in_every_scope_i_see(hearth, alice, bob, tmp_path):
