@@ -7,15 +7,17 @@ never move, and a face a member took out of a person ("not this person") never g
 import asyncio
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import Select, delete, func, select, update
 
+from domain.jobs import Queue
 from ml import clustering
 from services.runtime import Hearth
 from storage import access
+from storage import jobs as job_rows
 from storage import spaces as space_queries
 from storage.models import Asset, Face, FaceRejection, Person, PersonFace, Space, User
 
@@ -47,11 +49,7 @@ class LibraryScope:
             select(PersonFace.face_id)
             .join(Face, Face.id == PersonFace.face_id)
             .join(Asset, Asset.id == Face.asset_id)
-            .where(
-                PersonFace.scope_id == self.id,
-                Asset.owner_id != self.id,
-                ~access.through_a_partner_on_timeline(self.id),
-            )
+            .where(PersonFace.scope_id == self.id, ~access.mine_or_through_a_partner_on_timeline(self.id))
         )
 
 
@@ -88,6 +86,12 @@ def library_subject(owner_id: uuid.UUID) -> str:
 
 def space_subject(space_id: uuid.UUID) -> str:
     return SPACE_SCOPE + space_id.hex
+
+
+async def regroup_later(session, subjects: Iterable[str]) -> None:
+    """Queue the grouping of these scopes ('library:…', 'space:…') in the caller's transaction: the change that
+    calls for it and the job commit together."""
+    await job_rows.enqueue(session, Queue.CLUSTERING, 'people', subjects)
 
 
 def scope_of(subject: str) -> Scope:

@@ -166,13 +166,10 @@ async def rename(
     async with hearth.db.session() as session:
         seen = await _resolve_in(session, actor, with_photos=False)
         group = _group_of(seen, person_id)
-        for member in _in_spaces(seen, group, in_spaces):
-            (await session.get(Person, member)).name = cleaned
         own = [member for member in group if seen.people[member].space_id is None]
-        if own:
-            for member in own:  # one name for the person, whichever of my people they were
-                (await session.get(Person, member)).name = cleaned
-        elif cleaned:
+        for member in [*_in_spaces(seen, group, in_spaces), *own]:  # all my people for them: one name
+            (await session.get(Person, member)).name = cleaned
+        if not own and cleaned:
             mine = Person(id=uuid.uuid4(), owner_id=actor.id, name=cleaned)
             session.add(mine)
             await session.flush()

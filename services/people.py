@@ -10,14 +10,12 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select, update
 
 from domain.errors import InvalidInput, NotFound
-from domain.jobs import Queue
 from domain.spaces import SpaceAction, require_space, space_actions
 from domain.text import clean_title
 from services import grouping
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
-from storage import jobs as job_rows
 from storage import people as queries
 from storage import spaces as space_queries
 from storage.models import Asset, AssetDetails, Face, FaceRejection, Person, PersonFace
@@ -225,7 +223,7 @@ async def move_faces(
 async def _recentre_later(session, person: Person) -> None:
     """Faces changed people: the scope's grouping job recomputes their centres (Global People compares them)."""
     subject = grouping.space_subject(person.space_id) if person.space_id else grouping.library_subject(person.owner_id)
-    await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [subject])
+    await grouping.regroup_later(session, [subject])
 
 
 async def _require_faces_of(session, person_id: uuid.UUID, face_ids: list[uuid.UUID]) -> None:

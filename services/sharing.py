@@ -10,11 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from domain.access import Role, TrustLevel, trust_level_of
 from domain.accounts import clean_email
 from domain.errors import Conflict, InvalidInput, NotFound
-from domain.jobs import Queue
 from services import grouping
 from services.accounts import Actor
 from services.runtime import Hearth
-from storage import jobs as job_rows
 from storage.models import PartnerShare, User
 
 
@@ -114,7 +112,7 @@ async def list_partners(hearth: Hearth, actor: Actor) -> Partners:
 async def _people_may_change(session, partner_id: uuid.UUID) -> None:
     """The partner's people are grouped from the libraries they show too: regroup theirs in the background (what
     they no longer see has already left their People page; the regroup lets its faces go)."""
-    await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [grouping.library_subject(partner_id)])
+    await grouping.regroup_later(session, [grouping.library_subject(partner_id)])
 
 
 async def _share(session, owner_id: uuid.UUID, partner_id: uuid.UUID) -> PartnerShare:

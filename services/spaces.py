@@ -16,7 +16,6 @@ from domain.access import Permission
 from domain.accounts import clean_email
 from domain.assets import month_label, parse_month
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.jobs import Queue
 from domain.spaces import (
     SpaceAction,
     SpaceRole,
@@ -34,7 +33,6 @@ from services.accounts import Actor
 from services.assets import require_permission
 from services.runtime import Hearth
 from storage import identities as identity_queries
-from storage import jobs as job_rows
 from storage import spaces as space_queries
 from storage.access import roles_on
 from storage.assets import TimelineItem, neighbours_by_date
@@ -345,7 +343,7 @@ async def _end_membership(session, member: SpaceMember) -> None:
 
 async def _people_may_change(session, space_id: uuid.UUID) -> None:
     """Assets came or went: the space's people are grouped again in the background (the runner's next poll)."""
-    await job_rows.enqueue(session, Queue.CLUSTERING, 'people', [grouping.space_subject(space_id)])
+    await grouping.regroup_later(session, [grouping.space_subject(space_id)])
 
 
 # ---- its assets -----------------------------------------------------------------------------------------------------

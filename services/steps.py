@@ -13,7 +13,6 @@ from ml import media
 from services import grouping
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
-from storage import jobs as job_rows
 from storage import spaces as space_queries
 from storage.jobs import ClaimedJob, asset_subject_column
 from storage.models import Asset, Face, FaceScan, PartnerShare, Space
@@ -106,7 +105,7 @@ async def faces(runner: JobRunner, job: ClaimedJob) -> None:
             partners = await session.scalars(_partners_showing(asset.owner_id))
             libraries = map(grouping.library_subject, [asset.owner_id, *partners])
             subjects = [*libraries, *map(grouping.space_subject, spaces)]
-            await job_rows.enqueue(session, Queue.CLUSTERING, 'people', subjects)
+            await grouping.regroup_later(session, subjects)
         await session.commit()
     await asyncio.to_thread(hearth.vectors.delete, previous)
     runner.wake(Queue.CLUSTERING)

@@ -40,12 +40,6 @@ def partner_owner_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Se
     return owners.where(PartnerShare.show_in_timeline.is_(True)) if on_timeline_only else owners
 
 
-def through_a_partner_on_timeline(actor_id: uuid.UUID) -> ColumnElement[bool]:
-    """Assets of the partners' libraries the actor shows on their timeline, as partners see them."""
-    partners = Asset.owner_id.in_(partner_owner_ids(actor_id, on_timeline_only=True))
-    return and_(partners, Asset.trashed_at.is_(None), ~archived_by_its_owner())
-
-
 def mine_or_through_a_partner_on_timeline(actor_id: uuid.UUID) -> ColumnElement[bool]:
     """The actor's own assets and those of the partners' libraries on their timeline (as partners see them); one IN
     list of owners keeps the (owner, ...) indexes usable."""
