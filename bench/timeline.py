@@ -251,9 +251,11 @@ async def measure_with_grants(hearth: Hearth, members: list[Actor], grants, repe
 
 
 async def shared_album(hearth: Hearth, owner: Actor, member: Actor, number: int, size: int) -> None:
-    """An album of `size` of the owner's photos, from a few events (runs of consecutive days), shared at 'known'."""
+    """An album of `size` of the owner's photos, from a few events (runs of consecutive days), shared at 'known'; the
+    member shows it on their timeline (SPEC §8: off until they choose)."""
     album = await albums.create_album(hearth, owner, f'Album {number}')
     await albums.share_album(hearth, owner, album.id, member.email)
+    await albums.show_in_timeline(hearth, member, album.id, True)
     async with hearth.db.session() as session:
         library = select(AssetDetails.asset_id).where(AssetDetails.owner_id == owner.id)
         owned = await session.scalar(select(func.count()).select_from(library.subquery()))

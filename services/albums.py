@@ -143,7 +143,7 @@ async def get_album(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> AlbumD
             .select_from(AlbumAsset)
             .join(Asset, Asset.id == AlbumAsset.asset_id)
             .join(User, User.id == AlbumAsset.added_by_id)
-            .where(AlbumAsset.album_id == album_id, Asset.trashed_at.is_(None))
+            .where(*_shown_in(album_id))
             .group_by(User.name)
             .order_by(func.count().desc(), User.name)
         )
@@ -212,7 +212,9 @@ async def remove_assets(hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset
         require_album(AlbumAction.VIEW, actions)
         rows = list(
             await session.scalars(
-                select(AlbumAsset).where(AlbumAsset.album_id == album_id, AlbumAsset.asset_id.in_(asset_ids))
+                select(AlbumAsset)
+                .join(Asset, Asset.id == AlbumAsset.asset_id)
+                .where(*_shown_in(album_id), AlbumAsset.asset_id.in_(asset_ids))
             )
         )
         if len(rows) != len(asset_ids):
@@ -257,7 +259,7 @@ async def album_items(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> list
                 AssetUserState,
                 (AssetUserState.asset_id == AlbumAsset.asset_id) & (AssetUserState.user_id == actor.id),
             )
-            .where(AlbumAsset.album_id == album_id, Asset.trashed_at.is_(None))
+            .where(*_shown_in(album_id))
             .order_by(AssetDetails.taken_at.desc(), AlbumAsset.asset_id.desc())
         )
         return [
@@ -473,12 +475,13 @@ async def _membership(session, album_id: uuid.UUID, user_id: uuid.UUID) -> Album
 
 
 def _live_in_album(album_id: uuid.UUID) -> Select:
-    """The album's assets that are not in the trash."""
-    return (
-        select(AlbumAsset.asset_id)
-        .join(Asset, Asset.id == AlbumAsset.asset_id)
-        .where(AlbumAsset.album_id == album_id, Asset.trashed_at.is_(None))
-    )
+    return select(AlbumAsset.asset_id).join(Asset, Asset.id == AlbumAsset.asset_id).where(*_shown_in(album_id))
+
+
+def _shown_in(album_id: uuid.UUID) -> tuple:
+    """What the album shows (with `Asset` joined): its assets that are not in the trash and that whoever added them
+    still sees (SPEC §1)."""
+    return access_queries.shown_in_album(album_id), Asset.trashed_at.is_(None)
 
 
 async def _live_asset_ids(session, album_id: uuid.UUID, asset_ids: list[uuid.UUID]) -> set[uuid.UUID]:

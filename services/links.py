@@ -303,7 +303,7 @@ def _shown_ids(link: PublicLink) -> Select:
             _creator_holds(link.space_id, link.creator_id, SpaceAction.SHARE_LINK),
         )
     if link.album_id is not None:
-        targets = select(AlbumAsset.asset_id).where(AlbumAsset.album_id == link.album_id)
+        targets = select(AlbumAsset.asset_id).where(access_queries.shown_in_album(link.album_id))
     else:
         targets = select(PublicLinkAsset.asset_id).where(PublicLinkAsset.link_id == link.id)
     return select(Asset.id).where(Asset.id.in_(targets), access_queries.is_visible(link.creator_id))

@@ -9,7 +9,7 @@ the external libraries connected to the space.
 import uuid
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, union
+from sqlalchemy import CTE, ColumnElement, Select, and_, case, exists, func, literal, or_, select, tuple_, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -47,14 +47,78 @@ def mine_or_through_a_partner_on_timeline(actor_id: uuid.UUID) -> ColumnElement[
     return and_(Asset.owner_id.in_(timeline_library_owners(actor_id)), as_partners_see)
 
 
-def archived_by_its_owner() -> ColumnElement[bool]:
+# Aliases apart from any table of an enclosing query; made once, as each costs a good deal to build.
+_owner_state, _entry = aliased(AssetUserState), aliased(AlbumAsset)
+_share, _added, _connected, _member, _details = (
+    aliased(table) for table in (PartnerShare, SpaceAsset, SpaceLibrary, SpaceMember, AssetDetails)
+)
+
+
+def archived_by_its_owner(asset_id=Asset.id, owner_id=Asset.owner_id) -> ColumnElement[bool]:
     """An owner's archive is private to them, and partners do not see it either."""
-    owner_state = aliased(AssetUserState)  # apart from any state table of the enclosing query
+    owner_state = _owner_state
     return (
         select(owner_state.asset_id)
-        .where(owner_state.asset_id == Asset.id, owner_state.user_id == Asset.owner_id, owner_state.archived.is_(True))
+        .where(owner_state.asset_id == asset_id, owner_state.user_id == owner_id, owner_state.archived.is_(True))
         .exists()
     )
+
+
+def _rooted_in_reach(entry=AlbumAsset) -> ColumnElement[bool]:
+    """Whoever added the album's entry sees its photo through their own library, a partner share (which leaves out
+    what its owner archived) or a space."""
+    adder, asset_id = entry.added_by_id, entry.asset_id
+    share, added, connected, member, details = _share, _added, _connected, _member, _details
+    through_partner = and_(
+        exists().where(share.owner_id == entry.owner_id, share.partner_id == adder),
+        ~archived_by_its_owner(asset_id, entry.owner_id),
+    )
+    added_to_a_space = exists().where(
+        added.asset_id == asset_id, member.space_id == added.space_id, member.user_id == adder
+    )
+    in_a_connected_library = exists().where(
+        details.asset_id == asset_id,
+        connected.library_id == details.library_id,
+        member.space_id == connected.space_id,
+        member.user_id == adder,
+    )
+    return or_(entry.owner_id == adder, through_partner, added_to_a_space, in_a_connected_library)
+
+
+def shown_album_entries(asset_ids: Select | Collection[uuid.UUID]) -> CTE:
+    """(album, asset) of every album entry of these assets that the album shows. SPEC §1, a share is bounded by the
+    sharer: an entry holds while whoever added it still sees the photo through their own library, a partner share,
+    a space, or another album whose entry of it holds (the album itself does not count). The least such set, built
+    up from those rooted in a library, a partner or a space: albums that pass a photo round among themselves hold
+    none of it once its last root is gone. An entry depends on entries of the same asset alone, so the set is built
+    for the given assets only."""
+    rooted = select(AlbumAsset.album_id, AlbumAsset.asset_id).where(AlbumAsset.asset_id.in_(asset_ids))
+    shown = rooted.where(_rooted_in_reach()).cte(recursive=True)
+    entry, people = _entry, _album_people().subquery()
+    passed_on = (
+        select(entry.album_id, entry.asset_id)
+        .join(shown, and_(shown.c.asset_id == entry.asset_id, shown.c.album_id != entry.album_id))
+        .join(people, and_(people.c.album_id == shown.c.album_id, people.c.user_id == entry.added_by_id))
+    )
+    return shown.union(passed_on)
+
+
+def _album_people() -> Select:
+    """(album, user) for each album's owner and members: those who see what it shows."""
+    owners = select(Album.id.label('album_id'), Album.owner_id.label('user_id'))
+    return union(owners, select(AlbumMember.album_id, AlbumMember.user_id))
+
+
+def album_shows(asset_ids: Select | Collection[uuid.UUID], entry=AlbumAsset) -> ColumnElement[bool]:
+    """A filter on album entries of these assets: those their albums show (`shown_album_entries`)."""
+    shown = shown_album_entries(asset_ids)
+    return tuple_(entry.album_id, entry.asset_id).in_(select(shown.c.album_id, shown.c.asset_id))
+
+
+def shown_in_album(album_id: uuid.UUID) -> ColumnElement[bool]:
+    """A filter on `album_assets`: the entries this album shows (its trash is left to the caller)."""
+    here = select(_entry.asset_id).where(_entry.album_id == album_id)
+    return and_(AlbumAsset.album_id == album_id, album_shows(here))
 
 
 def album_ids(actor_id: uuid.UUID) -> Select:
@@ -68,7 +132,9 @@ def member_album_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Sel
 
 
 def album_asset_ids(actor_id: uuid.UUID) -> Select:
-    return select(AlbumAsset.asset_id).where(AlbumAsset.album_id.in_(album_ids(actor_id)))
+    """What the albums the actor owns or is a member of show them."""
+    in_my_albums = select(_entry.asset_id).where(_entry.album_id.in_(album_ids(actor_id)))
+    return select(AlbumAsset.asset_id).where(AlbumAsset.album_id.in_(album_ids(actor_id)), album_shows(in_my_albums))
 
 
 def space_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -> Select:
@@ -138,13 +204,24 @@ def _shared_routes(actor_id: uuid.UUID, month: int | None = None):
     parts = []
     for table, route in routes:
         rows = select(table.asset_id, table.month_key, table.owner_id).where(route)
+        rows = rows.where(album_shows(_on_my_timeline(actor_id))) if table is AlbumAsset else rows
         parts.append(rows if month is None else rows.where(table.month_key == month))
     return union(*parts).subquery()
 
 
+def _on_my_timeline(actor_id: uuid.UUID) -> Select:
+    """What the albums the actor shows on their timeline hold, shown or not."""
+    return select(_entry.asset_id).where(_entry.album_id.in_(member_album_ids(actor_id, on_timeline_only=True)))
+
+
 def _not_on_timeline_yet(actor_id: uuid.UUID, columns) -> tuple[ColumnElement[bool], ...]:
+    """Not shown by a library on the actor's timeline -- a partner's archived photo is not, but may still come
+    through a space or an album -- nor in the trash, nor archived by the actor."""
     return (
-        columns.owner_id.not_in(timeline_library_owners(actor_id)),
+        or_(
+            columns.owner_id.not_in(timeline_library_owners(actor_id)),
+            columns.asset_id.in_(_partners_own_archive(actor_id)),
+        ),
         columns.asset_id.not_in(select(Asset.id).where(Asset.trashed_at.is_not(None))),
         columns.asset_id.not_in(_archived_by(actor_id)),
     )
@@ -174,12 +251,17 @@ def hidden_from_timeline(actor_id: uuid.UUID) -> Select:
     and what partners archived in their own libraries. Small sets, so timelines count whole libraries from the
     (owner, month) index and subtract these."""
     trashed = select(Asset.id).where(in_my_libraries(actor_id, Asset.owner_id), Asset.trashed_at.is_not(None))
-    mine_archived = _archived_by(actor_id)
-    partners_archived = select(AssetUserState.asset_id).where(
+    return union(trashed, _archived_by(actor_id), _partners_own_archive(actor_id))
+
+
+def _partners_own_archive(actor_id: uuid.UUID) -> Select:
+    """What partners on the actor's timeline archived in their own libraries: gone from their share (SPEC §4). What
+    they archived of anyone else's is their own business and changes nothing for the actor."""
+    return select(AssetUserState.asset_id).where(
         AssetUserState.user_id.in_(partner_owner_ids(actor_id, on_timeline_only=True)),
+        AssetUserState.owner_id == AssetUserState.user_id,
         AssetUserState.archived.is_(True),
     )
-    return union(trashed, mine_archived, partners_archived)
 
 
 async def roles_on(
@@ -218,13 +300,13 @@ def _album_grants(actor_id: uuid.UUID, ids: list[uuid.UUID]) -> tuple[Select, Se
         select(AlbumAsset.asset_id, AlbumMember.role, trashed)
         .join(AlbumMember, AlbumMember.album_id == AlbumAsset.album_id)
         .join(Asset, Asset.id == AlbumAsset.asset_id)
-        .where(AlbumMember.user_id == actor_id, AlbumAsset.asset_id.in_(ids))
+        .where(AlbumMember.user_id == actor_id, AlbumAsset.asset_id.in_(ids), album_shows(ids))
     )
     as_album_owner = (
         select(AlbumAsset.asset_id, literal(ALBUM_OWNER_ROLE.value), trashed)
         .join(Album, Album.id == AlbumAsset.album_id)
         .join(Asset, Asset.id == AlbumAsset.asset_id)
-        .where(Album.owner_id == actor_id, AlbumAsset.asset_id.in_(ids))
+        .where(Album.owner_id == actor_id, AlbumAsset.asset_id.in_(ids), album_shows(ids))
     )
     return as_member, as_album_owner
 

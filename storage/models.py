@@ -443,7 +443,8 @@ class AlbumMember(Base):
     album_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('albums.id', ondelete='CASCADE'), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
     role: Mapped[str] = mapped_column(String(20))
-    show_in_timeline: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Off unless the member chooses: albums are curated sets, not a feed (SPEC §8).
+    show_in_timeline: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
 

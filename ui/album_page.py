@@ -101,9 +101,15 @@ class AlbumView:
             ui.label(self._facts()).classes('text-sm text-stone-500').mark('album-facts')
             self._members()
             if not self.is_owner:
-                ui.switch(
-                    'Show in my timeline', value=bool(album.show_in_timeline), on_change=self.show_in_timeline
-                ).mark('album-timeline')
+                self._timeline_choice()
+
+    def _timeline_choice(self) -> None:
+        with ui.column().classes('gap-0'):
+            shown = bool(self.detail.album.show_in_timeline)
+            ui.switch('Show in my timeline', value=shown, on_change=self.show_in_timeline).mark('album-timeline')
+            ui.label(
+                'Off unless you turn it on: an album keeps its photos together here, apart from your timeline.'
+            ).classes('text-xs text-stone-500 pl-2').mark('album-timeline-hint')
 
     def _facts(self) -> str:
         album = self.detail.album

@@ -176,9 +176,14 @@ async def test_a_member_can_leave_and_a_removed_member_loses_access_at_once(hear
         await albums.leave_album(hearth, alice, album.id)
 
 
-async def test_shared_album_assets_join_the_members_timeline_once_and_can_be_hidden(hearth, alice, bob, tmp_path):
+async def test_shared_album_assets_join_the_members_timeline_once_when_shown_and_can_be_hidden(
+    hearth, alice, bob, tmp_path
+):
     mine = await photo(hearth, alice, tmp_path)
     album = await shared_album(hearth, alice, asset_ids=[mine])
+    assert await timeline_ids(hearth, bob) == []  # albums stay off the timeline until the member chooses (SPEC §8)
+    await albums.show_in_timeline(hearth, bob, album.id, True)
+    assert await timeline_ids(hearth, bob) == [mine]
     await sharing.share_library(hearth, alice, 'bob@example.com')  # and through the partner share as well
 
     assert await timeline_ids(hearth, bob) == [mine]
@@ -193,7 +198,8 @@ async def test_shared_album_assets_join_the_members_timeline_once_and_can_be_hid
 
 async def test_album_assets_are_in_the_timeline_unless_trashed_or_archived_by_me(hearth, alice, bob, tmp_path):
     kept, trashed, archived = [await photo(hearth, alice, tmp_path, f'{i}.jpg', (i * 70, 9, 9)) for i in range(3)]
-    await shared_album(hearth, alice, trust=TrustLevel.VERY_CLOSE, asset_ids=[kept, trashed, archived])
+    album = await shared_album(hearth, alice, trust=TrustLevel.VERY_CLOSE, asset_ids=[kept, trashed, archived])
+    await albums.show_in_timeline(hearth, bob, album.id, True)
     await assets.trash(hearth, alice, [trashed])
     await assets.set_state(hearth, bob, [archived], archived=True)
 
@@ -205,6 +211,7 @@ async def test_album_assets_are_in_the_timeline_unless_trashed_or_archived_by_me
 async def test_what_the_owner_archived_stays_in_the_album_they_shared(hearth, alice, bob, tmp_path):
     mine = await photo(hearth, alice, tmp_path)
     album = await shared_album(hearth, alice, asset_ids=[mine])
+    await albums.show_in_timeline(hearth, bob, album.id, True)
     await assets.set_state(hearth, alice, [mine], archived=True)
     assert [item.id for item in await albums.album_items(hearth, bob, album.id)] == [mine]
     assert await timeline_ids(hearth, bob) == [mine]

@@ -79,6 +79,9 @@ async def test_an_album_from_creation_through_sharing_to_deletion(as_alice, as_b
     assert {item['id'] for item in (await as_bob.get(f'{url}/assets')).json()} == {second, third}
     asset = (await as_bob.get(f'/assets/{third}')).json()
     assert (asset['owner_name'], asset['is_mine']) == ('Alice', False)
+    assert (await as_bob.get('/timeline/buckets')).json() == []  # until Bob chooses to show it (SPEC §8)
+    shown = await as_bob.put(f'{url}/timeline', json={'show_in_timeline': True})
+    assert (shown.status_code, shown.json()['show_in_timeline']) == (200, True)
     assert sum(bucket['count'] for bucket in (await as_bob.get('/timeline/buckets')).json()) == 2
 
     hidden = await as_bob.put(f'{url}/timeline', json={'show_in_timeline': False})

@@ -1,5 +1,8 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL, and walk back down."""
 
+from datetime import UTC, datetime
+from uuid import uuid4
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -40,5 +43,32 @@ async def test_every_migration_walks_back_down_and_up_again(database_url):
         await database.migrate()
         async with database.engine.connect() as connection:
             assert await connection.run_sync(_differences) == []
+    finally:
+        await database.dispose()
+
+
+async def test_existing_album_memberships_leave_the_timeline_and_new_ones_start_off(database_url):
+    """GIVEN a member who showed a shared album on their timeline before album photos became opt-in (SPEC §8)
+    WHEN the database is migrated THEN the album is off their timeline, and memberships made later start off."""
+    users, albums, members = (Base.metadata.tables[name] for name in ('users', 'albums', 'album_members'))
+    owner, member, album = uuid4(), uuid4(), uuid4()
+    database = Database(database_url)
+    try:
+        await database.migrate()
+        async with database.engine.begin() as connection:
+            await connection.run_sync(_downgrade_to, '0014')
+            now = datetime.now(UTC)
+            for user_id in (owner, member):
+                row = {'id': user_id, 'email': f'{user_id}@example.com', 'name': 'X', 'password_hash': 'x'}
+                await connection.execute(users.insert().values(**row, is_admin=False, disabled=False, created_at=now))
+            await connection.execute(albums.insert().values(id=album, owner_id=owner, name='A', created_at=now))
+            shown = {'album_id': album, 'user_id': member, 'role': 'curator', 'added_at': now}
+            await connection.execute(members.insert().values(**shown, show_in_timeline=True))
+        await database.migrate()
+        async with database.engine.begin() as connection:
+            assert (await connection.execute(members.select())).one().show_in_timeline is False
+            made_later = {'album_id': album, 'user_id': owner, 'role': 'viewer', 'added_at': now}
+            await connection.execute(members.insert().values(**made_later))
+            assert [row.show_in_timeline for row in await connection.execute(members.select())] == [False, False]
     finally:
         await database.dispose()

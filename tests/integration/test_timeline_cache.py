@@ -59,7 +59,8 @@ async def test_album_changes_reach_a_warm_cache_at_once(hearth, alice, carl, tmp
     watch = Watch(hearth, carl)
 
     await watch.change(albums.share_album(hearth, alice, album.id, 'carl@example.com', 'very_close'), 0)
-    await watch.change(albums.add_assets(hearth, alice, album.id, [first, second]), 2)
+    await watch.change(albums.add_assets(hearth, alice, album.id, [first, second]), 0)  # off his timeline
+    await watch.change(albums.show_in_timeline(hearth, carl, album.id, True), 2)
     await watch.change(albums.show_in_timeline(hearth, carl, album.id, False), -2)
     await watch.change(albums.show_in_timeline(hearth, carl, album.id, True), 2)
     await watch.change(assets.update_details(hearth, alice, [first], taken_at=datetime(2001, 5, 1)), 0)
@@ -69,7 +70,8 @@ async def test_album_changes_reach_a_warm_cache_at_once(hearth, alice, carl, tmp
     await watch.change(assets.restore(hearth, alice, [first]), 1)
     await watch.change(albums.remove_assets(hearth, alice, album.id, [second]), -1)
     await watch.change(albums.remove_member(hearth, alice, album.id, carl.id), -1)
-    await watch.change(albums.share_album(hearth, alice, album.id, 'carl@example.com', 'very_close'), 1)
+    await watch.change(albums.share_album(hearth, alice, album.id, 'carl@example.com', 'very_close'), 0)
+    await watch.change(albums.show_in_timeline(hearth, carl, album.id, True), 1)
     await watch.change(albums.delete_album(hearth, alice, album.id), -1)
 
 
@@ -118,6 +120,7 @@ async def test_a_change_rolled_back_is_never_cached_and_commits_reach_every_proc
     shared = await photo(hearth, alice, tmp_path)
     album = await albums.create_album(hearth, alice, 'Summer')
     await albums.share_album(hearth, alice, album.id, 'carl@example.com', 'very_close')
+    await albums.show_in_timeline(hearth, carl, album.id, True)
     one_process, another = timeline_cache.SharedExtrasCache(), timeline_cache.SharedExtrasCache()
     async with hearth.db.session() as session:
         assert await another.per_month(session, carl.id) == {}

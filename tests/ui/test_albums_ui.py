@@ -113,6 +113,23 @@ async def test_a_member_sees_the_shared_album_with_who_added_what_but_cannot_man
     await user.should_not_see(f'select-{ids[0]}')  # she added neither, so she may not take them out
 
 
+async def test_a_members_album_stays_off_her_timeline_until_she_turns_it_on(user: User, tmp_path):
+    ann, bea = await ann_and_bea(user)
+    album = await albums.create_album(runtime.current(), ann, 'Lake', asset_ids=await photos(ann, tmp_path, 2))
+    await albums.share_album(runtime.current(), ann, album.id, 'bea@example.com')
+    user.find('sign-out').click()
+    await sign_in(user, 'bea@example.com', 'bea-password')
+
+    await user.open(f'/albums/{album.id}')
+    await user.should_see('Off unless you turn it on', retries=50)
+    assert await assets.timeline_buckets(runtime.current(), bea) == []
+
+    user.find('album-timeline').click()
+
+    await user.should_see('This album is on your timeline', retries=50)
+    assert await assets.timeline_buckets(runtime.current(), bea) == [('2024-06', 2)]
+
+
 async def test_removing_from_the_album_keeps_the_photo_in_the_library(user: User, tmp_path):
     ann, _ = await ann_and_bea(user)
     ids = await photos(ann, tmp_path, 2)
