@@ -2,14 +2,30 @@
 
 A user reaches their own assets; the libraries partners share with them (SPEC §4): everything of the partner's
 except what is in the trash or what the partner archived; and the assets of albums they own or that are shared with
-them (SPEC §5); and the assets of the spaces they are a member of (SPEC §6): what members added, and every asset of
-the external libraries connected to the space.
+them (SPEC §5), each while whoever put it in the album still sees it (SPEC §1: a share is bounded by the sharer);
+and the assets of the spaces they are a member of (SPEC §6): what members added, and every asset of the external
+libraries connected to the space.
 """
 
 import uuid
 from collections.abc import Collection
+from functools import cache
 
-from sqlalchemy import CTE, ColumnElement, Select, and_, case, exists, func, literal, or_, select, tuple_, union
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -54,16 +70,15 @@ _share, _added, _connected, _member, _details = (
 )
 
 
+@cache  # the same columns give the same expression, and building one costs more than reading what it finds
 def archived_by_its_owner(asset_id=Asset.id, owner_id=Asset.owner_id) -> ColumnElement[bool]:
     """An owner's archive is private to them, and partners do not see it either."""
-    owner_state = _owner_state
-    return (
-        select(owner_state.asset_id)
-        .where(owner_state.asset_id == asset_id, owner_state.user_id == owner_id, owner_state.archived.is_(True))
-        .exists()
-    )
+    state = _owner_state
+    archived = (state.asset_id == asset_id, state.user_id == owner_id, state.archived.is_(True))
+    return select(state.asset_id).where(*archived).exists()
 
 
+@cache
 def _rooted_in_reach(entry=AlbumAsset) -> ColumnElement[bool]:
     """Whoever added the album's entry sees its photo through their own library, a partner share (which leaves out
     what its owner archived) or a space."""
@@ -94,7 +109,7 @@ def shown_album_entries(asset_ids: Select | Collection[uuid.UUID]) -> CTE:
     for the given assets only."""
     rooted = select(AlbumAsset.album_id, AlbumAsset.asset_id).where(AlbumAsset.asset_id.in_(asset_ids))
     shown = rooted.where(_rooted_in_reach()).cte(recursive=True)
-    entry, people = _entry, _album_people().subquery()
+    entry, people = _entry, _album_people()
     passed_on = (
         select(entry.album_id, entry.asset_id)
         .join(shown, and_(shown.c.asset_id == entry.asset_id, shown.c.album_id != entry.album_id))
@@ -103,10 +118,11 @@ def shown_album_entries(asset_ids: Select | Collection[uuid.UUID]) -> CTE:
     return shown.union(passed_on)
 
 
-def _album_people() -> Select:
+@cache
+def _album_people() -> Subquery:
     """(album, user) for each album's owner and members: those who see what it shows."""
     owners = select(Album.id.label('album_id'), Album.owner_id.label('user_id'))
-    return union(owners, select(AlbumMember.album_id, AlbumMember.user_id))
+    return union(owners, select(AlbumMember.album_id, AlbumMember.user_id)).subquery()
 
 
 def album_shows(asset_ids: Select | Collection[uuid.UUID], entry=AlbumAsset) -> ColumnElement[bool]:
@@ -204,14 +220,15 @@ def _shared_routes(actor_id: uuid.UUID, month: int | None = None):
     parts = []
     for table, route in routes:
         rows = select(table.asset_id, table.month_key, table.owner_id).where(route)
-        rows = rows.where(album_shows(_on_my_timeline(actor_id))) if table is AlbumAsset else rows
+        rows = rows.where(album_shows(_on_my_timeline(actor_id, month))) if table is AlbumAsset else rows
         parts.append(rows if month is None else rows.where(table.month_key == month))
     return union(*parts).subquery()
 
 
-def _on_my_timeline(actor_id: uuid.UUID) -> Select:
-    """What the albums the actor shows on their timeline hold, shown or not."""
-    return select(_entry.asset_id).where(_entry.album_id.in_(member_album_ids(actor_id, on_timeline_only=True)))
+def _on_my_timeline(actor_id: uuid.UUID, month: int | None = None) -> Select:
+    """What the albums the actor shows on their timeline hold (in that month), shown or not."""
+    held = select(_entry.asset_id).where(_entry.album_id.in_(member_album_ids(actor_id, on_timeline_only=True)))
+    return held if month is None else held.where(_entry.month_key == month)
 
 
 def _not_on_timeline_yet(actor_id: uuid.UUID, columns) -> tuple[ColumnElement[bool], ...]:

@@ -75,6 +75,22 @@ async def test_album_changes_reach_a_warm_cache_at_once(hearth, alice, carl, tmp
     await watch.change(albums.delete_album(hearth, alice, album.id), -1)
 
 
+async def test_a_sharers_lost_access_reaches_a_warm_cache_at_once(hearth, alice, bob, carl, tmp_path):
+    """Bob puts a photo of Alice's library in an album Carl shows on his timeline: Alice's archive and the end of her
+    share take it out of Carl's timeline with the next read (SPEC §1), and undoing them brings it back."""
+    alices = await photo(hearth, alice, tmp_path)
+    await sharing.share_library(hearth, alice, 'bob@example.com')
+    album = await albums.create_album(hearth, bob, 'Cousins', asset_ids=[alices])
+    await albums.share_album(hearth, bob, album.id, 'carl@example.com')
+    watch = Watch(hearth, carl)
+
+    await watch.change(albums.show_in_timeline(hearth, carl, album.id, True), 1)
+    await watch.change(assets.set_state(hearth, alice, [alices], archived=True), -1)
+    await watch.change(assets.set_state(hearth, alice, [alices], archived=False), 1)
+    await watch.change(sharing.stop_sharing(hearth, alice, bob.id), -1)
+    await watch.change(sharing.share_library(hearth, alice, 'bob@example.com'), 1)
+
+
 async def test_space_and_partner_changes_reach_a_warm_cache_at_once(hearth, alice, bob, carl, tmp_path):
     mine, in_library = await photos(hearth, bob, tmp_path, 2)
     library = await external_library(hearth, bob, [in_library])

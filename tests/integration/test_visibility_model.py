@@ -14,6 +14,7 @@ HEARTH_MODEL_STEPS steps (default 30), per database; set them higher for a long 
 import asyncio
 import os
 import uuid
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -52,6 +53,7 @@ class Family(RuleBasedStateMachine):
 
     hearth: Hearth
     run = None
+    checked = Counter()  # families built and comparisons made, for the long run's report
 
     def __init__(self):
         super().__init__()
@@ -65,6 +67,7 @@ class Family(RuleBasedStateMachine):
 
     @initialize(size=st.integers(3, 6), data=st.data())
     def family(self, size, data):
+        Family.checked['families'] += 1
         for index in range(size):
             email = f'{uuid.uuid4().hex[:12]}@example.com'
             member = self.run(accounts.create_user(self.hearth, None, email, f'Member {index}', 'a long password'))
@@ -326,6 +329,7 @@ class Family(RuleBasedStateMachine):
 
     @invariant()
     def everyone_sees_what_the_model_says(self):
+        Family.checked['comparisons'] += 1
         self.run(self._compare())
 
     async def _compare(self):
@@ -455,3 +459,5 @@ def test_who_sees_what_matches_the_reference_model(migrated_database_url, tmp_pa
         finally:
             Family.run = None
             runner.run(hearth.stop())
+            families, comparisons = Family.checked['families'], Family.checked['comparisons']
+            print(f'\n{families} families, {comparisons - families} steps, each followed by a full comparison')
