@@ -107,9 +107,9 @@ class AlbumView:
         with ui.column().classes('gap-0'):
             shown = bool(self.detail.album.show_in_timeline)
             ui.switch('Show in my timeline', value=shown, on_change=self.show_in_timeline).mark('album-timeline')
-            ui.label(
-                'Off unless you turn it on: an album keeps its photos together here, apart from your timeline.'
-            ).classes('text-xs text-stone-500 pl-2').mark('album-timeline-hint')
+            ui.label('Album photos stay here, apart from your timeline, unless you turn this on.').classes(
+                'text-xs text-stone-500 pl-2'
+            ).mark('album-timeline-hint')
 
     def _facts(self) -> str:
         album = self.detail.album

@@ -1,4 +1,5 @@
-"""Albums in Debian's Chromium: Alice gathers photos into an album and shares it with Bob, who favorites one."""
+"""Albums in Debian's Chromium: Alice gathers photos into an album and shares it with Bob, who puts it on his timeline
+and favorites one."""
 
 from datetime import datetime
 
@@ -90,6 +91,15 @@ def test_alice_shares_an_album_and_bob_favorites_a_photo_for_himself(browser, se
     expect(album_thumbnails(bob)).to_have_count(2, timeout=15_000)
     expect(bob.get_by_text('Alice added 2')).to_be_visible()
     screenshot(bob, 'albums-phone-shared-album')
+    bob.goto(server)
+    expect(bob.get_by_text('Your library is empty')).to_be_visible(timeout=15_000)  # albums stay off the timeline
+    bob.goto(album_url)
+    bob.get_by_text('Show in my timeline').click()
+    expect(bob.get_by_text('This album is on your timeline')).to_be_visible(timeout=10_000)
+    bob.goto(server)
+    expect(bob.locator('[data-testid=timeline-grid] .htg-cell img')).to_have_count(2, timeout=15_000)
+    bob.goto(album_url)
+    expect(album_thumbnails(bob)).to_have_count(2, timeout=15_000)
     album_thumbnails(bob).first.click()
     expect(bob.get_by_test_id('viewer')).to_be_visible(timeout=15_000)
     bob.get_by_role('button', name='Favorite').click()

@@ -121,7 +121,7 @@ async def test_a_members_album_stays_off_her_timeline_until_she_turns_it_on(user
     await sign_in(user, 'bea@example.com', 'bea-password')
 
     await user.open(f'/albums/{album.id}')
-    await user.should_see('Off unless you turn it on', retries=50)
+    await user.should_see('apart from your timeline, unless you turn this on', retries=50)
     assert await assets.timeline_buckets(runtime.current(), bea) == []
 
     user.find('album-timeline').click()
