@@ -159,5 +159,10 @@ async def bob(hearth):
     return await accounts.create_user(hearth, None, 'bob@example.com', 'Bob', 'battery staple')
 
 
+@pytest.fixture
+async def carl(hearth):
+    return await accounts.create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
+
+
 def media_files(hearth: Hearth) -> list[Path]:
     return sorted(path for path in hearth.settings.media_dir.rglob('*') if path.is_file())

@@ -13,6 +13,7 @@ from tests.integration.api_client import MediaShelf, client
 
 ALICE = ('alice@example.com', 'correct horse')
 BOB = ('bob@example.com', 'battery staple')
+CARL = ('carl@example.com', 'a long password')
 ROOT = ('root@example.com', 'admin password')
 
 
@@ -81,6 +82,11 @@ async def as_alice(client_for, alice):
 @pytest.fixture
 async def as_bob(client_for, bob):
     return await client_for(*BOB)
+
+
+@pytest.fixture
+async def as_carl(client_for, carl):
+    return await client_for(*CARL)
 
 
 @pytest.fixture

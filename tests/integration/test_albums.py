@@ -8,15 +8,9 @@ from domain.access import Permission, TrustLevel
 from domain.albums import AlbumAction
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services import albums, assets, sharing
-from services.accounts import create_user
 from tests.integration.test_partners import photo, timeline_ids
 
 pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
-
-
-@pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
 
 
 async def shared_album(hearth, owner, member_email='bob@example.com', trust=TrustLevel.KNOWN, asset_ids=()):

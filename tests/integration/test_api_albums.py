@@ -7,22 +7,10 @@ import pytest
 
 from api import albums as albums_api
 from domain.access import Permission, TrustLevel
-from services.accounts import create_user
 from tests.integration.api_client import uploaded
 from tests.integration.test_api_partners import EXPECTED, OPERATIONS, _fill
 
 P = Permission
-CARL = ('carl@example.com', 'a long password')
-
-
-@pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, CARL[0], 'Carl', CARL[1])
-
-
-@pytest.fixture
-async def as_carl(client_for, carl):
-    return await client_for(*CARL)
 
 
 async def new_album(owner, name='Holiday', **fields) -> dict:
@@ -244,7 +232,7 @@ async def test_outsiders_learn_nothing_of_an_album_or_its_assets(as_alice, as_bo
 async def test_members_comment_and_like_and_only_authors_or_the_owner_delete(as_alice, as_bob, as_carl, photo):
     asset_id = await uploaded(as_alice, photo(41))
     album_id = await shared_album(as_alice, 'guest', [asset_id])
-    await as_alice.post(f'/albums/{album_id}/members', json={'email': CARL[0], 'trust_level': 'guest'})
+    await as_alice.post(f'/albums/{album_id}/members', json={'email': 'carl@example.com', 'trust_level': 'guest'})
     url = f'/albums/{album_id}'
     on_asset = {'asset_id': asset_id}
 

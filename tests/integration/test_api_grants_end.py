@@ -6,22 +6,9 @@ import uuid
 
 import pytest
 
-from services.accounts import create_user
 from tests.integration.api_client import uploaded
 from tests.integration.test_api_albums import new_album
 from tests.integration.test_api_spaces import add, invite, new_space, timeline_of
-
-CARL = ('carl@example.com', 'a long password')
-
-
-@pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, CARL[0], 'Carl', CARL[1])
-
-
-@pytest.fixture
-async def as_carl(client_for, carl):
-    return await client_for(*CARL)
 
 
 async def share_library(owner, email, trust_level='very_close'):

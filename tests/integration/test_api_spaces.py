@@ -7,22 +7,9 @@ import uuid
 import pytest
 
 from domain.spaces import SpaceRole
-from services.accounts import create_user
 from tests.integration.api_client import uploaded
 from tests.integration.test_api_albums import ALBUM_OPERATIONS, new_album
 from tests.integration.test_api_partners import EXPECTED, _fill
-
-CARL = ('carl@example.com', 'a long password')
-
-
-@pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, CARL[0], 'Carl', CARL[1])
-
-
-@pytest.fixture
-async def as_carl(client_for, carl):
-    return await client_for(*CARL)
 
 
 async def new_space(owner, name='Lake trip', **fields) -> str:

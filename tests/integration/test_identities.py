@@ -13,18 +13,12 @@ from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.jobs import Queue
 from domain.spaces import SpaceRole
 from services import albums, assets, identities, people, sharing, spaces
-from services.accounts import create_user
 from storage.models import IdentityDecision, Person, PersonFace
 from tests.integration.test_faces import run_queue
 from tests.integration.test_people import filtered, person_with, someone, summary
 from tests.integration.test_spaces import space_with
 
 pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
-
-
-@pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
 
 
 async def rows(hearth, actor) -> set[tuple[str | None, str | None, int]]:

@@ -19,11 +19,6 @@ ANYONE = Guest()
 
 
 @pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
-
-
-@pytest.fixture
 async def dora(hearth):
     return await create_user(hearth, None, 'dora@example.com', 'Dora', 'a long password')
 

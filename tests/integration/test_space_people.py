@@ -21,11 +21,6 @@ from tests.integration.test_spaces import external_library, space_ids, space_wit
 pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
 
 
-@pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
-
-
 async def space_people(hearth, actor, space_id) -> set[tuple[str | None, int]]:
     return {(person.name, person.photo_count) for person in await people.list_space_people(hearth, actor, space_id)}
 

@@ -10,17 +10,11 @@ from domain.access import Permission
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.spaces import SpaceAction, SpaceRole
 from services import albums, assets, sharing, spaces
-from services.accounts import create_user
 from storage.models import Asset as AssetRow
 from storage.models import AssetDetails, ExternalLibrary
 from tests.integration.test_partners import photo, timeline_ids
 
 pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
-
-
-@pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
 
 
 async def space_with(hearth, owner, **members: SpaceRole):

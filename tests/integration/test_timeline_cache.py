@@ -8,7 +8,6 @@ import pytest
 
 from domain.spaces import SpaceRole
 from services import albums, assets, sharing, spaces
-from services.accounts import create_user
 from storage import assets as assets_queries
 from storage import timeline_cache
 from storage.models import AlbumAsset
@@ -17,11 +16,6 @@ from tests.integration.test_partners import photo
 from tests.integration.test_spaces import external_library, external_library_add, photos
 
 pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
-
-
-@pytest.fixture
-async def carl(hearth):
-    return await create_user(hearth, None, 'carl@example.com', 'Carl', 'a long password')
 
 
 async def buckets(hearth, actor) -> list[tuple[int, int]]:
