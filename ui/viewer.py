@@ -143,10 +143,13 @@ class Viewer:
             )
 
     def _side_button(self, icon: str, side: str, handler, marker: str) -> ui.button:
+        # Hidden on phones (swipe there): Quasar's .hidden would beat Tailwind's sm:flex at every width.
         return (
             ui.button(icon=icon, on_click=handler)
             .props(f'round unelevated color=grey-9 aria-label="{marker}" data-testid=viewer-{marker}')
-            .classes(f'absolute {side} top-1/2 -translate-y-1/2 z-10 opacity-70 hidden sm:flex')
+            .classes(
+                f'absolute {side} top-1/2 -translate-y-1/2 z-10 opacity-70 max-sm:hidden'
+            )  # Quasar's .hidden beats sm:flex
             .mark(f'viewer-{marker}')
         )
 
@@ -253,7 +256,9 @@ class Viewer:
                 ui.button(icon='close', on_click=self.toggle_panel).props('flat round dense aria-label="Close"')
             _details(self.asset)
             if Permission.RATE in self.asset.permissions:
-                ui.rating(value=self.asset.rating, max=5, on_change=self._rate).mark('viewer-rating')
+                ui.rating(value=self.asset.rating, max=5, on_change=self._rate).props('data-testid=viewer-rating').mark(
+                    'viewer-rating'
+                )
             _map(self.asset)
 
     # ---- actions -------------------------------------------------------------------------------------------------
