@@ -212,9 +212,7 @@ async def remove_assets(hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset
         require_album(AlbumAction.VIEW, actions)
         rows = list(
             await session.scalars(
-                select(AlbumAsset)
-                .join(Asset, Asset.id == AlbumAsset.asset_id)
-                .where(*_shown_in(album_id), AlbumAsset.asset_id.in_(asset_ids))
+                select(AlbumAsset).where(access_queries.shown_in_album(album_id), AlbumAsset.asset_id.in_(asset_ids))
             )
         )
         if len(rows) != len(asset_ids):

@@ -79,9 +79,10 @@ def archived_by_its_owner(asset_id=Asset.id, owner_id=Asset.owner_id) -> ColumnE
 
 
 @cache
-def _rooted_in_reach(entry=AlbumAsset) -> ColumnElement[bool]:
-    """Whoever added the album's entry sees its photo through their own library, a partner share (which leaves out
+def _rooted_in_reach() -> ColumnElement[bool]:
+    """Whoever added the album entry sees its photo through their own library, a partner share (which leaves out
     what its owner archived) or a space."""
+    entry = AlbumAsset
     adder, asset_id = entry.added_by_id, entry.asset_id
     share, added, connected, member, details = _share, _added, _connected, _member, _details
     through_partner = and_(
@@ -125,10 +126,10 @@ def _album_people() -> Subquery:
     return union(owners, select(AlbumMember.album_id, AlbumMember.user_id)).subquery()
 
 
-def album_shows(asset_ids: Select | Collection[uuid.UUID], entry=AlbumAsset) -> ColumnElement[bool]:
-    """A filter on album entries of these assets: those their albums show (`shown_album_entries`)."""
+def album_shows(asset_ids: Select | Collection[uuid.UUID]) -> ColumnElement[bool]:
+    """A filter on `album_assets` entries of these assets: those their albums show (`shown_album_entries`)."""
     shown = shown_album_entries(asset_ids)
-    return tuple_(entry.album_id, entry.asset_id).in_(select(shown.c.album_id, shown.c.asset_id))
+    return tuple_(AlbumAsset.album_id, AlbumAsset.asset_id).in_(select(shown.c.album_id, shown.c.asset_id))
 
 
 def shown_in_album(album_id: uuid.UUID) -> ColumnElement[bool]:

@@ -147,9 +147,7 @@ class Viewer:
         return (
             ui.button(icon=icon, on_click=handler)
             .props(f'round unelevated color=grey-9 aria-label="{marker}" data-testid=viewer-{marker}')
-            .classes(
-                f'absolute {side} top-1/2 -translate-y-1/2 z-10 opacity-70 max-sm:hidden'
-            )  # Quasar's .hidden beats sm:flex
+            .classes(f'absolute {side} top-1/2 -translate-y-1/2 z-10 opacity-70 max-sm:hidden')
             .mark(f'viewer-{marker}')
         )
 
