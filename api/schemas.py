@@ -120,6 +120,8 @@ class TimelineItemOut(BaseModel):
     duration: float | None
     favorite: bool
     rating: int
+    w: int = Field(description='Width in pixels as shown (after orientation)')
+    h: int = Field(description='Height in pixels as shown (after orientation)')
 
 
 class BucketAssetsOut(BaseModel):
@@ -139,6 +141,8 @@ def bucket_out(month: str, items) -> BucketAssetsOut:
                 duration=item.duration_seconds,
                 favorite=item.favorite,
                 rating=item.rating,
+                w=item.width,
+                h=item.height,
             )
             for item in items
         ],

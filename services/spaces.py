@@ -35,7 +35,7 @@ from services.runtime import Hearth
 from storage import identities as identity_queries
 from storage import spaces as space_queries
 from storage.access import roles_on
-from storage.assets import TimelineItem, neighbours_by_date
+from storage.assets import TimelineItem, neighbours_by_date, timeline_columns
 from storage.models import (
     Asset,
     AssetDetails,
@@ -498,14 +498,7 @@ async def timeline_bucket(
     async with hearth.db.session() as session:
         filters = await _viewable(session, actor, space_id, filters)
         statement = (
-            select(
-                AssetDetails.asset_id,
-                AssetDetails.taken_at,
-                Asset.media_type,
-                Asset.duration_seconds,
-                func.coalesce(AssetUserState.favorite, False),
-                func.coalesce(AssetUserState.rating, 0),
-            )
+            select(*timeline_columns())
             .join(Asset, Asset.id == AssetDetails.asset_id)
             .outerjoin(
                 AssetUserState,

@@ -26,6 +26,22 @@ class TimelineItem:
     duration_seconds: float | None
     favorite: bool
     rating: int
+    width: int
+    height: int
+
+
+def timeline_columns() -> tuple:
+    """What a timeline grid shows of each photo (for `TimelineItem`); needs `Asset` and my `AssetUserState` joined."""
+    return (
+        AssetDetails.asset_id,
+        AssetDetails.taken_at,
+        Asset.media_type,
+        Asset.duration_seconds,
+        func.coalesce(AssetUserState.favorite, false()),
+        func.coalesce(AssetUserState.rating, 0),
+        Asset.width,
+        Asset.height,
+    )
 
 
 def _my_state(actor_id: uuid.UUID):
@@ -127,17 +143,7 @@ def _timeline_select(actor_id: uuid.UUID, view: str, month: int, *columns) -> Se
 async def bucket_items(
     session: AsyncSession, actor_id: uuid.UUID, view: str, month: int, only: Select | None = None
 ) -> list[TimelineItem]:
-    statement = _timeline_select(
-        actor_id,
-        view,
-        month,
-        AssetDetails.asset_id,
-        AssetDetails.taken_at,
-        Asset.media_type,
-        Asset.duration_seconds,
-        func.coalesce(AssetUserState.favorite, false()),
-        func.coalesce(AssetUserState.rating, 0),
-    )
+    statement = _timeline_select(actor_id, view, month, *timeline_columns())
     statement = statement.where(*_among(only)).order_by(AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
     return [TimelineItem(*row) for row in await session.execute(statement)]
 

@@ -58,7 +58,10 @@ def test_a_family_builds_one_timeline_and_bob_sees_what_is_new(browser, server):
     alice.get_by_role('option', name='Editor').click()
     alice.get_by_role('button', name='Invite').click()
     expect(alice.get_by_text('Bob joined as Editor')).to_be_visible(timeout=10_000)
-    alice.get_by_test_id('members-dialog').get_by_role('button', name='Close').click()
+    members = alice.get_by_test_id('members-dialog')
+    expect(members.get_by_text('Members · 2')).to_be_visible()  # the dialog has redrawn with Bob in it
+    members.get_by_role('button', name='Close').click()
+    expect(members).to_be_hidden()
 
     bob = sign_in(browser, server, 'bob@example.com')
     bob.get_by_role('link', name='Spaces').click()
