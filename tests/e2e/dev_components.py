@@ -24,6 +24,7 @@ from ui.components.zoom_image import ZoomImage  # noqa: E402
 YEARS = 20
 LAST_MONTH = (2025, 12)
 TILE_SIZES = [(250, 333), (333, 250), (250, 250), (250, 444), (375, 250)]
+TILE_COUNT = 24
 PALETTES = [
     ('#1e3c72', '#f6d365', '#2d6a4f'),
     ('#ff9a8b', '#fff1c1', '#6a4c93'),
@@ -32,13 +33,13 @@ PALETTES = [
     ('#f857a6', '#ffe29f', '#3a0ca3'),
     ('#43cea2', '#fefae0', '#185a9d'),
 ]
-settings = {'total': 100_000, 'latency': 0.0}
+settings = {'total': 100_000, 'latency': 0.0, 'years': YEARS}
 
 
 def month_keys() -> list[str]:
     year, month = LAST_MONTH
     keys = []
-    for _ in range(YEARS * 12):
+    for _ in range(settings['years'] * 12):
         keys.append(f'{year:04d}-{month:02d}')
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return keys
@@ -69,6 +70,7 @@ def first_index() -> dict[str, int]:
 
 def asset(i: int, taken: datetime) -> dict:
     video = i % 11 == 0
+    width, height = TILE_SIZES[(i % TILE_COUNT) % len(TILE_SIZES)]
     return {
         'id': f'{i:032x}',
         'taken_at': taken.isoformat(timespec='seconds'),
@@ -76,6 +78,8 @@ def asset(i: int, taken: datetime) -> dict:
         'duration': 3 + (i * 7) % 170 + 0.5 if video else None,
         'favorite': i % 17 == 0,
         'rating': i % 6,
+        'w': width,
+        'h': height,
     }
 
 
@@ -113,7 +117,7 @@ def landscape(size: tuple[int, int], palette: tuple[str, str, str], seed: int) -
 
 @lru_cache(maxsize=1)
 def tiles() -> list[bytes]:
-    return [jpeg(landscape(TILE_SIZES[n % len(TILE_SIZES)], PALETTES[n % len(PALETTES)], n)) for n in range(24)]
+    return [jpeg(landscape(TILE_SIZES[n % len(TILE_SIZES)], PALETTES[n % len(PALETTES)], n)) for n in range(TILE_COUNT)]
 
 
 @lru_cache(maxsize=4)
@@ -157,6 +161,18 @@ def status_label(testid: str, text: str = '') -> ui.label:
     return ui.label(text).props(f'data-testid={testid}').classes('text-sm text-gray-600')
 
 
+@lru_cache(maxsize=1)
+def grid_class() -> type[TimelineGrid]:
+    """The grid under test, or another version of its script (the benchmark's baseline) when --grid-js says so."""
+    if not settings.get('grid_js'):
+        return TimelineGrid
+
+    class OtherGrid(TimelineGrid, component=settings['grid_js']):
+        pass
+
+    return OtherGrid
+
+
 @ui.page('/grid')
 def grid_page() -> None:
     ui.query('.nicegui-content').classes('p-0 gap-0')
@@ -165,7 +181,7 @@ def grid_page() -> None:
         total = status_label('total')
         selected = status_label('selected', '0 selected')
         opened = status_label('opened')
-    grid = TimelineGrid().style('height: calc(100vh - 49px)')
+    grid = grid_class()().style('height: calc(100vh - 49px)')
     grid.on('buckets', lambda e: total.set_text(f'{e.args["total"]} items'))
     grid.on('selection', lambda e: selected.set_text(f'{len(e.args["ids"])} selected'))
     grid.on('open', lambda e: opened.set_text(e.args['id']))
@@ -196,9 +212,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--port', type=int, default=8090)
     parser.add_argument('--total', type=int, default=100_000)
+    parser.add_argument('--years', type=int, default=YEARS, help='how many years (newest first) the photos spread over')
+    parser.add_argument('--grid-js', help='serve this version of timeline_grid.js instead (named differently)')
     parser.add_argument('--latency', type=float, default=0.0, help='seconds added to every month request')
     args = parser.parse_args()
-    settings.update(total=args.total, latency=args.latency)
+    settings.update(total=args.total, latency=args.latency, years=args.years, grid_js=args.grid_js)
     ui.run(port=args.port, reload=False, show=False, storage_secret='dev', title='Hearth components')
 
 

@@ -1,5 +1,6 @@
 // Hearth timeline grid: a browser-virtualised photo grid that fetches its own data over HTTP.
-// Only the rows near the viewport exist in the DOM; unloaded months are estimated from their counts.
+// Photos keep their shape in justified rows, and days flow side by side in lines (each with a small date label).
+// Only the lines near the viewport exist in the DOM; unloaded months are estimated from their counts.
 
 const STYLE_ID = "hearth-timeline-grid-style";
 const MAX_IN_FLIGHT = 3;
@@ -7,70 +8,95 @@ const OVERSCAN = 0.75; // screens rendered above and below the viewport
 const PREFETCH = 1.5; // screens around the viewport whose months are fetched
 const RETRY_MS = 5000;
 const LONG_PRESS_MS = 450;
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-  "October", "November", "December"];
-const MONTH_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-
+const DRAG_START_PX = 6;
+const MIN_YEAR_GAP = 15; // px between two year labels on the scrubber
+// Density levels, small to large: columns of square cells on a phone, row heights (px) elsewhere.
+const PHONE_COLUMNS = [7, 5, 4, 3, 2];
+const ROW_HEIGHTS = [70, 85, 100, 130, 180, 250];
+const DEFAULT_LEVEL = { phone: 2, wide: 2 };
+const MAX_STRETCH = 1.6; // a justified row grows at most this much over the target height
+const LEVEL_KEY = "hearth.timeline.level";
 const CSS = `
-.htg { position: relative; overflow: hidden; background: var(--htg-bg, #fff); color: #202124;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.htg { position: relative; overflow: hidden; user-select: none; -webkit-user-select: none; background: var(--htg-bg, #fff); color: #202124;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; --htg-ph: #eceff1; --htg-sub: #3c4043;
+  --htg-accent: #1a73e8; --htg-sel: #d2e3fc; }
+.body--dark .htg { color: #e8eaed; --htg-ph: #2a2d31; --htg-sub: #bdc1c6; --htg-accent: #8ab4f8; --htg-sel: #1f3a5f;
+  background: var(--htg-bg, #121212); }
 .htg-scroller { position: absolute; inset: 0; overflow-y: auto; overflow-x: hidden; scrollbar-width: none;
   overscroll-behavior: contain; overflow-anchor: none; outline: none; }
 .htg-scroller::-webkit-scrollbar { display: none; }
 .htg-canvas { position: relative; width: 100%; }
-.htg-month, .htg-day, .htg-row, .htg-ph { position: absolute; left: var(--htg-pad); right: calc(var(--htg-gutter) + var(--htg-pad)); }
+.htg-month, .htg-line, .htg-ph { position: absolute; left: var(--htg-pad); right: calc(var(--htg-gutter) + var(--htg-pad)); }
 .htg-month { display: flex; align-items: flex-end; gap: 10px; padding: 0 4px 6px; box-sizing: border-box;
   height: var(--htg-month-h); }
 .htg-month h2 { margin: 0; font-size: 20px; line-height: 28px; font-weight: 500; letter-spacing: .1px; }
 .htg.phone .htg-month h2 { font-size: 17px; line-height: 24px; }
-.htg-day { display: flex; align-items: center; height: var(--htg-day-h); padding: 0 4px; box-sizing: border-box;
-  font-size: 14px; font-weight: 500; color: #3c4043; }
-.htg-row { display: grid; grid-template-columns: repeat(var(--htg-cols), 1fr); gap: var(--htg-gap);
-  height: var(--htg-cell); }
-.htg-ph { height: var(--htg-cell); background: repeating-linear-gradient(to right, #eceff1 0,
-  #eceff1 var(--htg-cell), transparent var(--htg-cell), transparent calc(var(--htg-cell) + var(--htg-gap))); }
-.htg-cell { position: relative; overflow: hidden; background: #eceff1; user-select: none;
+.htg-day { position: absolute; top: 0; display: flex; align-items: center; gap: 6px; height: var(--htg-day-h);
+  padding: 0 2px; box-sizing: border-box; font-size: 13px; font-weight: 500; color: var(--htg-sub);
+  white-space: nowrap; overflow: hidden; }
+.htg-day span { overflow: hidden; text-overflow: ellipsis; }
+.htg-ph { background: repeating-linear-gradient(to right, var(--htg-ph) 0, var(--htg-ph) var(--htg-cell),
+  transparent var(--htg-cell), transparent calc(var(--htg-cell) + var(--htg-gap))); }
+.htg-cell { position: absolute; overflow: hidden; background: var(--htg-ph); user-select: none;
   -webkit-user-select: none; -webkit-touch-callout: none; }
 .htg-open { all: unset; display: block; width: 100%; height: 100%; cursor: pointer; }
-.htg-open:focus-visible { outline: 3px solid #1a73e8; outline-offset: -3px; }
+.htg-open:focus-visible { outline: 3px solid var(--htg-accent); outline-offset: -3px; }
 .htg-open img { display: block; width: 100%; height: 100%; object-fit: cover; transition: transform .12s ease; }
-.htg-cell.sel { background: #d2e3fc; }
+.htg-cell.sel { background: var(--htg-sel); }
 .htg-cell.sel img { transform: scale(.86); border-radius: 4px; }
 .htg-cell:hover .htg-open::after { content: ""; position: absolute; inset: 0; pointer-events: none;
   background: linear-gradient(to bottom, rgba(0,0,0,.28), transparent 34%); }
 .htg-check { all: unset; position: absolute; box-sizing: border-box; width: 24px; height: 24px; border-radius: 50%;
   border: 2px solid rgba(255,255,255,.92); background: rgba(0,0,0,.12); cursor: pointer; opacity: 0;
-  transition: opacity .1s ease; }
+  transition: opacity .1s ease; flex: none; }
 .htg-cell .htg-check { top: 6px; left: 6px; }
 .htg-check::after { content: ""; position: absolute; left: 7px; top: 3px; width: 5px; height: 10px;
   border: solid #fff; border-width: 0 2px 2px 0; transform: rotate(45deg); opacity: 0; }
 .htg-cell:hover .htg-check, .htg.selecting .htg-check, .htg-check:focus-visible { opacity: 1; }
-.htg-check:focus-visible { outline: 2px solid #1a73e8; outline-offset: 2px; }
-.htg-check.on { background: #1a73e8; border-color: #1a73e8; }
+.htg-check:focus-visible { outline: 2px solid var(--htg-accent); outline-offset: 2px; }
+.htg-check.on { background: var(--htg-accent); border-color: var(--htg-accent); }
 .htg-check.on::after { opacity: 1; }
-.htg-month .htg-check { position: relative; border-color: #9aa0a6; background: transparent; margin-bottom: 2px; }
-.htg-month .htg-check::after { border-color: #fff; }
-.htg-month .htg-check.on { background: #1a73e8; border-color: #1a73e8; }
-.htg-month:hover .htg-check { opacity: 1; }
-.htg.phone .htg-month .htg-check { display: none; }
-.htg.phone.selecting .htg-month .htg-check { display: block; }
+.htg-month .htg-check, .htg-day .htg-check { position: relative; border-color: #9aa0a6; background: transparent; }
+.htg-day .htg-check { width: 20px; height: 20px; }
+.htg-day .htg-check::after { left: 5px; top: 1px; }
+.htg-month .htg-check { margin-bottom: 2px; }
+.htg-month .htg-check.on, .htg-day .htg-check.on { background: var(--htg-accent); border-color: var(--htg-accent); }
+.htg-month:hover .htg-check, .htg-day:hover .htg-check { opacity: 1; }
+.htg-day .htg-check:not(.on) { width: 0; border-width: 0; margin-right: -6px; transition: none; }
+.htg-day:hover .htg-check:not(.on), .htg.selecting .htg-day .htg-check:not(.on),
+.htg-day .htg-check:focus-visible { width: 20px; border-width: 2px; margin-right: 0; }
+.htg.phone .htg-month .htg-check, .htg.phone .htg-day .htg-check { display: none; }
+.htg.phone.selecting .htg-month .htg-check, .htg.phone.selecting .htg-day .htg-check { display: block; }
 .htg-badge { position: absolute; top: 6px; right: 6px; display: flex; align-items: center; gap: 3px;
   color: #fff; font-size: 12px; font-weight: 500; text-shadow: 0 0 3px rgba(0,0,0,.7); pointer-events: none; }
 .htg-badge svg { width: 14px; height: 14px; fill: #fff; filter: drop-shadow(0 0 2px rgba(0,0,0,.6)); }
 .htg-fav { position: absolute; left: 6px; bottom: 5px; width: 18px; height: 18px; fill: #fff; pointer-events: none;
   filter: drop-shadow(0 0 2px rgba(0,0,0,.7)); }
+.htg-marquee { position: absolute; border: 1px solid var(--htg-accent); background: rgba(26,115,232,.15);
+  pointer-events: none; z-index: 2; }
+.htg-zoom { position: absolute; right: calc(var(--htg-gutter) + 12px); bottom: 16px; display: flex;
+  flex-direction: column; border-radius: 20px; background: var(--htg-bg, #fff); z-index: 3;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); overflow: hidden; }
+.body--dark .htg-zoom { background: #303134; }
+.htg-zoom button { all: unset; width: 36px; height: 36px; display: flex; align-items: center; justify-content: center;
+  cursor: pointer; color: var(--htg-sub); }
+.htg-zoom button:disabled { opacity: .35; cursor: default; }
+.htg-zoom button:focus-visible { outline: 2px solid var(--htg-accent); outline-offset: -2px; }
+.htg-zoom svg { width: 20px; height: 20px; fill: currentColor; }
+.htg.phone .htg-zoom { right: 12px; }
 .htg-scrub { position: absolute; top: 0; right: 0; bottom: 0; width: var(--htg-gutter); touch-action: none;
   cursor: pointer; user-select: none; -webkit-user-select: none; }
-.htg-year { position: absolute; right: 10px; transform: translateY(-50%); font-size: 11px; color: #5f6368;
+.htg-year { position: absolute; right: 14px; transform: translateY(-50%); font-size: 11px; color: #5f6368;
   pointer-events: none; }
-.htg-thumb { position: absolute; left: 8px; right: 4px; height: 2px; margin-top: -1px; border-radius: 1px;
-  background: #1a73e8; pointer-events: none; }
-.htg-hover { position: absolute; right: 0; width: 100%; height: 2px; margin-top: -1px; background: #1a73e8;
+.body--dark .htg-year { color: #9aa0a6; }
+.htg-thumb { position: absolute; right: 3px; width: 4px; height: 22px; margin-top: -11px; border-radius: 2px;
+  background: var(--htg-accent); pointer-events: none; }
+.htg-hover { position: absolute; right: 0; width: 10px; height: 2px; margin-top: -1px; background: var(--htg-accent);
   pointer-events: none; }
 .htg-bubble { position: absolute; right: calc(100% + 6px); top: 0; transform: translateY(-50%); white-space: nowrap;
   background: #fff; color: #1a73e8; font-size: 13px; font-weight: 500; padding: 6px 12px; border-radius: 16px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); pointer-events: none; }
+.htg-hover .htg-bubble { right: calc(100% + 50px); }
 .htg.phone .htg-scrub { width: 44px; cursor: default; pointer-events: none; }
 .htg-handle { position: absolute; right: 0; width: 40px; height: 44px; border-radius: 22px 0 0 22px; background: #fff;
   box-shadow: 0 1px 5px rgba(0,0,0,.3); display: flex; align-items: center; justify-content: center;
@@ -88,19 +114,27 @@ function injectStyle() {
   document.head.appendChild(style);
 }
 
+const MONTH_FORMAT = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
+const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+const SHORT_DAY_FORMAT = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+const YEAR_DAY_FORMAT = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
+function utcDate(isoDay) {
+  const [y, m, d] = isoDay.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d || 1));
+}
+
 function monthLabel(month) {
-  const [year, mon] = month.split("-");
-  return `${MONTH_NAMES[Number(mon) - 1] || ""} ${year}`;
+  return MONTH_FORMAT.format(utcDate(month));
 }
 
 function dayKey(asset) {
   return asset.taken_at ? asset.taken_at.slice(0, 10) : "";
 }
 
-function dayLabel(day) {
+function dayLabel(day, width) {
   if (!day) return "Unknown date";
-  const [y, m, d] = day.split("-").map(Number);
-  return `${WEEKDAYS[new Date(y, m - 1, d).getDay()]}, ${d} ${MONTH_SHORT[m - 1]}`;
+  return (width < 84 ? SHORT_DAY_FORMAT : DAY_FORMAT).format(utcDate(day));
 }
 
 function duration(seconds) {
@@ -121,47 +155,142 @@ function lastAtOrBefore(list, y) {
   return lo;
 }
 
-function geometry(width) {
+function geometry(width, level) {
   const phone = width < 640;
   const gutter = phone ? 0 : 56;
   const pad = phone ? 2 : 16;
   const gap = phone ? 2 : 4;
-  const target = phone ? 120 : 180;
   const inner = Math.max(100, width - gutter - pad * 2);
-  const cols = Math.max(3, Math.floor((inner + gap) / (target + gap)));
-  const cell = (inner - gap * (cols - 1)) / cols;
-  return { phone, gutter, pad, gap, cols, cell, rowH: cell + gap, monthH: phone ? 48 : 60, dayH: phone ? 36 : 40 };
+  const cols = PHONE_COLUMNS[level];
+  const rowH = phone ? (inner - gap * (cols - 1)) / cols : ROW_HEIGHTS[level];
+  return {
+    phone, gutter, pad, gap, inner, rowH, square: phone, groupGap: phone ? gap : 12,
+    monthH: 44, dayH: 30,
+  };
+}
+
+function aspect(asset, g) {
+  if (g.square || !asset.w || !asset.h) return 1;
+  return Math.min(3, Math.max(0.4, asset.w / asset.h));
+}
+
+// Justified rows of one day: each row fills the width unless it is the last; rows are {start, end, h, full}.
+function justify(aspects, g) {
+  const rows = [];
+  let start = 0;
+  let sum = 0;
+  for (let i = 0; i < aspects.length; i++) {
+    sum += aspects[i];
+    const n = i - start + 1;
+    if (sum * g.rowH + g.gap * (n - 1) < g.inner - 0.5) continue;
+    let end = i + 1;
+    let h = (g.inner - g.gap * (n - 1)) / sum;
+    const without = (g.inner - g.gap * (n - 2)) / (sum - aspects[i]);
+    if (n > 1 && without <= g.rowH * MAX_STRETCH && Math.abs(without - g.rowH) < Math.abs(h - g.rowH)) {
+      end = i;
+      h = without;
+    }
+    rows.push({ start, end, h, full: true });
+    start = end;
+    sum = end === i ? aspects[i] : 0;
+  }
+  if (start < aspects.length) rows.push({ start, end: aspects.length, h: g.rowH, full: false });
+  return rows;
+}
+
+function rowWidth(aspects, row, g) {
+  let width = g.gap * (row.end - row.start - 1);
+  for (let i = row.start; i < row.end; i++) width += aspects[i] * row.h;
+  return width;
+}
+
+function placeRow(aspects, row, offset, x, y, cells) {
+  for (let i = row.start; i < row.end; i++) {
+    const w = aspects[i] * row.h;
+    cells.push({ ai: offset + i, x, y, w, h: row.h });
+    x += w + (row.gap || 0);
+  }
+}
+
+// A month's lines, top to bottom. A day that fits in one row sits beside the days before it while the line has room;
+// a longer day starts its own line and fills whole rows.
+function layoutMonth(assets, g) {
+  const lines = [];
+  let y = g.monthH;
+  let open = null;
+  const close = () => {
+    if (!open) return;
+    y += open.height + g.gap;
+    open = null;
+  };
+  for (const day of days(assets)) {
+    const aspects = day.assets.map((a) => aspect(a, g));
+    const rows = justify(aspects, g).map((row) => ({ ...row, gap: g.gap }));
+    const single = rows.length === 1 && !rows[0].full;
+    const width = rowWidth(aspects, rows[0], g);
+    if (single && open && open.used + g.groupGap + width <= g.inner + 0.5) {
+      addDay(open, day, aspects, rows[0], open.used + g.groupGap, width, g);
+      continue;
+    }
+    close();
+    rows.forEach((row, r) => {
+      open = { top: y, height: (r === 0 ? g.dayH : 0) + row.h, labels: [], cells: [], used: 0, rowH: row.h };
+      if (r === 0) addDay(open, day, aspects, row, 0, single ? width : g.inner, g);
+      else placeRow(aspects, row, day.offset, 0, 0, open.cells);
+      lines.push(open);
+      if (r < rows.length - 1 || !single) close();
+    });
+  }
+  close();
+  return { rows: lines, height: y + g.gap };
+}
+
+function addDay(line, day, aspects, row, x, width, g) {
+  line.labels.push({ x, w: width, day: day.key, first: day.offset, count: day.assets.length });
+  placeRow(aspects, row, day.offset, x, g.dayH, line.cells);
+  line.used = x + width;
+}
+
+function days(assets) {
+  const result = [];
+  let i = 0;
+  while (i < assets.length) {
+    const key = dayKey(assets[i]);
+    let j = i;
+    while (j < assets.length && dayKey(assets[j]) === key) j++;
+    result.push({ key, offset: i, assets: assets.slice(i, j) });
+    i = j;
+  }
+  return result;
 }
 
 function estimateHeight(count, g) {
-  const days = Math.max(1, Math.min(count, Math.round(Math.sqrt(count) * 1.2)));
-  const rows = Math.ceil(count / g.cols) + Math.round(days * 0.5);
-  return g.monthH + days * g.dayH + rows * g.rowH;
+  const dayCount = Math.max(1, Math.min(count, Math.round(Math.sqrt(count) * 1.2)));
+  const cellWidth = g.rowH * (g.square ? 1 : 1.1) + g.gap;
+  const width = count * cellWidth + dayCount * g.groupGap;
+  const lines = Math.ceil((width * 1.15) / g.inner) + Math.round(dayCount * 0.2);
+  return g.monthH + lines * (g.rowH + g.gap) + Math.min(lines, dayCount) * g.dayH;
 }
 
-function layoutMonth(assets, g) {
-  const rows = [];
-  let y = g.monthH;
-  let i = 0;
-  while (i < assets.length) {
-    const day = dayKey(assets[i]);
-    let j = i;
-    while (j < assets.length && dayKey(assets[j]) === day) j++;
-    rows.push({ kind: "day", top: y, day });
-    y += g.dayH;
-    for (let k = i; k < j; k += g.cols) {
-      rows.push({ kind: "cells", top: y, start: k, end: Math.min(k + g.cols, j) });
-      y += g.rowH;
-    }
-    i = j;
+// Year labels for the scrubber at their places, pushed apart to stay readable; every year keeps a label unless
+// there are more years than the track can hold, then the oldest of crowded neighbours go first.
+function spreadYears(years, top, bottom) {
+  let kept = years;
+  while (kept.length > 1 && (kept.length - 1) * MIN_YEAR_GAP > bottom - top) kept = kept.filter((_, i) => i % 2 === 0);
+  const ys = kept.map((y) => Math.min(bottom, Math.max(top, y.y)));
+  for (let i = 1; i < ys.length; i++) ys[i] = Math.max(ys[i], ys[i - 1] + MIN_YEAR_GAP);
+  for (let i = ys.length - 1; i >= 0; i--) {
+    const limit = i === ys.length - 1 ? bottom : ys[i + 1] - MIN_YEAR_GAP;
+    ys[i] = Math.min(ys[i], limit);
   }
-  return { rows, height: y + g.gap };
+  return kept.map((y, i) => ({ year: y.year, y: ys[i] }));
 }
 
 export default {
   template: `
   <div class="htg" :class="{phone: phone, selecting: selCount > 0}" :style="cssVars">
-    <div ref="scroller" class="htg-scroller" tabindex="-1" @scroll.passive="onScroll">
+    <div ref="scroller" class="htg-scroller" tabindex="-1" @scroll.passive="onScroll" @pointerdown="onDragDown"
+      @pointermove="onDragMove" @pointerup="onDragEnd" @pointercancel="onDragEnd">
       <div class="htg-canvas" :style="{height: totalHeight + 'px'}">
         <template v-for="it in items" :key="it.key">
           <div v-if="it.kind === 'month'" class="htg-month" :style="{top: it.top + 'px'}">
@@ -169,9 +298,15 @@ export default {
             <button class="htg-check" :class="{on: it.sel}" role="checkbox" :aria-checked="it.sel"
               :aria-label="'Select all in ' + it.label" @click="toggleMonth(it.mi)"></button>
           </div>
-          <div v-else-if="it.kind === 'day'" class="htg-day" :style="{top: it.top + 'px'}">{{ it.label }}</div>
-          <div v-else-if="it.kind === 'row'" class="htg-row" :style="{top: it.top + 'px'}">
-            <div v-for="c in it.cells" :key="c.id" class="htg-cell" :class="{sel: c.sel}">
+          <div v-else-if="it.kind === 'line'" class="htg-line" :style="{top: it.top + 'px', height: it.height + 'px'}">
+            <div v-for="d in it.labels" :key="d.key" class="htg-day" :style="{left: d.x + 'px', width: d.w + 'px'}"
+              :title="d.title">
+              <button class="htg-check" :class="{on: d.sel}" role="checkbox" :aria-checked="d.sel"
+                :aria-label="'Select all on ' + d.title" @click="toggleDay(d)"></button>
+              <span>{{ d.label }}</span>
+            </div>
+            <div v-for="c in it.cells" :key="c.id" class="htg-cell" :class="{sel: c.sel}" :data-id="c.id"
+              :style="{left: c.x + 'px', top: c.y + 'px', width: c.w + 'px', height: c.h + 'px'}">
               <button class="htg-open" :aria-label="c.label" @click="onCell($event, c)"
                 @pointerdown="onPress($event, c)" @pointerup="cancelPress" @pointercancel="cancelPress"
                 @pointerleave="cancelPress" @contextmenu="onContextMenu">
@@ -183,9 +318,18 @@ export default {
                 :aria-label="'Select ' + c.label" @click.stop="onCheck($event, c)"></button>
             </div>
           </div>
-          <div v-else class="htg-ph" :style="{top: it.top + 'px'}"></div>
+          <div v-else class="htg-ph" :style="{top: it.top + 'px', height: it.height + 'px'}"></div>
         </template>
+        <div v-if="marquee" class="htg-marquee" :style="marquee"></div>
       </div>
+    </div>
+    <div v-if="totalHeight > 0" class="htg-zoom" role="group" aria-label="Photo size">
+      <button type="button" aria-label="Bigger photos" title="Bigger photos (Ctrl + mouse wheel, or pinch)"
+        data-testid="grid-zoom-in" :disabled="level >= maxLevel" @click="zoom(1)">
+        <svg viewBox="0 0 24 24"><path d="M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z"/></svg></button>
+      <button type="button" aria-label="Smaller photos" title="Smaller photos (Ctrl + mouse wheel, or pinch)"
+        data-testid="grid-zoom-out" :disabled="level <= 0" @click="zoom(-1)">
+        <svg viewBox="0 0 24 24"><path d="M19 13H5v-2h14v2z"/></svg></button>
     </div>
     <div v-if="totalHeight > 0" ref="scrub" class="htg-scrub" @pointerdown="onScrubDown" @pointermove="onScrubMove"
       @pointerup="onScrubUp" @pointercancel="onScrubUp" @pointerleave="hoverY = null">
@@ -222,6 +366,9 @@ export default {
       hoverLabel: "",
       dragging: false,
       handleVisible: false,
+      level: 2,
+      maxLevel: ROW_HEIGHTS.length - 1,
+      marquee: null,
     };
   },
   computed: {
@@ -237,6 +384,7 @@ export default {
   created() {
     // non-reactive state: large arrays must stay out of Vue's reactivity system
     this.st = { secs: [], g: null, gen: 0, inFlight: 0, selected: new Set(), anchor: null, frame: 0, sig: "" };
+    this.levels = { ...DEFAULT_LEVEL, ...JSON.parse(localStorage.getItem(LEVEL_KEY) || "{}") };
   },
   mounted() {
     injectStyle();
@@ -244,11 +392,18 @@ export default {
     document.addEventListener("keydown", this.onKey);
     this.resizer = new ResizeObserver(() => this.relayout());
     this.resizer.observe(this.$el);
+    this.onWheel = (e) => this.wheelZoom(e);
+    this.$refs.scroller.addEventListener("wheel", this.onWheel, { passive: false });
+    this.onTouch = (e) => this.pinch(e);
+    for (const type of ["touchstart", "touchmove", "touchend"]) {
+      this.$refs.scroller.addEventListener(type, this.onTouch, { passive: false });
+    }
     this.relayout();
     this.reload();
   },
   unmounted() {
     document.removeEventListener("keydown", this.onKey);
+    this.st.drag = null;
     this.resizer.disconnect();
     cancelAnimationFrame(this.st.frame);
   },
@@ -350,17 +505,51 @@ export default {
       const { secs } = this.st;
       const anchor = secs.length ? secs[lastAtOrBefore(secs, el.scrollTop)] : null;
       const ratio = anchor && anchor.height ? (el.scrollTop - anchor.top) / anchor.height : 0;
-      const g = geometry(el.clientWidth);
+      const kind = el.clientWidth < 640 ? "phone" : "wide";
+      this.maxLevel = (kind === "phone" ? PHONE_COLUMNS : ROW_HEIGHTS).length - 1;
+      this.level = Math.min(this.maxLevel, Math.max(0, this.levels[kind]));
+      const g = geometry(el.clientWidth, this.level);
       this.st.g = g;
       this.phone = g.phone;
       this.cssVars = {
-        "--htg-cols": g.cols, "--htg-cell": `${g.cell}px`, "--htg-gap": `${g.gap}px`, "--htg-pad": `${g.pad}px`,
+        "--htg-cell": `${g.rowH}px`, "--htg-gap": `${g.gap}px`, "--htg-pad": `${g.pad}px`,
         "--htg-gutter": `${g.gutter}px`, "--htg-month-h": `${g.monthH}px`, "--htg-day-h": `${g.dayH}px`,
       };
       secs.forEach((s) => this.measure(s));
       this.positions();
       if (anchor) el.scrollTop = anchor.top + ratio * anchor.height;
       this.schedule();
+    },
+    // ---- density ----------------------------------------------------------------------------------------------
+    zoom(step) {
+      const kind = this.phone ? "phone" : "wide";
+      const level = Math.min(this.maxLevel, Math.max(0, this.level + step));
+      if (level === this.level) return;
+      this.levels[kind] = level;
+      localStorage.setItem(LEVEL_KEY, JSON.stringify(this.levels));
+      this.relayout();
+    },
+    wheelZoom(event) {
+      if (!event.ctrlKey) return;
+      event.preventDefault(); // Ctrl+wheel (and a touchpad pinch) would zoom the whole page
+      const now = Date.now();
+      if (now - (this.st.wheelAt || 0) < 250) return;
+      this.st.wheelAt = now;
+      this.zoom(event.deltaY < 0 ? 1 : -1);
+    },
+    pinch(event) {
+      if (event.touches.length !== 2) {
+        this.st.pinch = null;
+        return;
+      }
+      event.preventDefault();
+      const [a, b] = event.touches;
+      const distance = Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY);
+      if (!this.st.pinch) this.st.pinch = distance;
+      else if (distance / this.st.pinch > 1.3 || distance / this.st.pinch < 0.77) {
+        this.zoom(distance > this.st.pinch ? 1 : -1);
+        this.st.pinch = distance;
+      }
     },
     resizeSection(sec) {
       const el = this.$refs.scroller;
@@ -373,18 +562,13 @@ export default {
     yearLabels() {
       const track = this.$el ? this.$el.clientHeight - 20 : 0;
       const years = [];
-      let lastYear = "";
-      let lastY = -Infinity;
       for (const s of this.st.secs) {
         const year = s.month.slice(0, 4);
-        if (year === lastYear) continue;
-        lastYear = year;
-        const y = 10 + this.offsetToTrack(s.top, track);
-        if (y - lastY < 18) continue;
-        years.push({ year, y });
-        lastY = y;
+        if (!years.length || years[years.length - 1].year !== year) {
+          years.push({ year, y: 10 + this.offsetToTrack(s.top, track) });
+        }
       }
-      this.years = years;
+      this.years = spreadYears(years, 10, 10 + track);
     },
     maxScroll() {
       const el = this.$refs.scroller;
@@ -420,7 +604,7 @@ export default {
       const first = secs.length ? lastAtOrBefore(secs, Math.max(0, from)) : 0;
       let last = first;
       while (last < secs.length && secs[last].top < to) last++;
-      const sig = `${first}:${last}:${Math.floor(from / g.rowH)}:${Math.floor(to / g.rowH)}`;
+      const sig = `${first}:${last}:${Math.floor(from / 200)}:${Math.floor(to / 200)}`;
       if (sig === this.st.sig) return;
       this.st.sig = sig;
       const items = [];
@@ -434,35 +618,48 @@ export default {
         items.push({ kind: "month", key: `m${sec.month}`, top: sec.top, label: sec.label, mi: sec.mi, sel });
       }
       if (!sec.rows) return this.placeholderItems(sec, from, to, items);
-      const rows = sec.rows;
-      for (let r = lastAtOrBefore(rows, from - sec.top - g.rowH); r < rows.length; r++) {
-        const row = rows[r];
-        const top = sec.top + row.top;
+      const lines = sec.rows;
+      for (let r = lastAtOrBefore(lines, from - sec.top); r < lines.length; r++) {
+        const line = lines[r];
+        const top = sec.top + line.top;
         if (top >= to) break;
-        if (top + g.rowH < from) continue;
-        if (row.kind === "day") items.push({ kind: "day", key: `d${sec.month}:${r}`, top, label: dayLabel(row.day) });
-        else items.push({ kind: "row", key: `r${sec.month}:${r}`, top, cells: this.cellItems(sec, row) });
+        if (top + line.height < from) continue;
+        items.push({
+          kind: "line", key: `l${sec.month}:${r}`, top, height: line.height,
+          labels: line.labels.map((d) => this.dayItem(sec, d)),
+          cells: line.cells.map((c) => this.cellItem(sec, c)),
+        });
       }
     },
     placeholderItems(sec, from, to, items) {
       const g = this.st.g;
       const body = sec.top + g.monthH;
-      const n = Math.floor((sec.height - g.monthH) / g.rowH);
-      const a = Math.max(0, Math.floor((from - body) / g.rowH));
-      const b = Math.min(n, Math.ceil((to - body) / g.rowH));
-      for (let r = a; r < b; r++) items.push({ kind: "ph", key: `p${sec.month}:${r}`, top: body + r * g.rowH });
-    },
-    cellItems(sec, row) {
-      const cells = [];
-      for (let ai = row.start; ai < row.end; ai++) {
-        const a = sec.assets[ai];
-        cells.push({
-          id: a.id, mi: sec.mi, ai, month: sec.month, sel: this.st.selected.has(a.id), fav: Boolean(a.favorite),
-          video: a.type === "video", dur: duration(a.duration), thumb: `/api/assets/${a.id}/thumbnail`,
-          label: `${a.type === "video" ? "Video" : "Photo"}, ${dayLabel(dayKey(a))} ${sec.month.slice(0, 4)}`,
-        });
+      const step = g.rowH + g.dayH + g.gap;
+      const n = Math.floor((sec.height - g.monthH) / step);
+      const a = Math.max(0, Math.floor((from - body) / step));
+      const b = Math.min(n, Math.ceil((to - body) / step));
+      for (let r = a; r < b; r++) {
+        items.push({ kind: "ph", key: `p${sec.month}:${r}`, top: body + r * step + g.dayH, height: g.rowH });
       }
-      return cells;
+    },
+    dayItem(sec, d) {
+      const ids = sec.assets.slice(d.first, d.first + d.count);
+      const sel = ids.every((a) => this.st.selected.has(a.id));
+      const title = dayLabel(d.day, Infinity);
+      const room = d.w + this.st.g.groupGap - (this.selCount > 0 ? 26 : 0); // a label may reach into the gap
+      return {
+        key: d.day, x: d.x, w: d.w + this.st.g.groupGap, label: dayLabel(d.day, room), title, sel, mi: sec.mi,
+        first: d.first, count: d.count,
+      };
+    },
+    cellItem(sec, c) {
+      const a = sec.assets[c.ai];
+      return {
+        id: a.id, mi: sec.mi, ai: c.ai, month: sec.month, sel: this.st.selected.has(a.id), fav: Boolean(a.favorite),
+        video: a.type === "video", dur: duration(a.duration), thumb: `/api/assets/${a.id}/thumbnail`,
+        x: c.x, y: c.y, w: c.w, h: c.h,
+        label: `${a.type === "video" ? "Video" : "Photo"}, ${dayKey(a) ? YEAR_DAY_FORMAT.format(utcDate(dayKey(a))) : "unknown date"}`,
+      };
     },
     placeThumb() {
       const thumb = this.$refs.thumb;
@@ -529,6 +726,90 @@ export default {
       const all = sec.assets.every((a) => this.st.selected.has(a.id));
       sec.assets.forEach((a) => (all ? this.st.selected.delete(a.id) : this.st.selected.add(a.id)));
       this.selectionChanged();
+    },
+    toggleDay(d) {
+      const assets = this.st.secs[d.mi].assets.slice(d.first, d.first + d.count);
+      const all = assets.every((a) => this.st.selected.has(a.id));
+      assets.forEach((a) => (all ? this.st.selected.delete(a.id) : this.st.selected.add(a.id)));
+      this.selectionChanged();
+    },
+    // ---- drag to select (mouse) -------------------------------------------------------------------------------
+    contentPoint(event) {
+      const el = this.$refs.scroller;
+      const rect = el.getBoundingClientRect();
+      return { x: event.clientX - rect.left - this.st.g.pad, y: event.clientY - rect.top + el.scrollTop };
+    },
+    onDragDown(event) {
+      if (event.pointerType !== "mouse" || event.button !== 0 || event.target.closest(".htg-check")) return;
+      const p = this.contentPoint(event);
+      this.st.drag = { x0: p.x, y0: p.y, active: false, base: new Set(this.st.selected), event };
+    },
+    onDragMove(event) {
+      const drag = this.st.drag;
+      if (!drag) return;
+      drag.event = event;
+      if (!drag.active) {
+        const p = this.contentPoint(event);
+        if (Math.hypot(p.x - drag.x0, p.y - drag.y0) < DRAG_START_PX) return;
+        drag.active = true;
+        this.cancelPress();
+        this.$refs.scroller.setPointerCapture(event.pointerId);
+        this.dragLoop();
+      }
+      this.dragSelect();
+    },
+    dragSelect() {
+      const { drag, g } = this.st;
+      const p = this.contentPoint(drag.event);
+      const box = {
+        left: Math.min(drag.x0, p.x), right: Math.max(drag.x0, p.x),
+        top: Math.min(drag.y0, p.y), bottom: Math.max(drag.y0, p.y),
+      };
+      this.marquee = {
+        left: `${box.left + g.pad}px`, top: `${box.top}px`,
+        width: `${box.right - box.left}px`, height: `${box.bottom - box.top}px`,
+      };
+      this.st.selected = new Set([...drag.base, ...this.idsIn(box)]);
+      this.selectionChanged();
+    },
+    dragLoop() {
+      const drag = this.st.drag;
+      if (!drag || !drag.active) return;
+      const el = this.$refs.scroller;
+      const rect = el.getBoundingClientRect();
+      const y = drag.event.clientY;
+      const step = y < rect.top + 48 ? -16 : y > rect.bottom - 48 ? 16 : 0;
+      if (step) {
+        el.scrollTop += step;
+        this.dragSelect();
+      }
+      requestAnimationFrame(() => this.dragLoop());
+    },
+    idsIn(box) {
+      const ids = [];
+      for (const sec of this.st.secs) {
+        if (sec.top > box.bottom) break;
+        if (!sec.rows || sec.top + sec.height < box.top) continue;
+        for (const line of sec.rows) {
+          const top = sec.top + line.top;
+          if (top > box.bottom || top + line.height < box.top) continue;
+          for (const c of line.cells) {
+            const y = top + c.y;
+            if (c.x < box.right && c.x + c.w > box.left && y < box.bottom && y + c.h > box.top) {
+              ids.push(sec.assets[c.ai].id);
+            }
+          }
+        }
+      }
+      return ids;
+    },
+    onDragEnd() {
+      const drag = this.st.drag;
+      this.st.drag = null;
+      if (!drag || !drag.active) return;
+      this.marquee = null;
+      this.st.suppressClick = true; // the click that ends a drag is not a tap on a photo
+      setTimeout(() => (this.st.suppressClick = false), 0);
     },
     selectionChanged() {
       this.selCount = this.st.selected.size;

@@ -1,0 +1,147 @@
+"""The timeline of a sparse library (a few photos on many days) in Debian's Chromium, on a phone and a desktop."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot, sign_in
+from tests.factories.media_files import make_jpeg
+
+pytestmark = pytest.mark.e2e
+GRID = '[data-testid=timeline-grid]'
+SHAPES = [(640, 480), (480, 640), (600, 600), (800, 450), (640, 480)]
+# Photos at least half on the screen, as a person counts them.
+ON_SCREEN = """() => {
+  const box = document.querySelector('[data-testid=timeline-grid]').getBoundingClientRect();
+  return [...document.querySelectorAll('[data-testid=timeline-grid] .htg-cell')].filter((cell) => {
+    const r = cell.getBoundingClientRect();
+    const seen = Math.min(r.bottom, box.bottom) - Math.max(r.top, box.top);
+    return seen >= r.height / 2 && r.left >= box.left && r.right <= box.right;
+  }).length;
+}"""
+THUMBS_SHOWN = """() => [...document.querySelectorAll('[data-testid=timeline-grid] .htg-cell img')]
+  .some((img) => img.complete && img.naturalWidth > 0)"""
+
+
+def camera_days() -> list[tuple[datetime, int]]:
+    """(day, photos that day): most of 2026 and of 2024 a photo or two every few days, and three photos in 2025."""
+    days = [(datetime(2026, 11, 28) - timedelta(days=3 * n), 1 + n % 3 // 2) for n in range(100)]
+    days += [(datetime(2025, 6, 14), 3)]
+    days += [(datetime(2024, 12, 20) - timedelta(days=4 * n), 1 + n % 4 // 3) for n in range(70)]
+    return days
+
+
+@pytest.fixture(scope='module')
+def server(tmp_path_factory):
+    hearth = HearthProcess(tmp_path_factory.mktemp('timeline'))
+    hearth.cli('user', 'create', '--email', 'ann@example.com', '--name', 'Ann', '--password', 'family-pw', '--admin')
+    camera = hearth.data / 'camera'
+    camera.mkdir()
+    n = 0
+    for day, count in camera_days():
+        for k in range(count):
+            size = SHAPES[n % len(SHAPES)]
+            color = (40 + n * 37 % 200, 90 + n * 53 % 150, 60 + n * 71 % 180)
+            make_jpeg(camera / f'IMG_{n:04d}.jpg', size=size, color=color, taken_at=day + timedelta(hours=9 + k))
+            n += 1
+    hearth.cli('import', '--user', 'ann@example.com', str(camera))
+    with hearth.serving() as url:
+        yield url
+
+
+def open_timeline(browser, server, viewport):
+    page = sign_in(browser, server, 'ann@example.com', viewport=viewport)
+    page.evaluate('localStorage.clear()')  # density chosen in another test stays in that browser only
+    page.reload()
+    page.wait_for_function(THUMBS_SHOWN, timeout=20_000)
+    page.wait_for_timeout(500)
+    return page
+
+
+def photos_on_screen(page) -> int:
+    page.wait_for_timeout(400)
+    return page.evaluate(ON_SCREEN)
+
+
+def test_a_desktop_screen_holds_a_sparse_library(browser, server):
+    page = open_timeline(browser, server, DESKTOP)
+    screenshot(page, 'timeline-desktop-sparse')
+    assert photos_on_screen(page) >= 30
+    widths = page.locator(f'{GRID} .htg-cell').evaluate_all('cells => cells.map((c) => c.offsetWidth)')
+    assert len(set(widths)) > 1  # photos keep their shapes: portrait, square and wide side by side
+    page.close()
+
+
+def test_a_phone_shows_days_side_by_side_in_columns(browser, server):
+    page = open_timeline(browser, server, PHONE)
+    assert photos_on_screen(page) >= 12
+    lefts = page.locator(f'{GRID} .htg-cell').evaluate_all(
+        'cells => cells.map((c) => Math.round(c.getBoundingClientRect().left))'
+    )
+    assert 3 <= len(set(lefts)) <= 5
+    screenshot(page, 'timeline-phone-sparse')
+    page.close()
+
+
+def test_zoom_with_the_control_and_ctrl_wheel_and_it_is_remembered(browser, server):
+    page = open_timeline(browser, server, DESKTOP)
+    normal = photos_on_screen(page)
+    page.get_by_test_id('grid-zoom-in').click()
+    assert photos_on_screen(page) < normal
+    for _ in range(3):
+        page.get_by_test_id('grid-zoom-out').click()
+    smallest = photos_on_screen(page)
+    assert smallest > normal
+    expect(page.get_by_test_id('grid-zoom-out')).to_be_disabled()
+    screenshot(page, 'timeline-desktop-smallest')
+    page.locator(f'{GRID} .htg-scroller').hover()
+    page.keyboard.down('Control')
+    for _ in range(2):
+        page.mouse.wheel(0, -200)
+        page.wait_for_timeout(300)  # one step per wheel gesture
+    page.keyboard.up('Control')
+    assert photos_on_screen(page) == normal
+    for _ in range(2):
+        page.get_by_test_id('grid-zoom-out').click()
+    page.reload()
+    page.wait_for_function(THUMBS_SHOWN, timeout=20_000)
+    assert photos_on_screen(page) == smallest
+    page.close()
+
+
+def test_select_a_day_by_its_checkbox_drag_and_shift_click(browser, server):
+    page = open_timeline(browser, server, DESKTOP)
+    day = page.locator(f'{GRID} .htg-day').nth(2)  # 22 November 2026: two photos
+    day.hover()
+    day.get_by_role('checkbox').click()
+    expect(page.get_by_text('2 selected')).to_be_visible()
+    screenshot(page, 'timeline-desktop-day-selected')
+    page.keyboard.press('Escape')
+    expect(page.get_by_text('2 selected')).to_be_hidden()
+
+    cells = page.locator(f'{GRID} .htg-cell')
+    first, fourth = cells.nth(0).bounding_box(), cells.nth(3).bounding_box()
+    page.mouse.move(first['x'] + first['width'] / 2, first['y'] + first['height'] / 2)
+    page.mouse.down()
+    page.mouse.move(fourth['x'] + fourth['width'] / 2, fourth['y'] + fourth['height'] / 2, steps=8)
+    page.mouse.up()
+    expect(page.get_by_text('4 selected')).to_be_visible()
+    page.keyboard.press('Escape')
+
+    cells.nth(1).hover()
+    cells.nth(1).locator('.htg-check').click()
+    cells.nth(6).locator('.htg-check').click(modifiers=['Shift'])
+    expect(page.get_by_text('6 selected')).to_be_visible()
+    page.close()
+
+
+def test_the_scrubber_names_every_year_clear_of_its_marker(browser, server):
+    page = open_timeline(browser, server, DESKTOP)
+    years = page.locator(f'{GRID} .htg-year')
+    expect(years).to_have_text(['2026', '2025', '2024'])
+    marker = page.locator(f'{GRID} .htg-thumb').bounding_box()
+    for box in years.evaluate_all('labels => labels.map((l) => l.getBoundingClientRect().toJSON())'):
+        overlaps = marker['x'] < box['right'] and box['left'] < marker['x'] + marker['width']
+        assert not (overlaps and marker['y'] < box['bottom'] and box['top'] < marker['y'] + marker['height'])
+    page.close()
