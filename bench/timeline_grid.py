@@ -76,6 +76,8 @@ def measure_page(browser, url: str, viewport: dict) -> dict[str, float]:
     figures['screen heights to scroll'] = page.evaluate(SCREENS)
     figures['DOM nodes at the top'] = page.evaluate(NODES)
     figures['median frame while scrolling, ms'] = page.evaluate(SCROLL_FRAMES)
+    page.wait_for_function(THUMBS_VISIBLE, timeout=30_000)
+    page.wait_for_timeout(500)
     figures['DOM nodes after scrolling'] = page.evaluate(NODES)
     page.close()
     return figures

@@ -4,11 +4,15 @@ from typing import Any
 
 from nicegui import ui
 
+# Under the header and above the phone's bottom navigation.
+DEFAULT_STYLE = 'width: 100%; height: calc(100vh - 64px - var(--hearth-bottom-nav, 0px))'
 
-class TimelineGrid(ui.element, component='timeline_grid.js', default_style='width: 100%; height: calc(100vh - 64px)'):
+
+class TimelineGrid(ui.element, component='timeline_grid.js', default_style=DEFAULT_STYLE):
     """Scrollable month/day grid of thumbnails that loads its buckets itself over HTTP.
 
-    Events (subscribe with ``.on(name, handler)``; the payload is in ``e.args``):
+    Photos keep their shape in justified rows; days flow side by side. Density (a control, Ctrl+wheel, pinch) is
+    remembered per browser. Events (subscribe with ``.on(name, handler)``; the payload is in ``e.args``):
     ``open`` {'id', 'month'}, ``selection`` {'ids'}, ``buckets`` {'months': [{'month', 'count'}], 'total'}.
     """
 
