@@ -8,19 +8,25 @@ from pydantic import BaseModel
 
 from api import schemas
 from api.deps import CurrentActor, Instance
-from domain.jobs import QueueStatus
+from domain.jobs import QueueStatus, Skip
 from services import jobs
 
 router = APIRouter(prefix='/admin/jobs', tags=['admin'])
 
 
 class QueueOut(BaseModel):
+    """The photos outside the trash by what the queue's step did for them: done, skipped (by reason), waiting,
+    running, failed and not started add up to `applies_to`. `failed_jobs` counts the queue's failed jobs to retry."""
+
     queue: str
+    applies_to: int
+    done: int
+    skipped: dict[Skip, int]
     waiting: int
     running: int
     failed: int
-    done: int
-    done_ever: int
+    not_started: int
+    failed_jobs: int
     paused: bool
     progress: float | None
 

@@ -99,7 +99,7 @@ def pipeline_done(client: httpx.Client) -> bool:
 
 
 def photos_searched(client: httpx.Client) -> int:
-    return next(queue['done_ever'] for queue in client.get('/api/admin/jobs').json() if queue['queue'] == 'faces')
+    return next(queue['done'] for queue in client.get('/api/admin/jobs').json() if queue['queue'] == 'faces')
 
 
 def run() -> None:

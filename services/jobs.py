@@ -4,6 +4,8 @@ the admin sees no photo here."""
 
 from domain.errors import InvalidInput
 from domain.jobs import Queue, QueueStatus, parse_queue
+from ml import faces as ml_faces
+from services import grouping
 from services.accounts import Actor, require_admin
 from services.runtime import Hearth
 from services.steps import STEPS
@@ -14,9 +16,12 @@ WHICH = ('missing', 'all')
 
 
 async def queue_statuses(hearth: Hearth, admin: Actor) -> list[QueueStatus]:
+    """Per queue, the photos outside the trash by what its step did for them, counted from the photos themselves
+    (their face search, the jobs queued for them) so that work done at upload counts and a redo counts once."""
     await require_admin(hearth, admin, REFUSAL)
+    kinds = {step.queue: step.kind for step in STEPS.values()}
     async with hearth.db.session() as session:
-        return await job_rows.statuses(session)
+        return await job_rows.statuses(session, kinds, ml_faces.MODEL_VERSION, grouping.LIBRARY_SCOPE)
 
 
 async def failed_jobs(hearth: Hearth, admin: Actor, queue: str) -> list[job_rows.FailedJob]:

@@ -5,17 +5,19 @@ workers skip each other's rows; SQLite has one writer at a time, so the statemen
 """
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, String, and_, case, cast, delete, func, literal, or_, select, update
+from sqlalchemy import Select, String, Uuid, and_, case, cast, delete, func, literal, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from domain.jobs import LEASE, JobState, Queue, QueueStatus, gives_up, retry_delay
-from storage.models import Job, JobQueue
+from domain.jobs import LEASE, JobState, PhotoState, Queue, QueueStatus, gives_up, retry_delay
+from storage.models import Asset, FaceScan, Job, JobQueue
 
 AGAIN = timedelta(seconds=5)  # after a run that news arrived during, gather a little more before the next
 
@@ -63,13 +65,11 @@ async def enqueue(session: AsyncSession, queue: Queue, kind: str, subjects: Iter
     (after `AGAIN`, gathering what comes in bursts into one run), a failed one starts over."""
     rows = [_row(queue, kind, subject, force) for subject in subjects]
     if rows:
-        await _start_run_if_idle(session, queue)
         await session.execute(_upsert(session, _insert(session)(Job).values(rows)))
 
 
 async def enqueue_select(session: AsyncSession, queue: Queue, kind: str, subjects: Select, force: bool = False) -> None:
     """Queue a job for every subject the query yields (one column of strings), in one statement."""
-    await _start_run_if_idle(session, queue)
     fixed = _row(queue, kind, None, force)
     columns = [column for column in fixed if column != 'subject']
     source = select(*(literal(fixed[column]) for column in columns), subjects.subquery().c[0])
@@ -108,12 +108,6 @@ def _upsert(session: AsyncSession, statement):
     )
 
 
-async def _start_run_if_idle(session: AsyncSession, queue: Queue) -> None:
-    """A queue with nothing left to do starts a new run, so its progress bar starts from zero."""
-    busy = select(Job.id).where(Job.queue == queue, Job.state.in_([JobState.WAITING, JobState.RUNNING])).exists()
-    await session.execute(update(JobQueue).where(JobQueue.name == queue, ~busy).values(done_in_run=0))
-
-
 async def claim(session: AsyncSession, queue: Queue, worker: str, limit: int = 1) -> list[ClaimedJob]:
     """Take up to `limit` due jobs of an unpaused queue (and jobs whose worker's lease ran out); commits."""
     now = _now()
@@ -141,8 +135,8 @@ async def claim(session: AsyncSession, queue: Queue, worker: str, limit: int = 1
 
 
 async def finish(session: AsyncSession, job: ClaimedJob, worker: str) -> None:
-    """Delete a done job and count it (one queued again while it ran waits `AGAIN` for another run); a job whose
-    lease another worker took over is left to that worker."""
+    """Delete a done job (what it did shows in the photos' own state); one queued again while it ran waits `AGAIN`
+    for another run; a job whose lease another worker took over is left to that worker."""
     mine = and_(Job.id == job.id, Job.claimed_by == worker, Job.state == JobState.RUNNING)
     once_more = {
         'state': JobState.WAITING,
@@ -151,12 +145,9 @@ async def finish(session: AsyncSession, job: ClaimedJob, worker: str) -> None:
         'claimed_by': None,
         'run_after': _now() + AGAIN,
     }
-    done = await session.execute(update(Job).where(mine, Job.again.is_(True)).values(**once_more))
-    if not done.rowcount:
-        done = await session.execute(delete(Job).where(mine))
-    if done.rowcount:
-        counted = {'done_in_run': JobQueue.done_in_run + 1, 'done_ever': JobQueue.done_ever + 1}
-        await session.execute(update(JobQueue).where(JobQueue.name == job.queue).values(**counted))
+    again = await session.execute(update(Job).where(mine, Job.again.is_(True)).values(**once_more))
+    if not again.rowcount:
+        await session.execute(delete(Job).where(mine))
     await session.commit()
 
 
@@ -179,7 +170,6 @@ async def retry_failed(session: AsyncSession, queue: Queue, job_id: int | None =
     failed = and_(Job.queue == queue, Job.state == JobState.FAILED)
     if job_id is not None:
         failed = and_(failed, Job.id == job_id)
-    await _start_run_if_idle(session, queue)
     result = await session.execute(
         update(Job).where(failed).values(state=JobState.WAITING, attempts=0, run_after=_now(), error=None)
     )
@@ -192,28 +182,79 @@ async def set_paused(session: AsyncSession, queue: Queue, paused: bool) -> None:
     await session.commit()
 
 
-async def statuses(session: AsyncSession) -> list[QueueStatus]:
-    counts = {
-        (queue, state): count
-        for queue, state, count in await session.execute(
-            select(Job.queue, Job.state, func.count()).group_by(Job.queue, Job.state)
+async def statuses(
+    session: AsyncSession, kinds: dict[Queue, str], face_model: str, library_prefix: str
+) -> list[QueueStatus]:
+    """Each queue's counts of photos by where they stand with its step. `kinds` names each queue's step,
+    `face_model` the face search that counts, and `library_prefix` + an owner's id the subject of the grouping of
+    their library's people."""
+    photos = await photo_states(session, kinds, face_model, library_prefix)
+    failed_jobs = select(Job.queue, func.count()).where(Job.state == JobState.FAILED).group_by(Job.queue)
+    failed = {queue: count for queue, count in await session.execute(failed_jobs)}
+    paused = set(await session.scalars(select(JobQueue.name).where(JobQueue.paused.is_(True))))
+    return [QueueStatus.of(queue, photos, failed.get(queue, 0), queue in paused) for queue in Queue]
+
+
+async def photo_states(
+    session: AsyncSession, kinds: dict[Queue, str], face_model: str, library_prefix: str
+) -> Counter[PhotoState]:
+    """How many photos outside the trash are in each state. Most have no job queued, so they are counted from two
+    aggregates as if none had; then the few with a job (theirs, or their library's grouping) are read one by one
+    and moved to where their jobs hold them. Keeps a count of 100,000 photos at a few index scans."""
+    states = await _as_if_no_job_were_queued(session, face_model)
+    for photo, count in await _photos_with_jobs(session, kinds, face_model, library_prefix):
+        states[photo.at_rest()] -= count
+        states[photo] += count
+    return states
+
+
+async def _as_if_no_job_were_queued(session: AsyncSession, face_model: str) -> Counter[PhotoState]:
+    photos = await session.scalar(select(func.count()).select_from(Asset).where(Asset.trashed_at.is_(None)))
+    trashed = select(Asset.id).where(Asset.trashed_at.is_not(None))
+    with_faces, without_faces = (
+        await session.execute(
+            select(
+                func.count(case((FaceScan.face_count > 0, 1))), func.count(case((FaceScan.face_count == 0, 1)))
+            ).where(FaceScan.model == face_model, FaceScan.asset_id.not_in(trashed))
         )
-    }
-    queues = {row.name: row for row in await session.scalars(select(JobQueue))}
-    never_used = JobQueue(paused=False, done_in_run=0, done_ever=0)  # a queue newer than the migrations' rows
-    return [
-        QueueStatus(
-            queue=queue,
-            waiting=counts.get((queue, JobState.WAITING), 0),
-            running=counts.get((queue, JobState.RUNNING), 0),
-            failed=counts.get((queue, JobState.FAILED), 0),
-            done=row.done_in_run,
-            done_ever=row.done_ever,
-            paused=row.paused,
-        )
-        for queue in Queue
-        for row in [queues.get(queue, never_used)]
-    ]
+    ).one()
+    not_searched = photos - with_faces - without_faces
+    return Counter({PhotoState(True): with_faces, PhotoState(False): without_faces, PhotoState(None): not_searched})
+
+
+async def _photos_with_jobs(
+    session: AsyncSession, kinds: dict[Queue, str], face_model: str, library_prefix: str
+) -> list[tuple[PhotoState, int]]:
+    """The photos outside the trash with a job of theirs queued, or their library's grouping, counted by state."""
+    job = {queue: aliased(Job, name=f'{queue.value}_job') for queue in Queue}
+    photo, library = asset_subject_column(Asset.id), literal(library_prefix) + asset_subject_column(Asset.owner_id)
+    subject = {queue: photo for queue in Queue} | {Queue.CLUSTERING: library}
+    faces_found = case((FaceScan.model == face_model, FaceScan.face_count > 0))
+    columns = [faces_found, *(job[queue].state for queue in Queue)]
+    statement = select(*columns, func.count()).select_from(Asset).outerjoin(FaceScan, FaceScan.asset_id == Asset.id)
+    for queue in Queue:
+        on = and_(job[queue].kind == kinds[queue], job[queue].subject == subject[queue])
+        statement = statement.outerjoin(job[queue], on)
+    held = Asset.id.in_(_ids_of_photos_with_jobs(kinds, face_model, library_prefix))
+    rows = await session.execute(statement.where(held, Asset.trashed_at.is_(None)).group_by(*columns))
+    return [(_photo_state(found, states), count) for found, *states, count in rows]
+
+
+def _photo_state(faces_found: bool | None, job_states: list[str | None]) -> PhotoState:
+    jobs = {queue.value: JobState(state) if state else None for queue, state in zip(Queue, job_states, strict=True)}
+    return PhotoState(faces_found, **jobs)
+
+
+def _ids_of_photos_with_jobs(kinds: dict[Queue, str], face_model: str, library_prefix: str) -> Select:
+    """Read from the jobs, so that only those photos are looked at (subjects are ids in hex, which both databases
+    cast to a uuid)."""
+    photo_kinds = [kinds[queue] for queue in Queue if queue is not Queue.CLUSTERING]
+    photos = select(cast(Job.subject, Uuid)).where(Job.kind.in_(photo_kinds))
+    owner = cast(func.substr(Job.subject, len(library_prefix) + 1), Uuid)
+    grouped = select(owner).where(Job.kind == kinds[Queue.CLUSTERING], Job.subject.startswith(library_prefix))
+    # A library's grouping holds back only its photos with faces found (the others have nothing to group).
+    with_faces = FaceScan.asset_id == Asset.id, FaceScan.model == face_model, FaceScan.face_count > 0
+    return union(photos, select(Asset.id).join(FaceScan, and_(*with_faces)).where(Asset.owner_id.in_(grouped)))
 
 
 async def failed_jobs(session: AsyncSession, queue: Queue, limit: int = 50) -> list[FailedJob]:

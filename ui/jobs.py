@@ -1,11 +1,12 @@
-"""The admin's Jobs page: per queue what waits, runs, failed and is done, a progress bar that moves, pause and resume,
-"run for missing" and "run for all", and failed jobs with their errors to retry. Counts and errors, never photos."""
+"""The admin's Jobs page: per queue, how many photos and videos its step is for, and of those how many are done,
+skipped (and why), waiting, in progress, failed and not started, adding up; a progress bar that moves, pause and
+resume, "run for missing" and "run for all", and failed jobs with their errors to retry. Counts and errors only."""
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from domain.errors import HearthError
-from domain.jobs import QueueStatus
+from domain.jobs import QueueStatus, Skip
 from services import jobs, runtime
 from services.accounts import Actor
 from ui.frame import frame
@@ -13,6 +14,20 @@ from ui.session import require_admin
 from ui.theme import confirm, plural
 
 REFRESH_SECONDS = 2.0
+# Where the photos stand with a queue's step; the six add up to all the photos and videos outside the trash.
+BUCKETS = {
+    'done': 'done',
+    'skipped': 'skipped',
+    'waiting': 'waiting',
+    'running': 'in progress',
+    'failed': 'failed',
+    'not_started': 'not started',
+}
+COLOURS = {'done': 'text-green-700 dark:text-green-400', 'failed': 'text-red-700 dark:text-red-400'}  # when not 0
+SKIP_REASONS = {  # (several, one)
+    Skip.NO_FACES: ('have no faces', 'has no faces'),
+    Skip.FACES_FAILED: ('could not be searched for faces', 'could not be searched for faces'),
+}
 DESCRIPTIONS = {
     'metadata': 'Dates, places and camera details read from the files',
     'thumbnails': 'Thumbnails and previews',
@@ -104,7 +119,7 @@ class QueueCard:
     """One queue: built once, then `show` moves its counts, bar, badge and buttons along."""
 
     def __init__(self, view: JobsView, name: str):
-        with ui.card().classes('w-full').props('flat bordered').mark(f'queue-{name}'):
+        with ui.card().classes('w-full gap-2').props('flat bordered').mark(f'queue-{name}'):
             with ui.row().classes('w-full items-center gap-2'):
                 with ui.column().classes('gap-0 flex-1 min-w-[12rem]'):
                     ui.label(name.capitalize()).classes('text-lg font-medium')
@@ -120,30 +135,65 @@ class QueueCard:
                 ui.button('Run for all', on_click=lambda: view.run(name, 'all')).props('flat dense no-caps').mark(
                     f'run-all-{name}'
                 )
-            self.counts = ui.label().classes('text-sm').mark(f'counts-{name}')
+            self.applies = ui.label().classes('text-sm font-medium').props(f'data-testid=applies-{name}')
+            self.applies.mark(f'applies-{name}')
+            with ui.element('div').classes('w-full grid grid-cols-3 sm:grid-cols-6 gap-2'):
+                self.tiles = {bucket: CountTile(name, bucket, words) for bucket, words in BUCKETS.items()}
+            self.why_skipped = ui.label().classes('text-sm text-stone-500').mark(f'why-skipped-{name}')
+            self.not_started = ui.label().classes('text-sm text-stone-500').mark(f'not-started-hint-{name}')
             self.progress = ui.linear_progress(value=0, show_value=False).props('rounded size=10px')
             self.progress.mark(f'progress-{name}')
             self.failed = ui.button(on_click=lambda: view.show_failed(name)).props('flat dense color=negative no-caps')
             self.failed.mark(f'show-failed-{name}')
 
     def show(self, status: QueueStatus) -> None:
-        self.counts.set_text(_counts(status))
+        self.applies.set_text(_applies_to(status.applies_to))
+        for bucket, tile in self.tiles.items():
+            tile.show(_count(status, bucket))
+        self.why_skipped.set_text(_why_skipped(status))
+        self.not_started.set_text(
+            f'Not started yet: "Run for missing" starts {"it" if status.not_started == 1 else "them"}.'
+        )
         for element, visible in (
             (self.paused, status.paused),
             (self.resume, status.paused),
             (self.pause, not status.paused),
+            (self.why_skipped, bool(status.skipped)),
+            (self.not_started, status.not_started > 0),
             (self.progress, status.progress is not None),
-            (self.failed, status.failed > 0),
+            (self.failed, status.failed_jobs > 0),
         ):
             element.set_visibility(visible)
         if status.progress is not None:
             self.progress.set_value(round(status.progress, 3))
             self.progress.props(f'color={"orange" if status.paused else "primary"}')
-        self.failed.set_text(f'Show {plural(status.failed, "failed job")}')
+        self.failed.set_text(f'Show {plural(status.failed_jobs, "failed job")}')
 
 
-def _counts(status: QueueStatus) -> str:
-    return (
-        f'{status.waiting:,} waiting · {status.running:,} running · {status.failed:,} failed · '
-        f'{status.done:,} done' + (f' ({status.done_ever:,} in all)' if status.done_ever != status.done else '')
+class CountTile:
+    """How many photos stand one way with the queue's step: a big number over a word or two."""
+
+    def __init__(self, queue: str, bucket: str, words: str):
+        self.colour = COLOURS.get(bucket, '')
+        with ui.column().classes('gap-0 items-center rounded-lg bg-stone-100 dark:bg-stone-800 py-2 px-1'):
+            self.number = ui.label().classes('text-xl font-semibold tabular-nums').mark(f'{bucket}-{queue}')
+            self.number.props(f'data-testid={bucket}-{queue}')
+            ui.label(words).classes('text-xs text-stone-600 dark:text-stone-300 text-center')
+
+    def show(self, count: int) -> None:
+        self.number.set_text(f'{count:,}')
+        self.number.classes(remove=f'text-stone-400 {self.colour}', add=self.colour if count else 'text-stone-400')
+
+
+def _applies_to(count: int) -> str:
+    return f'For {count:,} {"photo or video" if count == 1 else "photos and videos"}'
+
+
+def _count(status: QueueStatus, bucket: str) -> int:
+    return sum(status.skipped.values()) if bucket == 'skipped' else getattr(status, bucket)
+
+
+def _why_skipped(status: QueueStatus) -> str:
+    return 'Skipped because ' + ' · '.join(
+        f'{count:,} {SKIP_REASONS[reason][count == 1]}' for reason, count in status.skipped.items()
     )

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select, update
 
 from domain.jobs import MAX_ATTEMPTS, JobState, Queue
 from storage import jobs as job_rows
-from storage.models import Job
+from storage.models import Job, JobQueue
 
 pytestmark = pytest.mark.usefixtures('cheap_password_hashing')
 
@@ -42,6 +42,9 @@ async def test_the_admin_runs_pauses_and_retries_and_sees_counts_and_errors_only
         [job] = await job_rows.claim(session, Queue.THUMBNAILS, 'worker')
         await session.execute(delete(Job).where(Job.queue == Queue.THUMBNAILS, Job.id != job.id))
         await job_rows.fail(session, job, 'worker', 'OSError: disk full')
+    thumbnails = (await queues(as_root))['thumbnails']
+    counted = ('applies_to', 'done', 'waiting', 'running', 'failed', 'not_started', 'failed_jobs', 'skipped')
+    assert [thumbnails[name] for name in counted] == [3, 2, 0, 0, 1, 0, 1, {}]
     failed = (await as_root.get('/admin/jobs/thumbnails/failed')).json()
     assert [(f['kind'], f['error'], f['attempts']) for f in failed] == [('thumbnails', 'OSError: disk full', 4)]
     assert set(failed[0]) == {'id', 'kind', 'subject', 'attempts', 'error', 'failed_at'}  # no file, no thumbnail
@@ -71,7 +74,7 @@ async def test_members_get_403_strangers_401_and_nothing_changes(hearth, as_alic
         assert response.status_code == expected, response.text
     assert await all_jobs(hearth) == []
     async with hearth.db.session() as session:
-        assert not any(status.paused for status in await job_rows.statuses(session))
+        assert not any(await session.scalars(select(JobQueue.paused)))
 
 
 async def test_bad_queue_names_and_choices_are_refused(as_root):
