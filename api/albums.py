@@ -5,6 +5,7 @@ import uuid
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import schemas
 from api.deps import CurrentActor, Instance
 from api.schemas import ShareIn, TimelineIn, TrustIn
 from services import albums
@@ -91,6 +92,19 @@ async def delete_album(album_id: uuid.UUID, actor: CurrentActor, instance: Insta
 async def album_items(album_id: uuid.UUID, actor: CurrentActor, instance: Instance):
     """The album's assets, newest first, with who added each and whether I may take it out."""
     return await albums.album_items(instance, actor, album_id)
+
+
+@router.get('/{album_id}/timeline/buckets', response_model=list[schemas.BucketOut])
+async def timeline_buckets(album_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+    """The album's months with their counts, newest first, as the timeline grid reads them."""
+    months = await albums.timeline_buckets(instance, actor, album_id)
+    return [schemas.BucketOut(month=month, count=count) for month, count in months]
+
+
+@router.get('/{album_id}/timeline/buckets/{month}', response_model=schemas.BucketAssetsOut)
+async def timeline_bucket(album_id: uuid.UUID, month: str, actor: CurrentActor, instance: Instance):
+    """One month of the album (YYYY-MM), newest first."""
+    return schemas.bucket_out(month, await albums.timeline_bucket(instance, actor, album_id, month))
 
 
 @router.put('/{album_id}/assets', response_model=AddedOut)

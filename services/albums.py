@@ -21,13 +21,14 @@ from domain.albums import (
     may_remove,
     require_album,
 )
+from domain.assets import month_label, parse_month
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.accounts import Actor
 from services.assets import require_permission
 from services.runtime import Hearth
 from services.sharing import parse_trust_level
 from storage import access as access_queries
-from storage.assets import neighbours_by_date
+from storage.assets import TimelineItem, neighbours_by_date, timeline_columns
 from storage.models import Album, AlbumActivity, AlbumAsset, AlbumMember, Asset, AssetDetails, AssetUserState, User
 from storage.references import add_references
 
@@ -227,6 +228,43 @@ async def remove_assets(hearth: Hearth, actor: Actor, album_id: uuid.UUID, asset
         album.updated_at = datetime.now(UTC)
         await session.commit()
     return len(rows)
+
+
+async def timeline_buckets(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> list[tuple[str, int]]:
+    """The album's months, newest first, with how many photos it shows in each (for the timeline grid)."""
+    async with hearth.db.session() as session:
+        _, actions = await _album_and_actions(session, actor, album_id)
+        require_album(AlbumAction.VIEW, actions)
+        statement = (
+            select(AssetDetails.month_key, func.count())
+            .select_from(AlbumAsset)
+            .join(Asset, Asset.id == AlbumAsset.asset_id)
+            .join(AssetDetails, AssetDetails.asset_id == AlbumAsset.asset_id)
+            .where(*_shown_in(album_id))
+            .group_by(AssetDetails.month_key)
+            .order_by(AssetDetails.month_key.desc())
+        )
+        return [(month_label(month), count) for month, count in await session.execute(statement)]
+
+
+async def timeline_bucket(hearth: Hearth, actor: Actor, album_id: uuid.UUID, month: str) -> list[TimelineItem]:
+    """One month of the album, newest first, as the timeline grid shows it."""
+    async with hearth.db.session() as session:
+        _, actions = await _album_and_actions(session, actor, album_id)
+        require_album(AlbumAction.VIEW, actions)
+        statement = (
+            select(*timeline_columns())
+            .select_from(AlbumAsset)
+            .join(Asset, Asset.id == AlbumAsset.asset_id)
+            .join(AssetDetails, AssetDetails.asset_id == AlbumAsset.asset_id)
+            .outerjoin(
+                AssetUserState,
+                (AssetUserState.asset_id == AlbumAsset.asset_id) & (AssetUserState.user_id == actor.id),
+            )
+            .where(*_shown_in(album_id), AssetDetails.month_key == parse_month(month))
+            .order_by(AssetDetails.taken_at.desc(), AlbumAsset.asset_id.desc())
+        )
+        return [TimelineItem(*row) for row in await session.execute(statement)]
 
 
 async def album_items(hearth: Hearth, actor: Actor, album_id: uuid.UUID) -> list[AlbumItem]:

@@ -2,6 +2,7 @@
 comments and likes, and bad input. Every refusal is checked to have changed nothing."""
 
 import uuid
+from datetime import datetime
 
 import pytest
 
@@ -167,6 +168,8 @@ ALBUM_CALLS = [
     ('PATCH', '/albums/{album_id}', {'name': 'Taken'}),
     ('DELETE', '/albums/{album_id}', None),
     ('GET', '/albums/{album_id}/assets', None),
+    ('GET', '/albums/{album_id}/timeline/buckets', None),
+    ('GET', '/albums/{album_id}/timeline/buckets/{month}', None),
     ('PUT', '/albums/{album_id}/assets', {'asset_ids': ['{asset_id}']}),
     ('DELETE', '/albums/{album_id}/assets', {'asset_ids': ['{asset_id}']}),
     ('POST', '/albums/{album_id}/members', {'email': 'carl@example.com'}),
@@ -212,6 +215,7 @@ async def test_outsiders_learn_nothing_of_an_album_or_its_assets(as_alice, as_bo
     album_id = await shared_album(as_alice, asset_ids=[asset_id])
     comment = (await as_bob.post(f'/albums/{album_id}/comments', json={'text': 'Nice'})).json()
     ids = {'album_id': album_id, 'asset_id': asset_id, 'user_id': bob.id, 'activity_id': comment['id']}
+    ids['month'] = (await as_alice.get(f'/albums/{album_id}/timeline/buckets')).json()[0]['month']
     before = await album_state(as_alice, album_id)
 
     for method, path, body in ALBUM_CALLS:
@@ -224,6 +228,27 @@ async def test_outsiders_learn_nothing_of_an_album_or_its_assets(as_alice, as_bo
     if status == 404:
         assert (await stranger.get('/albums')).json() == []
         assert (await stranger.get('/timeline/buckets')).json() == []
+
+
+# ---- the album on the timeline grid ---------------------------------------------------------------------------------
+
+
+async def test_the_album_grid_shows_by_month_what_its_list_shows(as_alice, as_bob, photo):
+    taken = [datetime(2024, 7, 3, 9), datetime(2024, 7, 20, 18), datetime(2023, 12, 24, 20)]
+    ids = [await uploaded(as_alice, photo(40 + n, taken_at=when)) for n, when in enumerate(taken)]
+    album_id = await shared_album(as_alice, asset_ids=ids)
+    url = f'/albums/{album_id}/timeline/buckets'
+
+    for member in (as_alice, as_bob):
+        assert (await member.get(url)).json() == [{'month': '2024-07', 'count': 2}, {'month': '2023-12', 'count': 1}]
+        july = (await member.get(f'{url}/2024-07')).json()['assets']
+        assert [uuid.UUID(item['id']) for item in july] == [uuid.UUID(ids[1]), uuid.UUID(ids[0])]
+        assert {(item['w'], item['h']) for item in july} == {(96, 72)}
+
+    await remove_assets(as_alice, album_id, [ids[2]])
+    assert (await as_bob.get(url)).json() == [{'month': '2024-07', 'count': 2}]
+    assert (await as_bob.get(f'{url}/2023-12')).json()['assets'] == []
+    assert (await as_bob.get(f'{url}/July')).status_code == 400
 
 
 # ---- comments and likes ---------------------------------------------------------------------------------------------
