@@ -4,7 +4,22 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
-from api import admin, albums, assets, auth, faces, identities, jobs, libraries, links, partners, people, public, spaces
+from api import (
+    admin,
+    albums,
+    assets,
+    auth,
+    downloads,
+    faces,
+    identities,
+    jobs,
+    libraries,
+    links,
+    partners,
+    people,
+    public,
+    spaces,
+)
 from domain.errors import HearthError, Unauthenticated
 
 DESCRIPTION = """Hearth's REST API. Authenticate with the browser session, a bearer token from `POST /api/auth/login`,
@@ -18,6 +33,7 @@ def create_api() -> FastAPI:
     modules = (auth, admin, jobs, assets, faces, people, identities, partners, albums, spaces, libraries, links, public)
     for module in modules:
         api.include_router(module.router)
+    api.include_router(downloads.router)
     return api
 
 

@@ -1,6 +1,7 @@
 """Playwright in Debian's Chromium (never a downloaded browser), and servers started as subprocesses."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -102,14 +103,49 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
     raise TimeoutError(url)
 
 
+LEAVES_LOOPBACK = re.compile(r'^(?:https?|wss?)://(?!127\.0\.0\.1(?:[:/]|$))', re.IGNORECASE)
+
+
+class LoopbackOnlyBrowser:
+    """The browser with every context refusing requests that would leave 127.0.0.1 (no map tiles, fonts or
+    scripts from the internet, here or on a family's offline server); the `browser` fixture fails a test that made
+    one."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.escaped: list[str] = []
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.route(LEAVES_LOOPBACK, self._refuse)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def _refuse(self, route) -> None:
+        self.escaped.append(route.request.url)
+        route.abort('blockedbyclient')
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope='module')
-def browser():
+def launched_browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
+        yield LoopbackOnlyBrowser(instance)
         instance.close()
+
+
+@pytest.fixture
+def browser(launched_browser):
+    yield launched_browser
+    escaped, launched_browser.escaped[:] = list(launched_browser.escaped), []
+    assert not escaped, f'requests left 127.0.0.1: {escaped}'
 
 
 def sign_in(browser, server: str, email: str = 'ann@example.com', viewport=None, password: str = 'family-pw'):
