@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api import schemas
 from api.deps import CurrentActor, Instance, bearer_token, client_address
@@ -28,6 +28,19 @@ async def logout(request: Request, _: CurrentActor, instance: Instance):
 @router.get('/users/me', response_model=schemas.UserOut)
 async def me(actor: CurrentActor):
     return schemas.UserOut(id=actor.id, email=actor.email, name=actor.name, is_admin=actor.is_admin)
+
+
+@router.get('/users/directory', response_model=list[schemas.DirectoryEntryOut])
+async def directory(
+    actor: CurrentActor,
+    instance: Instance,
+    q: str = Query('', max_length=200),
+    limit: int = Query(accounts.DIRECTORY_LIMIT, ge=1, le=100),
+):
+    """The members of this Hearth the caller may invite to a space, an album or their library, A to Z: id and name
+    (avatars are drawn from the name). `q` finds part of a name, or a whole email address. Never the caller, never a
+    disabled account, and never anyone's email, not even to the administrator (who has GET /admin/users)."""
+    return await accounts.member_directory(instance, actor, q, limit=limit)
 
 
 @router.post('/users/me/password', status_code=status.HTTP_204_NO_CONTENT)

@@ -25,6 +25,14 @@ class UserOut(BaseModel):
     is_admin: bool
 
 
+class DirectoryEntryOut(BaseModel):
+    """A member to invite: no email (see GET /users/directory)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+
+
 class PasswordChangeIn(BaseModel):
     current_password: str
     new_password: str

@@ -4,12 +4,13 @@ import asyncio
 import hashlib
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from domain.accounts import check_password, check_quota, clean_email, clean_name
@@ -20,6 +21,7 @@ from storage.models import ApiKey, Asset, AuthToken, User
 
 _hasher = PasswordHasher()
 TOKEN_LIFETIME = timedelta(days=30)
+DIRECTORY_LIMIT = 20
 # Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
 
@@ -45,6 +47,16 @@ class Member:
     disabled: bool
     quota_bytes: int | None
     used_bytes: int
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """A member as another member finds them to invite. The email is only handed to the invite services (which
+    take an address); the directory never shows it, in the UI or the API."""
+
+    id: uuid.UUID
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,26 @@ async def list_members(hearth: Hearth, admin: Actor) -> list[Member]:
             .order_by(User.name)
         )
         return [Member(u.id, u.email, u.name, u.is_admin, u.disabled, u.quota_bytes, int(used)) for u, used in rows]
+
+
+async def member_directory(
+    hearth: Hearth, actor: Actor, query: str = '', exclude: Collection[uuid.UUID] = (), limit: int = DIRECTORY_LIMIT
+) -> list[DirectoryEntry]:
+    """The members any signed-in member may invite (SPEC §6: "invite existing users"), A to Z: everyone but the
+    actor, `exclude` and disabled accounts. The administrator is a member like the others (SPEC §1). A query finds
+    part of a name, or a whole email address only: matching parts of addresses would spell them out letter by
+    letter."""
+    words = ' '.join(query.split())
+    found = select(User).where(User.disabled.is_(False), User.id != actor.id)
+    if exclude:
+        found = found.where(User.id.not_in(list(exclude)))
+    if words:
+        found = found.where(
+            or_(func.lower(User.name).contains(words.lower(), autoescape=True), User.email == words.lower())
+        )
+    async with hearth.db.session() as session:
+        users = await session.scalars(found.order_by(func.lower(User.name), User.id).limit(limit))
+        return [DirectoryEntry(user.id, user.name, user.email) for user in users]
 
 
 async def update_member(hearth: Hearth, admin: Actor, user_id: uuid.UUID, **changes) -> Member:

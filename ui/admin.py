@@ -6,6 +6,7 @@ from nicegui import ui
 from domain.errors import HearthError
 from services import accounts, runtime
 from services.accounts import Actor, Member
+from ui.components.avatar import person_avatar
 from ui.frame import frame
 from ui.libraries import manage_folders
 from ui.session import require_admin
@@ -42,26 +43,33 @@ class MembersView:
                 self._row(member)
 
     def _row(self, member: Member) -> None:
-        card = ui.card().classes('w-full').props('flat bordered').mark(f'member-{member.email}')
-        with card, ui.row().classes('w-full items-center gap-3'):
-            ui.avatar(member.name[:1].upper(), color='amber-8', text_color='white')
+        """Name, email and storage stacked beside the avatar; the buttons keep one line of their own, even on phones."""
+        card = ui.card().classes('w-full px-3 py-2').props('flat bordered').mark(f'member-{member.email}')
+        with card, ui.row().classes('w-full items-center gap-3 no-wrap'):
+            person_avatar(member.name).classes('shrink-0')
             with ui.column().classes('gap-0 flex-1 min-w-0'):
-                ui.label(member.name + (' (administrator)' if member.is_admin else '')).classes('font-medium')
-                ui.label(member.email).classes('text-sm text-stone-500 truncate')
-            quota = f' of {human_size(member.quota_bytes)}' if member.quota_bytes is not None else ''
-            ui.label(f'{human_size(member.used_bytes)}{quota} used').classes('text-sm text-stone-500')
-            if member.disabled:
-                ui.badge('Disabled', color='grey')
-            ui.button(icon='folder_shared', on_click=lambda m=member: manage_folders(self.admin, m)).props(
-                f'flat round aria-label="Server folders of {member.name}"'
-            ).mark(f'folders-{member.email}')
-            ui.button(icon='edit', on_click=lambda m=member: self.edit(m)).props(
-                f'flat round aria-label="Edit {member.name}"'
-            ).mark(f'edit-{member.email}')
-            if member.id != self.admin.id:
-                ui.button(icon='delete', on_click=lambda m=member: self.delete(m)).props(
-                    f'flat round color=negative aria-label="Delete {member.name}"'
-                ).mark(f'delete-{member.email}')
+                ui.label(member.name).classes('font-medium truncate w-full')
+                ui.label(member.email).classes('text-sm text-stone-500 truncate w-full')
+                with ui.row().classes('items-center gap-x-2 gap-y-0'):
+                    ui.label(_usage(member)).classes('text-sm text-stone-500')
+                    if member.is_admin:
+                        ui.badge('Administrator', color='amber-2', text_color='amber-10')
+                    if member.disabled:
+                        ui.badge('Disabled', color='grey')
+            with ui.row().classes('items-center gap-0 no-wrap shrink-0'):
+                self._buttons(member)
+
+    def _buttons(self, member: Member) -> None:
+        ui.button(icon='folder_shared', on_click=lambda: manage_folders(self.admin, member)).props(
+            f'flat round dense aria-label="Server folders of {member.name}"'
+        ).mark(f'folders-{member.email}')
+        ui.button(icon='edit', on_click=lambda: self.edit(member)).props(
+            f'flat round dense aria-label="Edit {member.name}"'
+        ).mark(f'edit-{member.email}')
+        if member.id != self.admin.id:
+            ui.button(icon='delete', on_click=lambda: self.delete(member)).props(
+                f'flat round dense color=negative aria-label="Delete {member.name}"'
+            ).mark(f'delete-{member.email}')
 
     async def edit(self, member: Member | None) -> None:
         values = await ask(MemberDialog(member))
@@ -89,6 +97,11 @@ class MembersView:
             return
         ui.notify(f'{member.name} deleted with {plural(count, "item")}', type='positive')
         await self.refresh()
+
+
+def _usage(member: Member) -> str:
+    quota = f' of {human_size(member.quota_bytes)}' if member.quota_bytes is not None else ''
+    return f'{human_size(member.used_bytes)}{quota} used'
 
 
 class MemberDialog(ui.dialog):

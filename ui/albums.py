@@ -12,6 +12,7 @@ from domain.errors import HearthError
 from services import albums, runtime
 from services.accounts import Actor
 from services.albums import AlbumSummary
+from ui.components.member_picker import MemberPicker
 from ui.frame import frame
 from ui.session import require_sign_in
 from ui.sharing import permission_lines
@@ -204,16 +205,17 @@ def album_lines(level: TrustLevel) -> list[str]:
 
 
 class AlbumShareDialog(ui.dialog):
-    """Asks whom to share the album with and how much to trust them; resolves to (email, trust level) or None."""
+    """Asks whom to share the album with (a member not in it yet) and how much to trust them; resolves to (email,
+    trust level) or None."""
 
-    def __init__(self, album_name: str):
+    def __init__(self, album_name: str, actor: Actor, exclude: Collection[uuid.UUID]):
         super().__init__()
         with self, ui.card().classes('w-[30rem] max-w-full gap-3').props('data-testid=album-share-dialog'):
             ui.label(f'Share “{album_name}”').classes('text-lg font-semibold')
             ui.label('They will see the photos in this album, and what everyone says about them.').classes(
                 'text-sm text-stone-500'
             )
-            self.email = ui.input('Their email').props('outlined type=email').classes('w-full').mark('share-email')
+            self.picker = MemberPicker(actor, exclude)
             ui.label('How much do you trust them?').classes('font-medium')
             self.level = ui.radio(
                 {level.value: level.label for level in TrustLevel},
@@ -224,9 +226,12 @@ class AlbumShareDialog(ui.dialog):
                 self.permissions()
             with ui.row().classes('w-full justify-end'):
                 ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat')
-                ui.button('Share', on_click=lambda: self.submit((self.email.value, self.level.value))).props(
-                    'unelevated color=primary'
-                ).mark('share-confirm')
+                share = ui.button('Share', on_click=self._share).props('unelevated color=primary')
+                share.mark('share-confirm').set_enabled(False)
+            self.picker.on_pick = lambda entry: share.set_enabled(entry is not None)
+
+    def _share(self) -> None:
+        self.submit((self.picker.picked.email, self.level.value))
 
     @ui.refreshable_method
     def permissions(self) -> None:

@@ -330,21 +330,25 @@ class PersonPage:
         self._links()
 
     def _links(self) -> None:
-        """The people of spaces (or of my own) that are this real person for me, 'not the same', and why linked."""
+        """The names this real person has elsewhere for me (spaces, or my own library), a "not the same person" for
+        each, and why we think they are one."""
         self.links.clear()
         others = [m for m in self.identity.people if m.id != self.person.id] if self.identity else []
         self.links.visible = bool(others)
         with self.links:
-            ui.label('Also').classes('text-sm text-stone-500')
             for member in others:
-                with ui.row().classes('items-center gap-1 no-wrap bg-stone-100 rounded-full pl-3 pr-1 py-0.5'):
-                    ui.label(f'{member.name or "Unnamed"} in {_where(member)}').classes('text-sm')
-                    ui.button(icon='link_off', on_click=lambda m=member: self.split(m)).props(
-                        f'flat round dense size=sm aria-label="Not the same person as {member.name or "them"}"'
-                    ).mark(f'split-{member.id}')
-            ui.button('Why linked?', icon='help_outline', on_click=self.why_linked).props(
-                'flat dense no-caps size=sm'
-            ).mark('why-linked')
+                if member.name:  # an unnamed one adds no name to know them by; the "why" dialog still lists it
+                    self._also_known_as(member)
+            ui.button('Why we think this is the same person', icon='help_outline', on_click=self.why_linked).props(
+                'flat dense no-caps color=primary'
+            ).classes('text-sm px-2').mark('why-linked')
+
+    def _also_known_as(self, member: Member) -> None:
+        with ui.row().classes('items-center gap-x-3 gap-y-1 bg-stone-100 rounded-xl pl-3 pr-1 py-1'):
+            ui.label(f'Also known as {member.name} in {_where(member)}').classes('text-sm').mark('also-known-as')
+            ui.button('Not the same person', on_click=lambda: self.split(member)).props(
+                'outline rounded dense no-caps color=primary'
+            ).classes('text-sm px-3').mark(f'split-{member.id}')
 
     async def why_linked(self) -> None:
         member = await ask(LinksDialog(self.identity, self.person.id))
@@ -472,7 +476,7 @@ class LinksDialog(ui.dialog):
     def __init__(self, identity: IdentityView, shown_id: uuid.UUID):
         super().__init__()
         with self, ui.card().classes('w-[32rem] max-w-full gap-3').props('data-testid=links-dialog'):
-            ui.label('Why are these linked?').classes('text-lg font-semibold')
+            ui.label('Why we think this is the same person').classes('text-lg font-semibold')
             with ui.column().classes('w-full gap-1'):
                 for member in identity.people:
                     self._member(member, may_split=member.id != shown_id)
@@ -492,7 +496,9 @@ class LinksDialog(ui.dialog):
                 where = f'{_where(member)} · {plural(member.photo_count, "photo")}'
                 ui.label(where).classes('text-sm text-stone-500 truncate max-w-full')
             if may_split:
-                _action('link_off', 'Not the same', lambda: self.submit(member), f'why-split-{member.id}')
+                ui.button('Not the same person', on_click=lambda: self.submit(member)).props(
+                    'flat dense no-caps color=primary'
+                ).classes('shrink-0').mark(f'why-split-{member.id}')
 
 
 def _link_sentences(identity: IdentityView) -> list[str]:

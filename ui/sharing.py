@@ -1,7 +1,8 @@
 """The Sharing page: my library shared with partners and theirs with me, albums shared both ways, and my public
 links with their settings."""
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 
 from fastapi.responses import RedirectResponse
@@ -14,6 +15,8 @@ from services.accounts import Actor
 from services.albums import AlbumSummary
 from services.links import LinkView
 from services.sharing import Partner
+from ui.components.avatar import person_avatar
+from ui.components.member_picker import MemberPicker, confirm_fewer_rights
 from ui.frame import frame
 from ui.link_dialog import absolute_url, copy_link
 from ui.session import require_sign_in
@@ -44,6 +47,12 @@ PERMISSION_TEXT = {
 def permission_lines(level: TrustLevel) -> list[str]:
     granted = ROLE_PERMISSIONS[level.role]
     return [text for permission, text in PERMISSION_TEXT.items() if permission in granted]
+
+
+def lost_lines(old: TrustLevel, new: TrustLevel) -> list[str]:
+    """What a member at `old` may do to the photos and no longer at `new`."""
+    kept = set(permission_lines(new))
+    return [line for line in permission_lines(old) if line not in kept]
 
 
 async def sharing_page():
@@ -99,7 +108,7 @@ class SharingView:
         """A card with the partner's name; what is built inside the block goes on the right, or below on phones."""
         card = ui.card().classes('w-full').props('flat bordered').mark(f'partner-{partner.email}')
         with card, ui.row().classes('w-full items-center gap-3'):
-            ui.avatar(partner.name[:1].upper(), color='amber-8', text_color='white')
+            person_avatar(partner.name)
             with ui.column().classes('gap-0 flex-1 min-w-[10rem]'):
                 ui.label(partner.name).classes('font-medium')
                 ui.label(partner.email).classes('text-sm text-stone-500 truncate w-full')
@@ -198,16 +207,22 @@ class SharingView:
     # ---- partners -----------------------------------------------------------------------------------------------
 
     async def share(self) -> None:
-        choice = await ask(ShareDialog())
+        partners = await sharing.list_partners(self.hearth, self.actor)
+        choice = await ask(ShareDialog(self.actor, [partner.user_id for partner in partners.shared_by_me]))
         if choice:
             await self._run(sharing.share_library(self.hearth, self.actor, *choice), 'Your library is now shared')
 
     async def change_trust(self, partner: Partner, level: str) -> None:
-        if level != partner.trust_level.value:
+        new = TrustLevel(level)
+        if new == partner.trust_level:
+            return
+        if await confirm_fewer_rights(partner.name, new.label, lost_lines(partner.trust_level, new)):
             await self._run(
                 sharing.change_trust_level(self.hearth, self.actor, partner.user_id, level),
-                f'{partner.name} is now a {TrustLevel(level).label.lower()}',
+                f'{partner.name} is now a {new.label.lower()}',
             )
+        else:
+            await self.refresh()  # puts their level back in the menu
 
     async def stop(self, partner: Partner) -> None:
         if await confirm(
@@ -255,16 +270,17 @@ def link_chips(link: LinkView) -> list[tuple[str, str]]:
 
 
 class ShareDialog(ui.dialog):
-    """Asks whom to share with and how much to trust them; resolves to (email, trust level) or None."""
+    """Asks whom to share with (a member who does not see my library yet) and how much to trust them; resolves to
+    (email, trust level) or None."""
 
-    def __init__(self):
+    def __init__(self, actor: Actor, exclude: Collection[uuid.UUID]):
         super().__init__()
-        with self, ui.card().classes('w-[30rem] max-w-full gap-3'):
+        with self, ui.card().classes('w-[30rem] max-w-full gap-3').props('data-testid=share-dialog'):
             ui.label('Share my library').classes('text-lg font-semibold')
             ui.label('They will see all your photos and videos except what you archive or delete.').classes(
                 'text-sm text-stone-500'
             )
-            self.email = ui.input('Their email').props('outlined type=email').classes('w-full').mark('share-email')
+            self.picker = MemberPicker(actor, exclude)
             ui.label('How much do you trust them?').classes('font-medium')
             self.level = ui.radio(
                 {level.value: level.label for level in TrustLevel},
@@ -275,7 +291,9 @@ class ShareDialog(ui.dialog):
                 self.permissions()
             with ui.row().classes('w-full justify-end'):
                 ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat')
-                ui.button('Share', on_click=self._share).props('unelevated color=primary').mark('share-confirm')
+                share = ui.button('Share', on_click=self._share).props('unelevated color=primary')
+                share.mark('share-confirm').set_enabled(False)
+            self.picker.on_pick = lambda entry: share.set_enabled(entry is not None)
 
     @ui.refreshable_method
     def permissions(self) -> None:
@@ -285,7 +303,7 @@ class ShareDialog(ui.dialog):
                 ui.label(line).classes('text-sm')
 
     def _share(self) -> None:
-        self.submit((self.email.value, self.level.value))
+        self.submit((self.picker.picked.email, self.level.value))
 
 
 def _link_target(link) -> str:

@@ -11,12 +11,12 @@ from domain.spaces import DEFAULT_COLOR, SpaceAction
 from services import runtime, spaces
 from services.accounts import Actor
 from services.spaces import SpaceSummary
+from ui.components.avatar import person_avatar
 from ui.frame import frame
 from ui.session import require_sign_in
 from ui.theme import ask, plural
 
 SWATCHES = ('#b45309', '#b91c1c', '#be185d', '#7c3aed', '#1d4ed8', '#0e7490', '#15803d', '#4d7c0f', '#57534e')
-AVATAR_COLORS = ('amber-8', 'teal-7', 'indigo-5', 'pink-6', 'green-7', 'deep-orange-6', 'blue-grey-6', 'purple-5')
 MAX_AVATARS = 4
 
 
@@ -103,23 +103,6 @@ def cover(space: SpaceSummary, classes: str) -> None:
         else:
             box.style(f'background: {space.color}26')  # the colour at 15 % opacity
             ui.icon('diversity_3').classes('text-5xl').style(f'color: {space.color}')
-
-
-def initials(name: str) -> str:
-    words = name.split()
-    return ''.join(word[0] for word in words[:2]).upper() or '?'
-
-
-def avatar_color(name: str) -> str:
-    return AVATAR_COLORS[sum(map(ord, name)) % len(AVATAR_COLORS)]
-
-
-def person_avatar(name: str, size: str = 'md', text: str | None = None, color: str | None = None) -> ui.avatar:
-    """A round badge with the person's initials (ui.avatar's own text is an icon name, hence the label)."""
-    avatar = ui.avatar(color=color or avatar_color(name), text_color='white', size=size)
-    with avatar:
-        ui.label(text or initials(name)).classes('font-medium')
-    return avatar
 
 
 def member_avatars(names: Sequence[str], size: str = 'md') -> None:

@@ -99,7 +99,11 @@ def test_each_names_grandpa_their_own_way_and_carl_sees_nothing_of_him(browser, 
     bob.wait_for_timeout(400)
     screenshot(bob, 'global-people-phone-bob')
     bob.get_by_test_id('people-grid').get_by_role('link').click()  # his Opa and the space's Grandpa: why one?
-    bob.get_by_role('button', name='Why linked?').click()
+    expect(bob.get_by_text('Also known as Grandpa in Lake trip')).to_be_visible(timeout=15_000)
+    expect(bob.get_by_role('button', name='Not the same person')).to_be_visible()
+    expect(bob.locator('[data-testid=timeline-grid] .htg-cell img').first).to_be_visible(timeout=15_000)
+    screenshot(bob, 'global-people-phone-also-known-as')
+    bob.get_by_role('button', name='Why we think this is the same person').click()
     expect(bob.get_by_test_id('links-dialog').get_by_text('faces alike')).to_be_visible(timeout=15_000)
     bob.wait_for_timeout(400)
     screenshot(bob, 'global-people-phone-why-linked')

@@ -291,7 +291,7 @@ async def test_one_card_per_real_person_across_my_library_and_spaces_and_i_may_u
     await user.should_see('1 person', retries=50)  # my Grandpa and the space's Great-grandpa are one
     await user.should_see('Grandpa')
     await user.open(f'/people/{grandpa}')
-    await user.should_see('Great-grandpa in Family', retries=50)
+    await user.should_see('Also known as Great-grandpa in Family', retries=50)
     user.find(f'split-{in_space}').click()
     await user.should_see('Great-grandpa is no longer linked here', retries=50)
     await user.open('/people')
@@ -339,6 +339,25 @@ async def test_sorting_by_name_puts_people_a_to_z_and_the_unnamed_last(user: Use
 
     user.find('people-sort').trigger('update:modelValue', 1)  # what the browser sends on a tap on "Name"
     assert names_in_order(user) == ['aunt May', 'Grandpa', 'Add a name']
+
+
+async def test_a_persons_other_names_read_as_family_words_and_an_unnamed_one_says_nothing(user: User, tmp_path):
+    bea, (grandpa, twin) = await bea_with_people(user, tmp_path, 3, 2)
+    hearth = runtime.current()
+    photos = [face.asset_id for face in await people.faces_of(hearth, bea, grandpa)]
+    _, in_space = await space_person(bea, photos, 'Great-grandpa')
+    await identities.merge(hearth, bea, grandpa, [twin])
+
+    await user.open(f'/people/{grandpa}')
+
+    await user.should_see('Also known as Great-grandpa in Family', retries=50)
+    await user.should_not_see('Unnamed')
+    await user.should_not_see(marker=f'split-{twin}')
+    assert user.find(marker=f'split-{in_space}').elements.pop().text == 'Not the same person'
+    assert user.find(marker='why-linked').elements.pop().text == 'Why we think this is the same person'
+    user.find('why-linked').click()
+    await user.should_see(marker='link-reasons', retries=50)
+    assert user.find(marker=f'why-split-{in_space}').elements.pop().text == 'Not the same person'
 
 
 async def test_why_linked_tells_in_words_what_makes_my_people_one_and_lets_me_take_one_out(user: User, tmp_path):

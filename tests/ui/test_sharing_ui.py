@@ -23,7 +23,9 @@ async def test_sharing_my_library_asks_for_a_trust_level_and_lists_the_partner(u
 
     user.find('share-library').click()
     await user.should_see('How much do you trust them?', retries=20)
-    user.find('share-email').type('bea@example.com')
+    await user.should_see(marker=f'candidate-{bea.id}', retries=50)
+    user.find('member-search').type('be')
+    user.find(f'candidate-{bea.id}').click()
     user.find('share-trust').elements.pop().value = TrustLevel.VERY_CLOSE.value
     await user.should_see('Restore them from your trash', retries=20)
     user.find('share-confirm').click()
