@@ -42,10 +42,10 @@ def album_thumbnails(page):
 
 def test_alice_shares_an_album_and_bob_favorites_a_photo_for_himself(browser, server, photos):
     alice = sign_in(browser, server, 'alice@example.com')
-    alice.get_by_test_id('upload-button').click()
-    alice.locator('[data-testid=uploader] input[type=file]').set_input_files([str(p) for p in photos])
-    expect(alice.get_by_text('3 files added')).to_be_visible(timeout=60_000)
-    alice.get_by_role('button', name='Done').click()
+    with alice.expect_file_chooser() as chooser:
+        alice.get_by_test_id('upload-button').click()
+    chooser.value.set_files([str(p) for p in photos])
+    expect(alice.get_by_test_id('upload-title')).to_have_text('3 added', timeout=60_000)
 
     checks = alice.locator('[data-testid=timeline-grid] .htg-cell .htg-check')
     expect(checks).to_have_count(3, timeout=15_000)
@@ -64,7 +64,8 @@ def test_alice_shares_an_album_and_bob_favorites_a_photo_for_himself(browser, se
     expect(album_thumbnails(alice)).to_have_count(2, timeout=15_000)
 
     alice.get_by_role('button', name='Share', exact=True).click()
-    alice.get_by_label('Their email').fill('bob@example.com')
+    alice.get_by_test_id('member-candidate').filter(has_text='Bob').click()
+    expect(alice.get_by_test_id('member-picked')).to_contain_text('Bob', timeout=10_000)
     alice.get_by_text('Known user').click()
     alice.get_by_text('What they will be able to do').click()
     expect(alice.get_by_text('Add photos to this album')).to_be_visible()
