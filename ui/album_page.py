@@ -11,9 +11,13 @@ from domain.errors import HearthError, NotFound
 from services import albums, runtime
 from services.accounts import Actor
 from services.albums import Activity, AlbumDetail, AlbumItem, AlbumMemberView
-from ui.albums import AlbumShareDialog, TextDialog
+from ui.albums import AlbumShareDialog, TextDialog, album_lines
+from ui.components.avatar import person_avatar
+from ui.components.member_picker import confirm_fewer_rights
+from ui.downloads import download_album, may_download_album
 from ui.frame import frame
 from ui.session import require_sign_in
+from ui.sharing import lost_lines
 from ui.theme import ask, confirm, plural
 
 PAGE_SIZE = 200  # thumbnails shown before "Show more": one element each, so keep the page light
@@ -90,6 +94,10 @@ class AlbumView:
                     'flat round dense aria-label="All albums"'
                 )
                 ui.label(album.name).classes('text-2xl font-semibold break-words min-w-0 flex-1').mark('album-name')
+                if may_download_album(album):
+                    ui.button(icon='download', on_click=lambda: download_album(self.actor, self.album_id)).props(
+                        'flat round aria-label="Download all"'
+                    ).tooltip('Download all').mark('album-download-all')
                 if self.is_owner:
                     self._owner_actions()
                 else:
@@ -147,7 +155,7 @@ class AlbumView:
     def _member_chip(self, member: AlbumMemberView) -> None:
         chip = ui.row().classes('items-center gap-1 no-wrap rounded-full bg-stone-100 pl-1 pr-2 py-0.5')
         with chip.mark(f'member-{member.email}'):
-            ui.avatar(member.name[:1].upper(), color='amber-8', text_color='white', size='sm')
+            person_avatar(member.name, 'sm')
             ui.label('You' if member.user_id == self.actor.id else member.name).classes('text-sm')
             if not self.is_owner:
                 ui.label(f'· {member.trust_level.label}').classes('text-xs text-stone-500')
@@ -220,6 +228,9 @@ class AlbumView:
             ui.button('Remove from album', icon='remove_circle_outline', on_click=self.remove_selected).props(
                 'flat dense no-caps'
             ).mark('remove-from-album')
+            download = ui.button('Download', icon='download', on_click=self.download_selected)
+            download.props('flat dense no-caps').mark('download-selected')
+            download.visible = may_download_album(self.detail.album)
             self.cover_button = (
                 ui.button('Set as cover', icon='wallpaper', on_click=self.set_cover)
                 .props('flat dense no-caps')
@@ -251,6 +262,9 @@ class AlbumView:
             self.selected.clear()
             await self.load()
 
+    async def download_selected(self) -> None:
+        await download_album(self.actor, self.album_id, self.selected)
+
     async def set_cover(self) -> None:
         (asset_id,) = self.selected
         if await self._run(albums.update_album(self.hearth, self.actor, self.album_id, cover_asset_id=asset_id)):
@@ -277,7 +291,8 @@ class AlbumView:
             await self.load()
 
     async def share(self) -> None:
-        choice = await ask(AlbumShareDialog(self.detail.album.name))
+        members = [member.user_id for member in self.detail.members]
+        choice = await ask(AlbumShareDialog(self.detail.album.name, self.actor, members))
         if not choice:
             return
         member = await self._run(albums.share_album(self.hearth, self.actor, self.album_id, *choice))
@@ -294,7 +309,11 @@ class AlbumView:
         await open_link_dialog(album_id=self.album_id)
 
     async def change_trust(self, member: AlbumMemberView, level: TrustLevel) -> None:
-        if level != member.trust_level and await self._run(
+        old = member.trust_level
+        lost = [line for line in album_lines(old) if line not in album_lines(level)] + lost_lines(old, level)
+        if level == old or not await confirm_fewer_rights(member.name, level.label, lost):
+            return
+        if await self._run(
             albums.change_member_trust(self.hearth, self.actor, self.album_id, member.user_id, level.value),
             f'{member.name} is now a {level.label.lower()}',
         ):
@@ -372,7 +391,7 @@ class AlbumView:
 
     def _comment(self, comment: Activity) -> None:
         with ui.row().classes('w-full no-wrap items-start gap-2').mark(f'comment-{comment.id}'):
-            ui.avatar(comment.author_name[:1].upper(), color='stone-300', text_color='stone-800', size='sm')
+            person_avatar(comment.author_name, 'sm')
             with ui.column().classes('gap-0 flex-1 min-w-0'):
                 with ui.row().classes('gap-2 items-baseline'):
                     ui.label(comment.author_name).classes('text-sm font-medium')

@@ -29,6 +29,8 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         title='Hearth',
         favicon=STATIC / 'favicon.svg',
+        dark=None,  # the system's light or dark until this browser chooses (ui/components/theme_mode.py)
+        viewport='width=device-width, initial-scale=1, viewport-fit=cover',  # lets env(safe-area-inset-*) work
         storage_secret=settings.storage_secret,
         reload=False,
         show=False,

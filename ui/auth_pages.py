@@ -6,6 +6,8 @@ from nicegui import ui
 
 from domain.errors import HearthError
 from services import accounts, runtime
+from ui.components.family_step import offer_family_step
+from ui.components.local_date import LocalDate
 from ui.frame import frame
 from ui.session import require_sign_in, sign_in, signed_in
 from ui.theme import apply_theme, confirm
@@ -47,6 +49,7 @@ async def onboarding_page():
                 ui.notify(str(error), type='negative')
                 return
             sign_in(actor)
+            offer_family_step()
             ui.navigate.to('/')
 
         ui.button('Create administrator', on_click=create).props('unelevated color=primary').classes('w-full').mark(
@@ -119,7 +122,7 @@ async def _api_keys_card(hearth, actor) -> None:
             for key in keys:
                 with ui.row().classes('w-full items-center'):
                     ui.label(f'{key.name}').classes('font-medium')
-                    ui.label(f'{key.prefix}… created {key.created_at:%d %b %Y}').classes('text-sm text-stone-500')
+                    LocalDate(key.created_at, template=f'{key.prefix}… created {{}}').classes('text-sm text-stone-500')
                     ui.space()
                     ui.button(icon='delete', on_click=lambda k=key: revoke(k)).props(
                         f'flat round aria-label="Revoke {key.name}"'

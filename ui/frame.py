@@ -6,6 +6,9 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from services.accounts import Actor
+from ui.components.bottom_nav import bottom_nav
+from ui.components.family_step import family_step
+from ui.components.theme_mode import ThemeMode
 from ui.session import sign_out
 from ui.theme import apply_theme
 
@@ -20,32 +23,41 @@ NAVIGATION = [
     ('Sharing', 'share', '/sharing'),
     ('Libraries', 'folder_open', '/libraries'),
 ]
+ADMIN_NAVIGATION = [
+    ('Members', 'group', '/admin/members'),
+    ('Jobs', 'pending_actions', '/admin/jobs'),
+]
+# The phone's bottom bar; the rest of NAVIGATION goes under More. Search joins the bar by adding '/search' here.
+PHONE_TABS = ('/', '/spaces', '/people')
 
 
 @contextmanager
 def frame(actor: Actor, title: str, current: str = '', on_upload: Callable | None = None) -> Iterator[None]:
-    apply_theme()
+    theme = apply_theme()
     ui.page_title(f'{title} · Hearth')
     with ui.header(elevated=False).classes(
         'items-center gap-2 px-3 py-2 bg-white text-stone-800 border-b border-stone-200'
     ):
-        menu = ui.button(icon='menu').props('flat round dense aria-label="Menu"').classes('lg:hidden')
+        menu = ui.button(icon='menu').props('flat round dense aria-label="Menu"').classes('lg:hidden max-sm:hidden')
         ui.link('Hearth', '/').classes('text-xl font-semibold no-underline text-amber-800 mr-4').mark('brand')
         ui.space()
         if on_upload:
             ui.button('Upload', icon='cloud_upload', on_click=on_upload).props('unelevated color=primary').mark(
                 'upload-button'
-            ).props('data-testid=upload-button')
-        _account_menu(actor)
+            ).props('data-testid=upload-button data-upload-picker')
+        _account_menu(actor, theme)
     with ui.left_drawer(value=None, bordered=True).props('width=220 breakpoint=1024').classes('bg-stone-50') as drawer:
         for label, icon, target in NAVIGATION:
             _nav_item(label, icon, target, active=target == current)
         if actor.is_admin:
             ui.separator().classes('my-2')
-            _nav_item('Members', 'group', '/admin/members', active=current == '/admin/members')
-            _nav_item('Jobs', 'pending_actions', '/admin/jobs', active=current == '/admin/jobs')
+            for label, icon, target in ADMIN_NAVIGATION:
+                _nav_item(label, icon, target, active=target == current)
     menu.on_click(drawer.toggle)
+    _phone_navigation(actor, theme, current)
     with ui.column().classes('w-full gap-0 p-0'):
+        if current == '/':
+            family_step(actor)
         yield
 
 
@@ -58,7 +70,27 @@ def _nav_item(label: str, icon: str, target: str, active: bool) -> None:
         ui.label(label)
 
 
-def _account_menu(actor: Actor) -> None:
+def _phone_navigation(actor: Actor, theme: ThemeMode, current: str) -> None:
+    places = NAVIGATION + (ADMIN_NAVIGATION if actor.is_admin else [])
+    tabs = [item for target in PHONE_TABS for item in places if item[2] == target]
+    more = [item for item in places if item[2] not in PHONE_TABS]
+    bottom_nav(tabs, more, current, lambda: _more_extras(theme))
+
+
+def _more_extras(theme: ThemeMode) -> None:
+    with ui.row().classes('w-full items-center no-wrap gap-2 px-2'):
+        ui.label('Appearance').classes('text-stone-600 shrink-0')
+        theme.switch().classes('flex-1')
+    with ui.row().classes('w-full no-wrap gap-2'):
+        ui.button('Account', icon='manage_accounts', on_click=lambda: ui.navigate.to('/account')).props(
+            'flat no-caps'
+        ).classes('flex-1').mark('more-account')
+        ui.button('Sign out', icon='logout', on_click=_sign_out).props('flat no-caps').classes('flex-1').mark(
+            'more-sign-out'
+        )
+
+
+def _account_menu(actor: Actor, theme: ThemeMode) -> None:
     with (
         ui.button(actor.name[:1].upper())
         .props('round unelevated color=amber-8 aria-label="Account"')
@@ -68,6 +100,9 @@ def _account_menu(actor: Actor) -> None:
         ui.item(f'{actor.name} · {actor.email}').props('dense').classes('text-stone-500')
         ui.separator()
         ui.menu_item('Account settings', lambda: ui.navigate.to('/account'))
+        with ui.item().props('dense').classes('items-center gap-2'):
+            ui.label('Appearance').classes('text-sm text-stone-500')
+            theme.switch()
         if actor.is_admin:
             ui.menu_item('Members', lambda: ui.navigate.to('/admin/members'))
             ui.menu_item('Jobs', lambda: ui.navigate.to('/admin/jobs'))

@@ -12,12 +12,14 @@ from services.accounts import Actor
 from services.people import PersonView
 from ui.albums import add_to_album
 from ui.components.timeline_grid import TimelineGrid
+from ui.downloads import download_selection
 from ui.frame import frame
+from ui.link_dialog import open_link_dialog
 from ui.people import PeopleFilter
 from ui.session import require_sign_in
 from ui.spaces import add_to_space
 from ui.theme import confirm, plural
-from ui.upload import UploadDialog
+from ui.upload import PICKER, upload_panel
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ VIEWS = {
         '/',
         'add_photo_alternate',
         'Your library is empty',
-        'Upload photos and videos to see them here, newest first.',
+        'Upload photos and videos from this computer or phone, or connect a folder on the server that holds them.',
     ),
     'favorites': View(
         'favorites',
@@ -77,18 +79,28 @@ def view_page(key: str):
     return page
 
 
+def _say_choose_people(button: ui.button) -> None:
+    """Words, not just a face icon, on every screen: on a phone the icon alone meant nothing to a grandparent."""
+    button.clear()
+    with button.props('aria-label="Choose people"'):
+        ui.label('Choose people').classes('ml-1')
+
+
+def _to_libraries() -> None:
+    ui.navigate.to('/libraries')
+
+
 class LibraryView:
     def __init__(self, actor: Actor, view: View):
         self.actor, self.view, self.hearth = actor, view, runtime.current()
         self.selected: list[str] = []
         self.total = 0
-        self.upload = UploadDialog(on_done=self.reload)
-        with frame(
-            actor, view.title, current=view.path, on_upload=self.upload.open if view.key == 'timeline' else None
-        ):
+        self.upload = upload_panel(on_added=self.reload) if view.key == 'timeline' else None
+        with frame(actor, view.title, current=view.path, on_upload=self.upload and self.upload.open):
             self._toolbar()
             self.empty = self._empty_state()
-            self.grid = TimelineGrid(view=view.key).classes('w-full').style('height: calc(100vh - 120px)')
+            self.grid = TimelineGrid(view=view.key).classes('w-full')
+            self.grid.style('height: calc(100vh - 120px - var(--hearth-bottom-nav, 0px))')
             self.grid.mark('timeline-grid')
             self.grid.on('open', self._open)
             self.grid.on('selection', self._selection)
@@ -105,6 +117,7 @@ class LibraryView:
                     )
             if self.view.key == 'timeline':
                 self.people_filter = PeopleFilter(self.actor, self._filter_by_people)
+                _say_choose_people(self.people_filter.button)
             ui.space()
             if self.view.key == 'trash':
                 self.empty_button = (
@@ -136,6 +149,8 @@ class LibraryView:
             ('Add to album', 'library_add', self._add_to_album, 'add-to-album-selected'),
             ('Add to space', 'group_add', self._add_to_space, 'add-to-space-selected'),
             ('Add to favorites', 'favorite', self._favorite, 'favorite-selected'),
+            ('Download', 'download', self._download, 'download-selected'),
+            ('Share a link', 'link', self._share_link, 'link-selected'),
             (*archive, 'archive-selected'),
             ('Move to trash', 'delete', self._trash, 'trash-selected'),
         ]
@@ -148,7 +163,9 @@ class LibraryView:
             self.empty_text = ui.label(text).classes('text-stone-500')
             if self.view.key == 'timeline':
                 self.upload_button = ui.button('Upload', icon='cloud_upload', on_click=self.upload.open)
-                self.upload_button.props('unelevated color=primary')
+                self.upload_button.props(f'unelevated color=primary {PICKER}')
+                self.folder_button = ui.button('Connect a folder', icon='create_new_folder', on_click=_to_libraries)
+                self.folder_button.props('flat no-caps color=primary').mark('connect-folder')
         empty.visible = False
         return empty
 
@@ -173,7 +190,7 @@ class LibraryView:
         filtered = bool(chosen)
         self.empty_title.text = 'No photos with all of them' if filtered else self.view.empty_title
         self.empty_text.text = 'Choose fewer people, or other ones.' if filtered else self.view.empty_text
-        self.upload_button.visible = not filtered
+        self.upload_button.visible = self.folder_button.visible = not filtered
 
     def _open(self, event) -> None:
         ui.navigate.to(f'/photo/{event.args["id"]}?view={self.view.key}')
@@ -206,6 +223,12 @@ class LibraryView:
 
     async def _favorite(self) -> None:
         await self._run('{n} added to favorites', assets.set_state(self.hearth, self.actor, self._ids(), favorite=True))
+
+    async def _download(self) -> None:
+        await download_selection(self.actor, self._ids())
+
+    async def _share_link(self) -> None:
+        await open_link_dialog(asset_ids=self._ids())
 
     async def _add_to_album(self) -> None:
         if await add_to_album(self.actor, self._ids()):

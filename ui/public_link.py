@@ -14,6 +14,7 @@ from domain.errors import HearthError, NotFound, RateLimited, Unauthenticated
 from domain.links import GONE
 from services import links, runtime
 from services.links import Guest, PublicAsset, PublicAssetDetails, PublicLinkInfo
+from ui.downloads import download_from_link
 from ui.theme import apply_theme, plural
 
 PAGE_SIZE = 60
@@ -116,6 +117,10 @@ class PublicLinkPage:
                 if description := info.album_description or info.space_description:
                     ui.label(description).classes('text-stone-600 whitespace-pre-line')
                 self.count = ui.label().classes('text-sm text-stone-500').mark('public-count')
+            if info.allow_download:
+                everything = ui.button('Download all', icon='download', on_click=self.download_all)
+                everything.props('outline color=primary no-caps data-testid=public-download-all').classes('self-start')
+                everything.mark('public-download-all')
             if info.allow_upload:
                 self._upload_panel()
             self.grid = (
@@ -164,6 +169,9 @@ class PublicLinkPage:
             if item.media_type == 'video':
                 ui.icon('play_circle').classes('absolute right-1 bottom-1 text-white text-2xl drop-shadow')
         cell.mark('public-thumb')
+
+    async def download_all(self) -> None:
+        await download_from_link(self.token, self.info.key)
 
     def _guest(self) -> Guest:
         return Guest(key=self.info.key if self.info else None)

@@ -10,11 +10,14 @@ from nicegui import ui
 from domain.errors import HearthError, NotFound
 from domain.spaces import SpaceAction, SpaceRole
 from services import identities, libraries, people, runtime, spaces
-from services.accounts import Actor
+from services.accounts import Actor, DirectoryEntry
 from services.identities import IdentityView
 from services.people import PersonView
 from services.spaces import ActivityEntry, FilterChoices, MemberView, SpaceDetail, SpaceFilters, Visit
+from ui.components.local_date import LocalDate
+from ui.components.member_picker import MemberPicker, lowers
 from ui.components.timeline_grid import TimelineGrid
+from ui.downloads import download_space, may_download_space
 from ui.frame import frame
 from ui.people import face
 from ui.session import require_sign_in
@@ -56,7 +59,8 @@ class SpaceView:
         self.selected: list[uuid.UUID] = []
         self.activity_before: datetime | None = None
         with frame(actor, detail.space.name, current='/spaces'):
-            with ui.column().classes('w-full gap-0 no-wrap').style('height: calc(100dvh - 57px)'):
+            page = ui.column().classes('w-full gap-0 no-wrap')
+            with page.style('height: calc(100dvh - 57px - var(--hearth-bottom-nav, 0px))'):
                 self.header = ui.column().classes('w-full px-3 sm:px-4 pt-2 gap-1')
                 self._toolbar()
                 self._new_banner()
@@ -116,6 +120,10 @@ class SpaceView:
                 ui.button(icon='group', on_click=self.open_members).props(
                     'flat round aria-label="Members" data-testid=space-members'
                 ).classes('max-sm:hidden').tooltip('Members').mark('space-members')  # phones: the avatars open it
+                if may_download_space(space):
+                    ui.button(icon='download', on_click=lambda: download_space(self.actor, self.space_id)).props(
+                        'flat round aria-label="Download all" data-testid=space-download-all'
+                    ).tooltip('Download all').mark('space-download-all')
                 self._more_menu()
             if space.description:
                 ui.label(space.description).classes('text-stone-600 text-sm line-clamp-2 whitespace-pre-line').mark(
@@ -196,17 +204,22 @@ class SpaceView:
                 .tooltip('Remove from space')
                 .mark('remove-from-space')
             )
+            ui.button(icon='download', on_click=lambda: download_space(self.actor, self.space_id, self.selected)).props(
+                'flat round aria-label="Download"'
+            ).tooltip('Download').mark('download-selected').set_visibility(may_download_space(self.detail.space))
         bar.visible = False
 
     def _new_banner(self) -> None:
         visit = self.visit
-        since = f'{visit.new_count} new since {_short_date(visit.previous_visit_at)}'
-        text = since if visit.previous_visit_at else f'{visit.new_count} new: your first visit'
         with ui.row().classes(
             'self-stretch mx-2 sm:mx-4 mt-2 items-center no-wrap gap-2 rounded-lg px-3 py-1 bg-amber-50 text-amber-900'
         ) as self.banner:
             ui.icon('fiber_new').classes('text-2xl')
-            ui.label(text).classes('font-medium flex-1 min-w-0').mark('new-since').props('data-testid=new-since')
+            if visit.previous_visit_at:
+                since = LocalDate(visit.previous_visit_at, 'since', f'{visit.new_count} new since {{}}')
+            else:
+                since = ui.label(f'{visit.new_count} new: your first visit')
+            since.classes('font-medium flex-1 min-w-0').mark('new-since').props('data-testid=new-since')
             self.new_button = (
                 ui.button('Show only new', on_click=self.toggle_new)
                 .props('flat dense no-caps color=primary data-testid=new-only')
@@ -447,9 +460,10 @@ class SpaceView:
                 ui.label(activity_sentence(entry, self.actor)).classes('text-[15px] break-words').mark(
                     f'activity-{entry.kind}'
                 )
-                ui.label(ago(entry.created_at, now)).classes('text-xs text-stone-500').tooltip(
-                    f'{entry.created_at.astimezone():%-d %B %Y, %H:%M}'
-                )
+                recent = ago(entry.created_at, now)
+                when = ui.label(recent) if recent else LocalDate(entry.created_at)
+                with when.classes('text-xs text-stone-500'), ui.tooltip():
+                    LocalDate(entry.created_at, 'datetime')
                 if entry.asset_ids:
                     with ui.element('div').classes('grid grid-cols-6 gap-1 w-full max-w-md mt-1'):
                         for asset_id in entry.asset_ids:
@@ -578,15 +592,17 @@ class MembersDialog(ui.dialog):
 
     def render(self) -> None:
         manage = SpaceAction.MANAGE in self.page.actions
+        members = self.page.detail.members
         self.body.clear()
         with self.body:
             with ui.row().classes('w-full items-center no-wrap'):
-                ui.label(f'Members · {len(self.page.detail.members)}').classes('text-lg font-semibold flex-1')
+                ui.label(f'Members · {len(members)}').classes('text-lg font-semibold flex-1')
                 ui.button(icon='close', on_click=self.close).props('flat round dense aria-label="Close"')
             if manage:
-                self._invite_row()
-            with ui.list().props('separator').classes('w-full max-h-[50vh] overflow-y-auto'):
-                for member in self.page.detail.members:
+                self._invite_area(members)
+                ui.label('In this space').classes('text-sm font-medium text-stone-500 pt-1')
+            with ui.list().props('separator').classes('w-full max-h-[50vh] overflow-y-auto').mark('member-list'):
+                for member in members:
                     self._member_row(member, manage)
             with ui.expansion('What each role can do').classes('w-full text-sm').mark('role-help'):
                 for role, text in ROLE_HELP.items():
@@ -594,59 +610,77 @@ class MembersDialog(ui.dialog):
                         ui.label(role.label).classes('font-medium w-24 shrink-0')
                         ui.label(text).classes('text-stone-600')
 
-    def _invite_row(self) -> None:
-        with ui.row().classes('w-full items-start gap-2 max-sm:flex-wrap'):
-            email = (
-                ui.input('Invite by email')
-                .props('outlined dense type=email')
-                .classes('flex-1 min-w-[12rem]')
-                .mark('invite-email')
-            )
-            role = (
-                ui.select(_role_options(), value=SpaceRole.CONTRIBUTOR.value)
-                .props('outlined dense options-dense data-testid=invite-role')
-                .classes('w-36')
-                .mark('invite-role')
-            )
-            invite = ui.button('Invite', on_click=lambda: self.invite(email.value, role.value))
-            invite.props('unelevated color=primary').mark('invite-send')
-            email.on('keydown.enter', lambda: self.invite(email.value, role.value))
+    def _invite_area(self, members: list[MemberView]) -> None:
+        """Apart from the members' own role menus, so that choosing a newcomer's role never touches theirs."""
+        area = ui.column().classes('w-full gap-2 rounded-lg border border-amber-200 bg-amber-50 p-3')
+        with area.props('data-testid=invite-area').mark('invite-area'):
+            ui.label('Invite someone').classes('font-medium')
+            picker = MemberPicker(self.page.actor, exclude=[member.user_id for member in members])
+            with ui.row().classes('w-full items-center gap-2 no-wrap') as joining:
+                role = (
+                    ui.select(_role_options(), value=SpaceRole.CONTRIBUTOR.value, label='Joins as')
+                    .props('outlined dense options-dense bg-color=white data-testid=invite-role')
+                    .classes('flex-1 min-w-0')
+                    .mark('invite-role')
+                )
+                ui.button('Invite', on_click=lambda: self.invite(picker.picked, role.value)).props(
+                    'unelevated color=primary data-testid=invite-send'
+                ).mark('invite-send')
+            joining.set_visibility(False)
+            picker.on_pick = lambda entry: joining.set_visibility(entry is not None)
 
     def _member_row(self, member: MemberView, manage: bool) -> None:
         me = member.user_id == self.page.actor.id
-        with ui.item().classes('px-1 gap-3').mark(f'member-{member.email}'):
-            with ui.item_section().props('avatar'):
+        with ui.item().classes('px-1 gap-3').props('data-testid=member-row').mark(f'member-{member.email}'):
+            with ui.item_section().props('avatar').classes('min-w-0 pr-0'):  # the item's gap spaces it
                 person_avatar(member.name, 'md')
-            with ui.item_section():
-                ui.item_label(f'{member.name} (you)' if me else member.name)
-                ui.item_label(member.email).props('caption')
+            with ui.item_section().classes('min-w-0'):
+                ui.item_label(f'{member.name} (you)' if me else member.name).classes('truncate')
+                ui.item_label(member.email).props('caption').classes('truncate')
             with ui.item_section().props('side'), ui.row().classes('items-center no-wrap gap-1'):
                 if not manage:
                     ui.label(member.role.label).classes('text-sm text-stone-600').mark(f'role-{member.email}')
                     return
                 ui.select(
                     _role_options(), value=member.role.value, on_change=lambda e: self.change_role(member, e.value)
-                ).props('dense borderless options-dense').classes('w-28').mark(f'role-{member.email}')
+                ).props(
+                    f'dense borderless options-dense aria-label="Role of {member.name}" data-testid=member-role'
+                ).classes('w-28').mark(f'role-{member.email}')
                 if not me:
                     ui.button(icon='person_remove', on_click=lambda: self.remove_member(member)).props(
                         f'flat round dense aria-label="Remove {member.name}"'
                     ).mark(f'remove-{member.email}')
 
-    async def invite(self, email: str, role: str) -> None:
-        if not (email or '').strip():
-            ui.notify('Enter the email of the person to invite', type='warning')
-            return
-        member = await self.page.act(spaces.add_member, email, role)
+    async def invite(self, entry: DirectoryEntry, role: str) -> None:
+        """`entry` is who the picker holds: the Invite button shows only once someone is picked."""
+        member = await self.page.act(spaces.add_member, entry.email, role)
         if member:
             ui.notify(f'{member.name} joined as {member.role.label}', type='positive')
             await self._changed()
 
     async def change_role(self, member: MemberView, role: str) -> None:
-        if role != member.role.value:
+        new = SpaceRole(role)
+        if new != member.role and (not lowers(member.role, new) or await self._fewer_rights_ok(member, new)):
             changed = await self.page.act(spaces.change_role, member.user_id, role)
             if changed:
                 ui.notify(f'{member.name} is now {changed.role.label}', type='positive')
-        await self._changed()  # also puts a refused choice back
+        await self._changed()  # also puts a refused or cancelled choice back
+
+    async def _fewer_rights_ok(self, member: MemberView, new: SpaceRole) -> bool:
+        if member.user_id == self.page.actor.id:
+            return await confirm(
+                f'Make yourself {_with_article(new.label.lower())}?',
+                'You will no longer manage this space’s members and settings; only another owner can make you an '
+                'owner again.',
+                f'Make me {_with_article(new.label.lower())}',
+            )
+        can = ROLE_HELP[new][0].lower() + ROLE_HELP[new][1:]
+        owner = ' They will no longer manage members and settings.' if member.role is SpaceRole.OWNER else ''
+        return await confirm(
+            f'Make {member.name} {_with_article(new.label.lower())}?',
+            f'{member.name} will only be able to {can}.{owner}',
+            f'Make {new.label}',
+        )
 
     async def remove_member(self, member: MemberView) -> None:
         if await confirm(
@@ -818,17 +852,6 @@ def _role_options() -> dict[str, str]:
     return {role.value: role.label for role in SpaceRole}
 
 
-def _short_date(moment: datetime | None) -> str:
-    if moment is None:
-        return ''
-    local, today = moment.astimezone(), datetime.now().astimezone().date()
-    if local.date() == today:
-        return f'today, {local:%H:%M}'
-    if (today - local.date()).days == 1:
-        return f'yesterday, {local:%H:%M}'
-    return f'{local:%-d %b}' if local.year == today.year else f'{local:%-d %b %Y}'
-
-
 def _with_article(noun: str) -> str:
     return f'an {noun}' if noun[:1] in 'aeiou' else f'a {noun}'
 
@@ -867,7 +890,8 @@ def activity_sentence(entry: ActivityEntry, reader: Actor | None = None) -> str:
     return sentence(who, entry.details) if sentence else f'{who}: {entry.kind.replace("_", " ")}'
 
 
-def ago(moment: datetime, now: datetime) -> str:
+def ago(moment: datetime, now: datetime) -> str | None:
+    """How long ago, for the last week; None when a date reads better."""
     seconds = (now - moment).total_seconds()
     if seconds < 60:
         return 'just now'
@@ -880,4 +904,4 @@ def ago(moment: datetime, now: datetime) -> str:
         return 'yesterday'
     if days < 7:
         return f'{days} days ago'
-    return f'{moment.astimezone():%-d %b %Y}'
+    return None

@@ -1,11 +1,19 @@
-"""Colours and small shared widgets."""
+"""Colours, light or dark, and small shared widgets."""
+
+from pathlib import Path
 
 from nicegui import ui
 
+from ui.components.theme_mode import ThemeMode
 
-def apply_theme() -> None:
+CSS = (Path(__file__).parent / 'static' / 'hearth.css').read_text(encoding='utf-8')
+
+
+def apply_theme() -> ThemeMode:
+    """Every page's colours; light or dark follows the system unless this browser chose (see ThemeMode)."""
     ui.colors(primary='#b4532a', secondary='#78716c', accent='#f59e0b', positive='#15803d', negative='#b91c1c')
-    ui.query('body').classes('bg-white')
+    ui.add_css(CSS)
+    return ThemeMode()
 
 
 async def ask(dialog: ui.dialog):
@@ -44,9 +52,10 @@ def human_size(size: int) -> str:
 
 def undo_notice(message: str, on_undo, seconds: float = 10) -> None:
     """A bar at the bottom for a while, with an Undo button (for acts that are easy to regret, like a merge)."""
-    classes = 'fixed bottom-4 left-1/2 -translate-x-1/2 z-50 max-w-[95vw] bg-stone-800 text-white rounded-lg shadow-lg'
+    classes = 'fixed left-1/2 -translate-x-1/2 z-50 max-w-[95vw] bg-stone-800 text-white rounded-lg shadow-lg'
     with ui.context.client.content:  # not inside what the act may rebuild
         bar = ui.row().classes(f'{classes} items-center no-wrap gap-3 pl-4 pr-2 py-1').mark('undo-notice')
+    bar.style('bottom: calc(1rem + var(--hearth-bottom-nav, 0px))')  # above the phone's bottom bar
     with bar:
         ui.label(message).classes('truncate')
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from nicegui.testing import User
 
-from services import assets, runtime
+from services import assets, links, runtime
 from tests.ui.conftest import add_photo, eventually, member, sign_in, sign_up_admin
 
 
@@ -132,3 +132,21 @@ async def test_someone_elses_photo_cannot_be_opened(user: User, tmp_path):
 
     await user.should_see('Your library is empty', retries=50)
     await user.should_not_see('viewer-info')
+
+
+async def test_a_selection_is_shared_as_a_link_of_those_photos(user: User, tmp_path):
+    bea = await signed_in_member(user)
+    ids = [await add_photo(bea, tmp_path, f'{i}.jpg', color=(20, i * 70, 20)) for i in range(3)]
+    await user.open('/')
+    user.find('timeline-grid').trigger('selection', {'ids': [i.hex for i in ids[:2]]})
+
+    user.find('link-selected').click()
+    await user.should_see('Create link', retries=20)
+    user.find('link-create').click()
+
+    async def made() -> bool:
+        return bool(await links.list_links(runtime.current(), bea))
+
+    await eventually(made)
+    (link,) = await links.list_links(runtime.current(), bea)
+    assert (link.asset_count, link.album_id, link.space_id) == (2, None, None)
