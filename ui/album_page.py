@@ -10,17 +10,16 @@ from domain.albums import AlbumAction
 from domain.errors import HearthError, NotFound
 from services import albums, runtime
 from services.accounts import Actor
-from services.albums import Activity, AlbumDetail, AlbumItem, AlbumMemberView
+from services.albums import Activity, AlbumDetail, AlbumMemberView
 from ui.albums import AlbumShareDialog, TextDialog, album_lines
 from ui.components.avatar import person_avatar
 from ui.components.member_picker import confirm_fewer_rights
+from ui.components.timeline_grid import TimelineGrid
 from ui.downloads import download_album, may_download_album
 from ui.frame import frame
 from ui.session import require_sign_in
 from ui.sharing import lost_lines
 from ui.theme import ask, confirm, plural
-
-PAGE_SIZE = 200  # thumbnails shown before "Show more": one element each, so keep the page light
 
 
 async def album_page(album_id: str):
@@ -39,15 +38,16 @@ class AlbumView:
     def __init__(self, actor: Actor, detail: AlbumDetail):
         self.actor, self.hearth, self.detail = actor, runtime.current(), detail
         self.album_id = detail.album.id
-        self.items: list[AlbumItem] = []
         self.selected: set[uuid.UUID] = set()
-        self.shown = PAGE_SIZE
+        self.loaded = False
         with frame(actor, detail.album.name, current='/albums'), ui.column().classes('w-full p-3 sm:p-4 gap-3'):
             self.spinner = ui.spinner(size='lg').classes('fixed top-20 right-6 z-50')
             self.header = ui.column().classes('w-full gap-2')
             self._selection_bar()
             with ui.element('div').classes('w-full flex flex-col lg:flex-row gap-4 items-start'):
-                self.photos = ui.column().classes('flex-1 min-w-0 w-full gap-3').props('data-testid=album-photos')
+                with ui.column().classes('flex-1 min-w-0 w-full gap-3').props('data-testid=album-photos'):
+                    self.empty = self._empty_state()
+                    self.grid = self._grid()
                 self.activity = ui.card().props('flat bordered').classes('w-full lg:w-80 shrink-0 gap-2')
 
     @property
@@ -58,13 +58,11 @@ class AlbumView:
         self.spinner.visible = True
         try:
             self.detail = await albums.get_album(self.hearth, self.actor, self.album_id)
-            self.items = await albums.album_items(self.hearth, self.actor, self.album_id)
             activity = await albums.list_activity(self.hearth, self.actor, self.album_id)
         except NotFound:
             ui.notify('This album is no longer shared with you', type='warning')
             ui.navigate.to('/albums')
             return
-        self.selected &= {item.id for item in self.items}
         self._render_header()
         self._render_photos()
         self._render_activity(activity)
@@ -174,49 +172,32 @@ class AlbumView:
 
     # ---- photos --------------------------------------------------------------------------------------------------
 
-    def _render_photos(self) -> None:
-        self.photos.clear()
-        with self.photos:
-            if not self.items:
-                self._empty_state()
-                return
-            grid = 'w-full grid grid-cols-3 sm:grid-cols-4 md:grid-cols-5 xl:grid-cols-6 gap-1'
-            with ui.element('div').classes(grid):
-                for item in self.items[: self.shown]:
-                    self._tile(item)
-            if len(self.items) > self.shown:
-                ui.button(f'Show more ({len(self.items) - self.shown})', on_click=self._show_more).props(
-                    'flat color=primary'
-                ).classes('self-center')
+    def _grid(self) -> TimelineGrid:
+        grid = TimelineGrid(api_base=f'/api/albums/{self.album_id}/timeline').mark('album-grid')
+        grid.style('height: calc(100vh - 150px - var(--hearth-bottom-nav, 0px))')
+        grid.on('open', lambda e: self.open(uuid.UUID(e.args['id'])))
+        grid.on('selection', self._selection)
+        return grid
 
-    def _empty_state(self) -> None:
+    def _render_photos(self) -> None:
+        """Show the grid, or the empty state; after a change, the grid fetches the album again."""
+        count = self.detail.album.asset_count
+        self.empty.visible, self.grid.visible = count == 0, count > 0
+        if self.loaded:
+            self.grid.reload()
+        self.loaded = True
+
+    def _empty_state(self) -> ui.column:
         can_add = AlbumAction.ADD_ASSETS in self.detail.album.actions
         hint = 'Select photos in Photos and choose “Add to album”.' if can_add else 'Photos added to it show here.'
-        with ui.column().classes('w-full items-center py-12 gap-2 text-center'):
+        with ui.column().classes('w-full items-center py-12 gap-2 text-center') as empty:
             ui.icon('add_photo_alternate').classes('text-6xl text-stone-300')
             ui.label('This album is empty').classes('text-lg font-medium').mark('album-empty')
             ui.label(hint).classes('text-stone-500')
+        return empty
 
-    def _tile(self, item: AlbumItem) -> None:
-        with ui.element('div').classes('relative aspect-square bg-stone-100 overflow-hidden'):
-            ui.element('img').props(
-                f'src=/api/assets/{item.id}/thumbnail loading=lazy alt="Photo from {item.owner_name}"'
-            ).classes('w-full h-full object-cover cursor-pointer').on('click', lambda: self.open(item)).mark(
-                f'open-{item.id}'
-            )
-            if item.media_type == 'video':
-                ui.icon('play_circle').classes('absolute top-1 right-1 text-white text-xl drop-shadow')
-            if item.removable:
-                ui.checkbox(value=item.id in self.selected, on_change=lambda e: self._select(item.id, e.value)).props(
-                    f'dense aria-label="Select photo from {item.owner_name}"'
-                ).classes('absolute top-1 left-1 bg-white/80 rounded').mark(f'select-{item.id}')
-
-    def open(self, item: AlbumItem) -> None:
-        ui.navigate.to(f'/photo/{item.id}?album={self.album_id}')
-
-    def _show_more(self) -> None:
-        self.shown += PAGE_SIZE
-        self._render_photos()
+    def open(self, asset_id: uuid.UUID) -> None:
+        ui.navigate.to(f'/photo/{asset_id}?album={self.album_id}')
 
     # ---- selection -----------------------------------------------------------------------------------------------
 
@@ -237,8 +218,8 @@ class AlbumView:
                 .mark('set-cover')
             )
 
-    def _select(self, asset_id: uuid.UUID, selected: bool) -> None:
-        (self.selected.add if selected else self.selected.discard)(asset_id)
+    def _selection(self, event) -> None:
+        self.selected = {uuid.UUID(asset_id) for asset_id in event.args.get('ids', [])}
         self._show_selection()
 
     def _show_selection(self) -> None:
@@ -247,9 +228,7 @@ class AlbumView:
         self.cover_button.visible = self.is_owner and len(self.selected) == 1
 
     def _clear(self) -> None:
-        self.selected.clear()
-        self._render_photos()
-        self._show_selection()
+        self.grid.clear_selection()
 
     async def remove_selected(self) -> None:
         n = plural(len(self.selected), 'item')

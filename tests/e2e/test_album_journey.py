@@ -37,7 +37,7 @@ def photos(tmp_path_factory):
 
 
 def album_thumbnails(page):
-    return page.locator('[data-testid=album-photos] img')
+    return page.locator('[data-testid=album-photos] .htg-cell img')
 
 
 def test_alice_shares_an_album_and_bob_favorites_a_photo_for_himself(browser, server, photos):

@@ -122,7 +122,7 @@ def test_grandma_opens_a_password_link_looks_around_and_adds_a_photo(browser, se
     screenshot(desktop_guest, 'link-desktop-album')
 
     ann.goto(f'{server}/albums/{album_id}')
-    expect(ann.locator('[data-testid=album-photos] img')).to_have_count(3, timeout=15_000)
+    expect(ann.locator('[data-testid=album-photos] .htg-cell img')).to_have_count(3, timeout=15_000)
     ann.goto(f'{server}/sharing')
     expect(ann.get_by_text('Guests can upload')).to_be_visible(timeout=10_000)
     screenshot(ann, 'link-desktop-sharing')

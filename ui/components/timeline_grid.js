@@ -4,7 +4,7 @@
 
 const STYLE_ID = "hearth-timeline-grid-style";
 const MAX_IN_FLIGHT = 3;
-const OVERSCAN = 0.75; // screens rendered above and below the viewport
+const OVERSCAN = 0.5; // screens rendered above and below the viewport
 const PREFETCH = 1.5; // screens around the viewport whose months are fetched
 const RETRY_MS = 5000;
 const LONG_PRESS_MS = 450;
