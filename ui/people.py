@@ -301,7 +301,7 @@ class PersonPage:
             # The real person's photos across my timeline (own, partners', spaces'); else the space's alone.
             api_base = f'/api/spaces/{space}/timeline' if space and identity is None else '/api/timeline'
             self.grid = TimelineGrid(api_base, query={'person': [str(person.id)]}).classes('w-full')
-            self.grid.style('height: calc(100vh - 150px)').mark('person-photos')
+            self.grid.style('height: calc(100vh - 150px - var(--hearth-bottom-nav, 0px))').mark('person-photos')
             context = f'space={space}' if space and identity is None else f'person={person.id}'
             self.grid.on('open', lambda event: ui.navigate.to(f'/photo/{event.args["id"]}?{context}'))
         self._header()
