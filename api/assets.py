@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 
 from api import schemas
 from api.deps import CurrentActor, Instance
@@ -89,6 +90,18 @@ async def set_state(
 async def set_states(body: schemas.BulkStateIn, actor: CurrentActor, instance: Instance):
     changes = body.model_dump(exclude_unset=True, exclude={'ids'})
     return schemas.CountOut(count=await assets.set_state(instance, actor, body.ids, **changes))
+
+
+class RotationIn(BaseModel):
+    degrees: Literal[0, 90, 180, 270] = Field(description="clockwise past the file's own orientation; 0 undoes it")
+
+
+@router.put('/assets/{asset_id}/rotation', response_model=AssetView)
+async def set_rotation(asset_id: uuid.UUID, body: RotationIn, actor: CurrentActor, instance: Instance):
+    """Turn a photo for everyone who sees it, as those who may edit its date can; the original file is untouched,
+    its thumbnail and preview are rendered again."""
+    await assets.set_rotation(instance, actor, asset_id, body.degrees)
+    return await assets.get_asset(instance, actor, asset_id)
 
 
 async def _file(instance: Hearth, actor: Actor, asset_id: uuid.UUID, kind: str, attachment: bool) -> FileResponse:

@@ -130,6 +130,7 @@ class TimelineItemOut(BaseModel):
     rating: int
     w: int = Field(description='Width in pixels as shown (after orientation)')
     h: int = Field(description='Height in pixels as shown (after orientation)')
+    r: int = Field(description='Degrees the photo is turned for everyone (0, 90, 180, 270): a new thumbnail')
 
 
 class BucketAssetsOut(BaseModel):
@@ -151,6 +152,7 @@ def bucket_out(month: str, items) -> BucketAssetsOut:
                 rating=item.rating,
                 w=item.width,
                 h=item.height,
+                r=item.rotation,
             )
             for item in items
         ],

@@ -117,16 +117,33 @@ _TRANSPOSES = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+ROTATIONS = (0, 90, 180, 270)
+# Each EXIF orientation as (mirrored first, then turned clockwise by degrees), to add a rotation to it.
+_MIRROR_AND_TURN = {1: (False, 0), 6: (False, 90), 3: (False, 180), 8: (False, 270)}
+_MIRROR_AND_TURN |= {2: (True, 0), 7: (True, 90), 4: (True, 180), 5: (True, 270)}
+_ORIENTATION_OF = {turn: orientation for orientation, turn in _MIRROR_AND_TURN.items()}
 _ISO6709 = re.compile(r'([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?')
 _UTC_OFFSET = re.compile(r'([+-])(\d{2}):?(\d{2})')
 
 
-def analyse_and_render(source: Path, thumbnail_dest: Path, preview_dest: Path) -> MediaFacts:
-    """Read what Hearth needs to know about the file and write its JPEG thumbnail and preview (atomically)."""
+def analyse_and_render(source: Path, thumbnail_dest: Path, preview_dest: Path, rotation: int = 0) -> MediaFacts:
+    """Read what Hearth needs to know about the file and write its JPEG thumbnail and preview (atomically); a photo's
+    renditions are turned `rotation` degrees clockwise past its own orientation (the facts stay the file's)."""
     kind = _sniff(source)
     if kind.opener is None:
         return _analyse_video(source, kind, thumbnail_dest, preview_dest)
-    return _analyse_image(source, kind, thumbnail_dest, preview_dest)
+    return _analyse_image(source, kind, thumbnail_dest, preview_dest, rotation)
+
+
+def turned_orientation(orientation: int | None, rotation: int) -> int:
+    """The EXIF orientation that shows a file as its own `orientation` followed by `rotation` degrees clockwise."""
+    mirrored, turn = _MIRROR_AND_TURN[orientation or 1]
+    return _ORIENTATION_OF[(mirrored, (turn + rotation) % 360)]
+
+
+def turned_size(size: tuple[int, int], rotation: int) -> tuple[int, int]:
+    """A shown (width, height) after a further rotation: a quarter turn swaps them."""
+    return (size[1], size[0]) if rotation % 180 else size
 
 
 # --- identification -------------------------------------------------------------------------------------------------
@@ -199,7 +216,7 @@ def _check_pixel_count(width: int, height: int) -> None:
 # --- photos ---------------------------------------------------------------------------------------------------------
 
 
-def _analyse_image(source: Path, kind: _Kind, thumbnail_dest: Path, preview_dest: Path) -> MediaFacts:
+def _analyse_image(source: Path, kind: _Kind, thumbnail_dest: Path, preview_dest: Path, rotation: int) -> MediaFacts:
     with _damaged_unless_decodes(kind):
         # Opening the plugin class directly reads only the header and skips Pillow's own bomb check and its warning.
         image = kind.opener(str(source))
@@ -210,12 +227,12 @@ def _analyse_image(source: Path, kind: _Kind, thumbnail_dest: Path, preview_dest
             exif = image.getexif()
             pixels = _decode_for_preview(image)
         if 'original_orientation' in image.info:  # pillow_heif has already rotated the pixels and reset the tag
-            orientation, transpose = _orientation(image.info['original_orientation']), None
+            orientation, to_apply = _orientation(image.info['original_orientation']), None
         else:
-            orientation = _orientation(exif.get(ORIENTATION))
-            transpose = _TRANSPOSES.get(orientation)
+            orientation = to_apply = _orientation(exif.get(ORIENTATION))
+        transpose = _TRANSPOSES.get(turned_orientation(to_apply, rotation))
         _render(pixels, transpose, thumbnail_dest, preview_dest, image.info.get('icc_profile'))
-    if transpose is not None and orientation >= 5:
+    if to_apply is not None and to_apply >= 5:
         width, height = height, width
     return MediaFacts(
         kind.media_type, kind.mime_type, kind.extension, width, height, **_exif_facts(exif), orientation=orientation

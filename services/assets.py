@@ -61,7 +61,7 @@ class AssetView:
     file_size: int
     mime_type: str
     media_type: str
-    width: int
+    width: int  # as shown: after the file's orientation and the rotation
     height: int
     duration_seconds: float | None
     taken_at: datetime
@@ -70,6 +70,7 @@ class AssetView:
     tags: list[str]
     latitude: float | None
     longitude: float | None
+    rotation: int  # degrees clockwise past the file's own orientation, for everyone
     camera_make: str | None
     camera_model: str | None
     lens_model: str | None
@@ -158,12 +159,14 @@ async def ingest_in_place(
 
 
 @asynccontextmanager
-async def rendered(hearth: Hearth, source: Path) -> AsyncIterator[tuple[media.MediaFacts, Path, Path]]:
+async def rendered(
+    hearth: Hearth, source: Path, rotation: int = 0
+) -> AsyncIterator[tuple[media.MediaFacts, Path, Path]]:
     """Analyse a file (only reading it) and render its thumbnail and preview into staging, as (facts, thumbnail,
-    preview); renditions the caller has not placed are removed on the way out."""
+    preview), turned by `rotation`; renditions the caller has not placed are removed on the way out."""
     thumbnail, preview = hearth.files.new_staging_path(), hearth.files.new_staging_path()
     try:
-        facts = await asyncio.to_thread(media.analyse_and_render, source, thumbnail, preview)
+        facts = await asyncio.to_thread(media.analyse_and_render, source, thumbnail, preview, rotation)
         yield facts, thumbnail, preview
     finally:
         hearth.files.remove((thumbnail, preview))
@@ -259,6 +262,7 @@ async def get_asset(hearth: Hearth, actor: Actor, asset_id: uuid.UUID) -> AssetV
 def _view(hearth: Hearth, actor: Actor, record: queries.AssetRecord, permissions) -> AssetView:
     asset, details, state = record.asset, record.details, record.state
     policy = TrashPolicy(hearth.settings.trash_retention_days)
+    width, height = media.turned_size((asset.width, asset.height), details.rotation)
     return AssetView(
         id=asset.id,
         owner_id=asset.owner_id,
@@ -268,8 +272,8 @@ def _view(hearth: Hearth, actor: Actor, record: queries.AssetRecord, permissions
         file_size=asset.file_size,
         mime_type=asset.mime_type,
         media_type=asset.media_type,
-        width=asset.width,
-        height=asset.height,
+        width=width,
+        height=height,
         duration_seconds=asset.duration_seconds,
         taken_at=details.taken_at,
         utc_offset_minutes=details.utc_offset_minutes,
@@ -277,6 +281,7 @@ def _view(hearth: Hearth, actor: Actor, record: queries.AssetRecord, permissions
         tags=record.tags,
         latitude=details.latitude,
         longitude=details.longitude,
+        rotation=details.rotation,
         camera_make=asset.camera_make,
         camera_model=asset.camera_model,
         lens_model=asset.lens_model,
@@ -425,6 +430,29 @@ def _clean_details(changes: dict) -> dict:
     if 'position' in changes:
         values['latitude'], values['longitude'] = validate_position(*(changes['position'] or (None, None)))
     return values
+
+
+async def set_rotation(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, degrees: int) -> None:
+    """Turn a photo for everyone who sees it (scope E), `degrees` clockwise past its file's own orientation. The
+    original stays untouched: its thumbnail and preview are rendered again from it, turned."""
+    if degrees not in media.ROTATIONS:
+        raise InvalidInput('Rotation must be 0, 90, 180 or 270 degrees')
+    async with hearth.db.session() as session:
+        # Whoever may correct a photo's date may turn it (SPEC §3): both correct a shared detail for everyone.
+        await require_permission(session, actor, Permission.EDIT_DATE, [asset_id])
+        asset = await session.get(Asset, asset_id)
+        if asset.media_type != 'image':
+            raise InvalidInput('Only photos can be rotated')
+        original = await original_of(session, hearth, asset)
+        async with rendered(hearth, original, degrees) as (_, thumbnail, preview):
+            files = hearth.files.files_of(asset)
+            await asyncio.to_thread(_place_all, hearth, ((thumbnail, files.thumbnail), (preview, files.preview)))
+        values = {'rotation': degrees, 'updated_at': datetime.now(UTC), 'updated_by_id': actor.id}
+        await session.execute(update(AssetDetails).where(AssetDetails.asset_id == asset_id).values(**values))
+        # Faces were found on the preview as it was: their boxes no longer fit, and a sideways face may now be found.
+        await job_rows.enqueue(session, Queue.FACES, 'faces', [job_rows.asset_subject(asset_id)], force=True)
+        await session.commit()
+    hearth.wake(Queue.FACES)
 
 
 # ---- the actor's own state (scope U) ------------------------------------------------------------------------------

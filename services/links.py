@@ -41,6 +41,7 @@ from domain.links import (
     unlock_key,
 )
 from domain.spaces import SpaceAction
+from ml import media
 from services import accounts, albums, assets, spaces
 from services.accounts import Actor
 from services.assets import IngestResult
@@ -429,13 +430,14 @@ async def _shown_asset(session, link: PublicLink, asset_id: uuid.UUID) -> tuple[
 
 
 def _public_asset(link: PublicLink, asset: Asset, details: AssetDetails) -> PublicAsset | PublicAssetDetails:
+    width, height = media.turned_size((asset.width, asset.height), details.rotation)
     if not link.show_metadata:
-        return PublicAsset(asset.id, asset.media_type, asset.width, asset.height, details.taken_at.date())
+        return PublicAsset(asset.id, asset.media_type, width, height, details.taken_at.date())
     return PublicAssetDetails(
         id=asset.id,
         media_type=asset.media_type,
-        width=asset.width,
-        height=asset.height,
+        width=width,
+        height=height,
         taken_at=details.taken_at,
         duration_seconds=asset.duration_seconds,
         filename=asset.original_filename,
@@ -471,7 +473,8 @@ async def public_file(hearth: Hearth, token: str, guest: Guest, asset_id: uuid.U
         return PublicFile(original, asset.mime_type, asset.original_filename, temporary=False)
     if asset.media_type == 'video':
         raise Forbidden('Videos can be downloaded only from links that show details')
-    clean = await asyncio.to_thread(_without_metadata, original, asset, hearth.files.new_staging_path())
+    staging = hearth.files.new_staging_path()
+    clean = await asyncio.to_thread(_without_metadata, original, asset, details.rotation, staging)
     return PublicFile(clean, asset.mime_type, public_filename(asset.media_type, position, original.suffix), True)
 
 
@@ -548,13 +551,14 @@ _METADATA_SEGMENTS = {0xE1, 0xED, 0xFE}  # APP1 (EXIF, XMP), APP13 (IPTC), COM
 _EXIF_ORIENTATION = 0x0112
 
 
-def _without_metadata(original: Path, asset: Asset, destination: Path) -> Path:
-    """A copy of an image original without EXIF, GPS, XMP or IPTC, written atomically to `destination`."""
+def _without_metadata(original: Path, asset: Asset, rotation: int, destination: Path) -> Path:
+    """A copy of an image original without EXIF, GPS, XMP or IPTC, written atomically to `destination`, turned as
+    everyone sees it in Hearth (its rotation: a JPEG's orientation tag says so, losslessly)."""
     if asset.mime_type == 'image/jpeg':
-        data = _strip_jpeg(original.read_bytes(), asset.orientation)
+        data = _strip_jpeg(original.read_bytes(), media.turned_orientation(asset.orientation, rotation))
         _write_atomically(destination, lambda file: file.write(data))
     else:
-        _write_atomically(destination, lambda file: _reencode(original, file))
+        _write_atomically(destination, lambda file: _reencode(original, rotation, file))
     return destination
 
 
@@ -595,10 +599,10 @@ def _orientation_segment(orientation: int | None) -> bytes:
     return b'\xff\xe1' + (len(payload) + 2).to_bytes(2, 'big') + payload
 
 
-def _reencode(original: Path, file) -> None:
+def _reencode(original: Path, rotation: int, file) -> None:
     """PNG, WebP and HEIC: decode and save the pixels alone (upright, with their colour profile) in the same format."""
     with Image.open(original) as image:
-        upright = ImageOps.exif_transpose(image)
+        upright = ImageOps.exif_transpose(image).rotate(-rotation, expand=True)
         icc_profile = image.info.get('icc_profile')
         image_format = image.format
     pixels = Image.frombytes(upright.mode, upright.size, upright.tobytes())  # a fresh image: no info carried over

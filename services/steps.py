@@ -15,7 +15,7 @@ from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
 from storage import spaces as space_queries
 from storage.jobs import ClaimedJob, asset_subject_column
-from storage.models import Asset, Face, FaceScan, PartnerShare, Space
+from storage.models import Asset, AssetDetails, Face, FaceScan, PartnerShare, Space
 
 
 def _live_asset_ids() -> Select:
@@ -43,12 +43,14 @@ async def _asset_and_original(runner: JobRunner, job: ClaimedJob) -> tuple[Asset
         return asset, await original_of(session, runner.hearth, asset)
 
 
-async def _render(runner: JobRunner, queue: Queue, source: Path) -> tuple[media.MediaFacts, tuple[Path, Path]]:
+async def _render(
+    runner: JobRunner, queue: Queue, source: Path, rotation: int = 0
+) -> tuple[media.MediaFacts, tuple[Path, Path]]:
     """Analyse and render in the queue's worker process, into staging."""
     files = runner.hearth.files
     renditions = (files.new_staging_path(), files.new_staging_path())
     try:
-        facts = await runner.pools.run(queue, media.analyse_and_render, source, *renditions)
+        facts = await runner.pools.run(queue, media.analyse_and_render, source, *renditions, rotation)
     except BaseException:
         files.remove(renditions)
         raise
@@ -61,7 +63,9 @@ async def thumbnails(runner: JobRunner, job: ClaimedJob) -> None:
     files = runner.hearth.files.files_of(asset)
     if not job.force and files.thumbnail.exists() and files.preview.exists():
         return
-    _, (thumbnail, preview) = await _render(runner, Queue.THUMBNAILS, source)
+    async with runner.hearth.db.session() as session:
+        rotation = await session.scalar(select(AssetDetails.rotation).where(AssetDetails.asset_id == asset.id))
+    _, (thumbnail, preview) = await _render(runner, Queue.THUMBNAILS, source, rotation or 0)
     await asyncio.to_thread(runner.hearth.files.place, thumbnail, files.thumbnail)
     await asyncio.to_thread(runner.hearth.files.place, preview, files.preview)
 

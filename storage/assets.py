@@ -28,10 +28,13 @@ class TimelineItem:
     rating: int
     width: int
     height: int
+    rotation: int
 
 
 def timeline_columns() -> tuple:
-    """What a timeline grid shows of each photo (for `TimelineItem`); needs `Asset` and my `AssetUserState` joined."""
+    """What a timeline grid shows of each photo (for `TimelineItem`); needs `Asset` and my `AssetUserState` joined.
+    Width and height are as shown: a photo turned a quarter (scope E rotation) swaps them."""
+    quarter_turned = AssetDetails.rotation.in_((90, 270))
     return (
         AssetDetails.asset_id,
         AssetDetails.taken_at,
@@ -39,8 +42,9 @@ def timeline_columns() -> tuple:
         Asset.duration_seconds,
         func.coalesce(AssetUserState.favorite, false()),
         func.coalesce(AssetUserState.rating, 0),
-        Asset.width,
-        Asset.height,
+        case((quarter_turned, Asset.height), else_=Asset.width),
+        case((quarter_turned, Asset.width), else_=Asset.height),
+        AssetDetails.rotation,
     )
 
 

@@ -196,6 +196,8 @@ class AssetDetails(Base):
     description: Mapped[str | None] = mapped_column(Text)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    # Degrees clockwise past the file's own orientation; the original stays untouched, the renditions are turned.
+    rotation: Mapped[int] = mapped_column(SmallInteger, default=0, server_default='0')
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
 

@@ -1,5 +1,8 @@
 """The full-screen viewer: one asset at a time, previous/next by keyboard, buttons and swipe, zoom, details."""
 
+import asyncio
+import functools
+import inspect
 import uuid
 from datetime import datetime
 
@@ -19,6 +22,27 @@ from ui.spaces import add_to_space
 from ui.theme import apply_theme, ask, confirm, human_size
 
 EDIT_PERMISSIONS = {Permission.EDIT_DATE, Permission.EDIT_DESCRIPTION, Permission.EDIT_TAGS}
+SHORTCUTS = (
+    ('←', 'Previous photo'),
+    ('→', 'Next photo'),
+    ('Esc', 'Back to the photos'),
+    ('i', 'Details'),
+    ('f', 'Favorite'),
+    ('0 – 5', 'Rate (0 clears)'),
+    ('r', 'Rotate right'),
+    ('?', 'These shortcuts'),
+)
+# Phones: a bottom sheet under the photo; from sm up: a side panel.
+PANEL_CLASSES = (
+    'shrink-0 overflow-y-auto overscroll-contain bg-white text-stone-800 w-full h-[55%] rounded-t-2xl'
+    ' sm:h-full sm:w-96 sm:rounded-none'
+)
+SHEET_TOUCH_START = """(e) => { const el = e.currentTarget, t = e.touches[0];
+  Object.assign(el.dataset, {x0: t.clientX, y0: t.clientY, top: el.scrollTop}); }"""
+# A downward swipe that starts with the sheet scrolled to its top closes it.
+SHEET_TOUCH_END = """(e) => { const el = e.currentTarget, t = e.changedTouches[0];
+  const dx = t.clientX - el.dataset.x0, dy = t.clientY - el.dataset.y0;
+  if (Number(el.dataset.top) <= 0 && dy > 60 && dy > 1.5 * Math.abs(dx)) emit(); }"""
 
 
 async def viewer_page(asset_id: str, view: str = 'timeline', album: str = '', space: str = '', person: str = ''):
@@ -91,56 +115,57 @@ class Viewer:
         self.space_id, self.person_id = space_id, person_id
         self.asset: AssetView | None = None
         self.previous = self.following = None
+        self._turn = asyncio.Lock()  # steps and keys act one after another, each on the photo the last one left
+        self._dialogs_open = 0
         apply_theme()
         ui.query('body').classes('bg-black')
         with ui.element('div').classes('fixed inset-0 flex flex-col bg-black text-white').props('data-testid=viewer'):
             self._top_bar()
-            with ui.row().classes('flex-1 w-full no-wrap gap-0 min-h-0'):
-                with ui.element('div').classes('relative flex-1 h-full min-w-0'):
+            with ui.element('div').classes('flex-1 w-full min-h-0 flex flex-col sm:flex-row'):
+                with ui.element('div').classes('relative flex-1 w-full min-w-0 min-h-0'):
                     self.media = ui.element('div').classes('absolute inset-0')
                     self.back_button = self._side_button('chevron_left', 'left-2', self.go_previous, 'previous')
                     self.next_button = self._side_button('chevron_right', 'right-2', self.go_next, 'next')
-                self.panel = (
-                    ui.element('div')
-                    .classes('h-full overflow-y-auto bg-white text-stone-800 w-full sm:w-96 absolute sm:static inset-0')
-                    .props('data-testid=info-panel')
-                )
+                self.panel = ui.element('div').classes(PANEL_CLASSES).props('data-testid=info-panel')
+                self.panel.on('touchstart', js_handler=SHEET_TOUCH_START)
+                self.panel.on('touchend', self.hide_panel, js_handler=SHEET_TOUCH_END)
                 self.panel.visible = False
-        ui.keyboard(on_key=self._key, ignore=['input', 'textarea', 'select', 'button'])
+        ui.keyboard(on_key=self._key, ignore=['input', 'textarea', 'select'])
 
     def _top_bar(self) -> None:
         bar = ui.row().classes('w-full no-wrap items-center px-1 sm:px-2 py-1 gap-0 sm:gap-1 bg-black/80 z-10')
-        with bar:
+        with bar.props('data-testid=viewer-top-bar'):
             ui.button(icon='arrow_back', on_click=self.close).props('flat round color=white aria-label="Back"').mark(
                 'viewer-back'
             )
             self.title = ui.label().classes('text-sm text-stone-300 truncate min-w-0 flex-1')
-            self.favorite_button = (
-                ui.button(icon='favorite_border', on_click=self.toggle_favorite)
-                .props('flat round color=white aria-label="Favorite"')
-                .mark('viewer-favorite')
-            )
-            ui.button(icon='info', on_click=self.toggle_panel).props(
-                'flat round color=white aria-label="Details"'
-            ).mark('viewer-info')
-            self.download_button = (
-                ui.button(icon='download', on_click=self.download)
-                .props('flat round color=white aria-label="Download original"')
-                .mark('viewer-download')
-            )
+            self.favorite_button = self._bar_button('favorite_border', self.toggle_favorite, 'Favorite', 'favorite')
+            # On phones the bar has no room for it: it is in the menu there.
+            self.rotate_button = self._bar_button('rotate_right', self.rotate, 'Rotate right', 'rotate')
+            self.rotate_button.classes('max-sm:hidden')
+            self._bar_button('info', self.toggle_panel, 'Details', 'info')
+            self.download_button = self._bar_button('download', self.download, 'Download original', 'download')
+            self._bar_button('keyboard', self.show_shortcuts, 'Keyboard shortcuts', 'shortcuts-hint').classes(
+                'max-sm:hidden'
+            ).tooltip('Keyboard shortcuts: press ?')
             more = ui.button(icon='more_vert').props('flat round color=white aria-label="More"').mark('viewer-more')
             with more, ui.menu() as self.menu:
                 self.album_item = ui.menu_item('Add to album', self.add_to_album).mark('viewer-add-to-album')
                 self.space_item = ui.menu_item('Add to space', self.add_to_space).mark('viewer-add-to-space')
+                self.rotate_item = ui.menu_item('Rotate right', self.rotate).mark('viewer-rotate-item')
+                self.rotate_item.classes('sm:hidden')
                 self.edit_item = ui.menu_item('Edit date, description and tags', self.edit).mark('viewer-edit')
                 self.archive_item = ui.menu_item('Archive', self.toggle_archive).mark('viewer-archive')
                 self.faces_item = ui.menu_item('Look for faces again', self.refresh_faces).mark('viewer-refresh-faces')
                 self.restore_item = ui.menu_item('Restore from trash', self.restore).mark('viewer-restore')
-            self.trash_button = (
-                ui.button(icon='delete', on_click=self.trash)
-                .props('flat round color=white aria-label="Move to trash"')
-                .mark('viewer-trash')
-            )
+            self.trash_button = self._bar_button('delete', self.trash, 'Move to trash', 'trash')
+
+    def _bar_button(self, icon: str, handler, label: str, marker: str) -> ui.button:
+        return (
+            ui.button(icon=icon, on_click=handler)
+            .props(f'flat round color=white aria-label="{label}" data-testid=viewer-{marker}')
+            .mark(f'viewer-{marker}')
+        )
 
     def _side_button(self, icon: str, side: str, handler, marker: str) -> ui.button:
         # Hidden on phones (swipe there): Quasar's .hidden would beat Tailwind's sm:flex at every width.
@@ -154,8 +179,9 @@ class Viewer:
     # ---- navigation ----------------------------------------------------------------------------------------------
 
     async def show(self, asset: AssetView) -> None:
-        self.asset = asset
-        self.previous, self.following = await self._neighbours(asset.id)
+        """Show a photo: everything is awaited first, then every control is rebuilt from its own state at once."""
+        neighbours = await self._neighbours(asset.id)
+        self.asset, (self.previous, self.following) = asset, neighbours
         self._render_media()
         self._refresh_controls()
         self._render_panel()
@@ -183,32 +209,72 @@ class Viewer:
         except NotFound:
             self.close()
 
-    async def go_previous(self) -> None:
+    async def _previous(self) -> None:
         await self._go(self.previous)
 
-    async def go_next(self) -> None:
+    async def _next(self) -> None:
         await self._go(self.following)
+
+    async def go_previous(self) -> None:
+        async with self._turn:
+            await self._previous()
+
+    async def go_next(self) -> None:
+        async with self._turn:
+            await self._next()
 
     def close(self) -> None:
         ui.navigate.to(_context_path(self.view, self.album_id, self.space_id, self.person_id))
 
     async def _key(self, event) -> None:
-        if not event.action.keydown:
+        modifiers = event.modifiers
+        if not event.action.keydown or modifiers.ctrl or modifiers.meta or modifiers.alt:
             return
-        key = event.key.name
-        if key == 'ArrowLeft':
-            await self.go_previous()
-        elif key == 'ArrowRight':
-            await self.go_next()
-        elif key == 'Escape':
-            self.close()
-        elif key == 'i':
-            self.toggle_panel()
-        elif key == 'f':
-            await self.toggle_favorite()
+        if self._dialogs_open or self.menu.value:  # their own keys (Escape closes them, not the viewer)
+            return
+        action = self._key_actions().get(event.key.name)
+        if action is None:
+            return
+        async with self._turn:
+            result = action()
+            if inspect.isawaitable(result):
+                await result
+
+    def _key_actions(self) -> dict:
+        return {
+            'ArrowLeft': self._previous,
+            'ArrowRight': self._next,
+            'Escape': self.close,
+            'i': self.toggle_panel,
+            'f': self.toggle_favorite,
+            'r': self.rotate,
+            '?': self.show_shortcuts,
+            **{str(stars): functools.partial(self.rate_shown, stars) for stars in range(6)},
+        }
 
     async def _swipe(self, event) -> None:
         await (self.go_next() if event.args.get('direction') == 'left' else self.go_previous())
+
+    async def _with_dialog(self, awaitable):
+        """Await a dialog; while it is open the viewer's keys are its own."""
+        self._dialogs_open += 1
+        try:
+            return await awaitable
+        finally:
+            self._dialogs_open -= 1
+
+    async def show_shortcuts(self) -> None:
+        with ui.dialog() as dialog, ui.card().classes('w-80 max-w-full gap-2').props('data-testid=viewer-shortcuts'):
+            ui.label('Keyboard shortcuts').classes('text-lg font-semibold')
+            for keys, meaning in SHORTCUTS:
+                if keys == 'r' and not self._may_rotate():
+                    continue
+                with ui.row().classes('w-full no-wrap items-center gap-3'):
+                    ui.label(keys).classes('w-16 shrink-0 text-center font-mono text-sm rounded border px-1 py-0.5')
+                    ui.label(meaning).classes('text-sm')
+            ui.button('Close', on_click=dialog.close).props('flat').classes('self-end')
+        dialog.open()
+        await self._with_dialog(ask(dialog))
 
     # ---- rendering -----------------------------------------------------------------------------------------------
 
@@ -221,7 +287,8 @@ class Viewer:
                     f'poster=/api/assets/{asset.id}/preview data-testid=viewer-video'
                 ).classes('w-full h-full object-contain')
             else:
-                image = ZoomImage(f'/api/assets/{asset.id}/preview').classes('w-full h-full')
+                # The rotation in the address: a rotated photo's new preview is not the one the browser cached.
+                image = ZoomImage(f'/api/assets/{asset.id}/preview?r={asset.rotation}').classes('w-full h-full')
                 image.props(f'alt="{asset.filename}"')
                 image.on('swipe', self._swipe)
 
@@ -230,6 +297,7 @@ class Viewer:
         self.title.text = f'{asset.taken_at:%a %-d %b %Y, %H:%M}'
         self.favorite_button.props(f'icon={"favorite" if asset.favorite else "favorite_border"}')
         self.favorite_button.visible = Permission.FAVORITE in can and not asset.trashed_at
+        self.rotate_button.visible = self.rotate_item.visible = self._may_rotate()
         self.download_button.visible = Permission.DOWNLOAD in can
         self.album_item.visible = Permission.ADD_TO_ALBUM in can and not asset.trashed_at
         self.space_item.visible = asset.is_mine and not asset.trashed_at  # spaces take only my own photos
@@ -242,40 +310,85 @@ class Viewer:
         self.back_button.visible = self.previous is not None
         self.next_button.visible = self.following is not None
 
+    def _may_rotate(self) -> bool:
+        asset = self.asset
+        # Whoever may correct a photo's date may turn it (SPEC §3): both are shared details everyone sees.
+        return Permission.EDIT_DATE in asset.permissions and asset.media_type == 'image' and not asset.trashed_at
+
     def toggle_panel(self) -> None:
         self.panel.visible = not self.panel.visible
 
+    def hide_panel(self) -> None:
+        self.panel.visible = False
+
     def _render_panel(self) -> None:
         self.panel.clear()
-        with self.panel, ui.column().classes('p-4 gap-3 w-full'):
+        with self.panel, ui.column().classes('p-4 pt-2 sm:pt-4 gap-3 w-full'):
+            ui.element('div').classes('sm:hidden self-center w-10 h-1 rounded-full bg-stone-300')  # a sheet's handle
             with ui.row().classes('w-full items-center'):
                 ui.label('Details').classes('text-lg font-semibold')
                 ui.space()
-                ui.button(icon='close', on_click=self.toggle_panel).props('flat round dense aria-label="Close"')
+                ui.button(icon='close', on_click=self.hide_panel).props('flat round dense aria-label="Close"')
             _details(self.asset)
             if Permission.RATE in self.asset.permissions:
-                ui.rating(value=self.asset.rating, max=5, on_change=self._rate).props('data-testid=viewer-rating').mark(
-                    'viewer-rating'
-                )
-            _map(self.asset)
+                self._stars(self.asset)
+            _place(self.asset)
+
+    def _stars(self, asset: AssetView) -> None:
+        """Five buttons lit up to this photo's rating: unlike a hover-previewing rating, what shows is the value."""
+        group = ui.row().classes('gap-0 items-center').mark('viewer-rating')
+        with group.props(f'role=radiogroup aria-label="Rating" data-testid=viewer-rating data-rating={asset.rating}'):
+            for n in range(1, 6):
+                self._star(asset, n)
+
+    def _star(self, asset: AssetView, n: int) -> None:
+        lit = n <= asset.rating
+        ui.button(icon='star' if lit else 'star_border', on_click=lambda: self._rate(asset, n)).props(
+            f'flat round dense color={"amber-7" if lit else "grey-6"} role=radio aria-checked={n == asset.rating}'
+            f' aria-label="{n} star{"s" if n > 1 else ""}" data-testid=viewer-star-{n}'
+        ).classes('star-lit' if lit else 'star-unlit').mark(f'viewer-star-{n}')
 
     # ---- actions -------------------------------------------------------------------------------------------------
 
-    async def _apply(self, operation) -> bool:
+    async def _apply(self, operation, asset: AssetView | None = None) -> bool:
+        """Run a change on `asset` (the one shown when it was asked for), then redraw it if it is still shown."""
+        asset = asset or self.asset
         try:
             await operation
         except HearthError as error:
             ui.notify(str(error), type='negative')
             return False
-        self.asset = await assets.get_asset(self.hearth, self.actor, self.asset.id)
-        self._refresh_controls()
+        fresh = await assets.get_asset(self.hearth, self.actor, asset.id)
+        if self.asset.id == asset.id:  # the viewer may have stepped on meanwhile
+            self.asset = fresh
+            self._refresh_controls()
+            self._render_panel()
         return True
 
     async def toggle_favorite(self) -> None:
-        await self._apply(assets.set_state(self.hearth, self.actor, [self.asset.id], favorite=not self.asset.favorite))
+        asset = self.asset
+        if Permission.FAVORITE in asset.permissions:
+            await self._apply(assets.set_state(self.hearth, self.actor, [asset.id], favorite=not asset.favorite), asset)
 
-    async def _rate(self, event) -> None:
-        await self._apply(assets.set_state(self.hearth, self.actor, [self.asset.id], rating=int(event.value or 0)))
+    async def _rate(self, asset: AssetView, stars: int) -> None:
+        """Pressing the photo's own rating again clears it."""
+        rating = 0 if stars == asset.rating else stars
+        await self._apply(assets.set_state(self.hearth, self.actor, [asset.id], rating=rating), asset)
+
+    async def rate_shown(self, rating: int) -> None:
+        asset = self.asset
+        if Permission.RATE not in asset.permissions:
+            return
+        if await self._apply(assets.set_state(self.hearth, self.actor, [asset.id], rating=rating), asset):
+            ui.notify(f'{rating} star{"s" if rating > 1 else ""}' if rating else 'Stars cleared', timeout=1200)
+
+    async def rotate(self) -> None:
+        asset = self.asset
+        if not self._may_rotate():
+            return
+        turn = assets.set_rotation(self.hearth, self.actor, asset.id, (asset.rotation + 90) % 360)
+        if await self._apply(turn, asset) and self.asset.id == asset.id:
+            self._render_media()
 
     async def toggle_archive(self) -> None:
         archived = not self.asset.archived
@@ -287,17 +400,18 @@ class Viewer:
             ui.notify('Hearth is looking for faces in this photo again', type='positive')
 
     async def add_to_album(self) -> None:
-        await add_to_album(self.actor, [self.asset.id])
+        await self._with_dialog(add_to_album(self.actor, [self.asset.id]))
 
     async def add_to_space(self) -> None:
-        await add_to_space(self.actor, [self.asset.id])
+        await self._with_dialog(add_to_space(self.actor, [self.asset.id]))
 
     def download(self) -> None:
         ui.download(f'/api/assets/{self.asset.id}/original?download=1', self.asset.filename)
 
     async def trash(self) -> None:
         days = self.hearth.settings.trash_retention_days
-        if not await confirm('Move to trash?', f'You can restore it from Trash for {days} days.', 'Move to trash'):
+        question = confirm('Move to trash?', f'You can restore it from Trash for {days} days.', 'Move to trash')
+        if not await self._with_dialog(question):
             return
         following = self.following or self.previous
         try:
@@ -313,10 +427,10 @@ class Viewer:
             ui.notify('Restored to your library')
 
     async def edit(self) -> None:
-        changes = await ask(EditDialog(self.asset))
-        if changes and await self._apply(assets.update_details(self.hearth, self.actor, [self.asset.id], **changes)):
-            self._render_panel()
-            self.title.text = f'{self.asset.taken_at:%a %-d %b %Y, %H:%M}'
+        asset = self.asset
+        changes = await self._with_dialog(ask(EditDialog(asset)))
+        if changes:
+            await self._apply(assets.update_details(self.hearth, self.actor, [asset.id], **changes), asset)
 
 
 def _details(asset: AssetView) -> None:
@@ -357,15 +471,14 @@ def _exposure(asset: AssetView) -> str | None:
     return ' · '.join(filter(None, parts)) or None
 
 
-def _map(asset: AssetView) -> None:
+def _place(asset: AssetView) -> None:
+    # Coordinates only: Leaflet's default street tiles come from the internet and tell a third party what is
+    # viewed; a map comes back with the offline base map (SPEC §8).
     if asset.latitude is None:
         return
     with ui.row().classes('no-wrap items-center gap-3'):
         ui.icon('place').classes('text-xl text-stone-500')
         ui.label(f'{asset.latitude:.5f}, {asset.longitude:.5f}').classes('text-sm').mark('detail-place')
-    position = (asset.latitude, asset.longitude)
-    leaflet = ui.leaflet(center=position, zoom=13).classes('w-full h-48 rounded')
-    leaflet.marker(latlng=position)
 
 
 class EditDialog(ui.dialog):

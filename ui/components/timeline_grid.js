@@ -656,7 +656,8 @@ export default {
       const a = sec.assets[c.ai];
       return {
         id: a.id, mi: sec.mi, ai: c.ai, month: sec.month, sel: this.st.selected.has(a.id), fav: Boolean(a.favorite),
-        video: a.type === "video", dur: duration(a.duration), thumb: `/api/assets/${a.id}/thumbnail`,
+        video: a.type === "video", dur: duration(a.duration),
+        thumb: `/api/assets/${a.id}/thumbnail${a.r ? `?r=${a.r}` : ""}`, // a turned photo has a new thumbnail
         x: c.x, y: c.y, w: c.w, h: c.h,
         label: `${a.type === "video" ? "Video" : "Photo"}, ${dayKey(a) ? YEAR_DAY_FORMAT.format(utcDate(dayKey(a))) : "unknown date"}`,
       };
