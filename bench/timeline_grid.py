@@ -18,42 +18,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, ROOT, child_environment, running_server
+from tests.e2e.grid_probes import GRID_NODES, PHOTOS_ON_SCREEN, SCROLL_FRAMES, THUMBS_VISIBLE
 
 BASELINE = '1461c8c'  # the grid before issue 16: one day per row, square cells
 LIBRARIES = {'100,000 photos': ['--total', '100000'], 'sparse, 300 photos': ['--total', '300', '--years', '2']}
-GRID = '[data-testid=timeline-grid]'
-THUMBS_VISIBLE = """() => {
-  const grid = document.querySelector('[data-testid=timeline-grid]');
-  const box = grid && grid.getBoundingClientRect();
-  return grid && [...grid.querySelectorAll('img')].some((img) => {
-    const r = img.getBoundingClientRect();
-    return img.complete && img.naturalWidth > 0 && r.bottom > box.top && r.top < box.bottom;
-  });
-}"""
-ON_SCREEN = """() => {
-  const box = document.querySelector('[data-testid=timeline-grid]').getBoundingClientRect();
-  return [...document.querySelectorAll('[data-testid=timeline-grid] .htg-cell')].filter((c) => {
-    const r = c.getBoundingClientRect();
-    return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
-  }).length;
-}"""
 SCREENS = """() => { const el = document.querySelector('[data-testid=timeline-grid] .htg-scroller');
   return el.scrollHeight / el.clientHeight; }"""
-NODES = f"() => document.querySelectorAll('{GRID} *').length"
-SCROLL_FRAMES = """async () => {
-  const el = document.querySelector('[data-testid=timeline-grid] .htg-scroller');
-  const gaps = [];
-  let last = performance.now();
-  for (let i = 0; i < 120; i++) {
-    el.scrollTop += 400;
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    const now = performance.now();
-    gaps.push(now - last);
-    last = now;
-  }
-  gaps.sort((a, b) => a - b);
-  return gaps[60];
-}"""
 
 
 def baseline_script(revision: str, folder: Path) -> Path:
@@ -72,13 +42,13 @@ def measure_page(browser, url: str, viewport: dict) -> dict[str, float]:
     page.wait_for_function(THUMBS_VISIBLE, timeout=30_000)
     first = (time.monotonic() - start) * 1000
     page.wait_for_timeout(500)
-    figures = {'first thumbnails, ms': first, 'photos on the first screen': page.evaluate(ON_SCREEN)}
+    figures = {'first thumbnails, ms': first, 'photos on the screen (half seen)': page.evaluate(PHOTOS_ON_SCREEN)}
     figures['screen heights to scroll'] = page.evaluate(SCREENS)
-    figures['DOM nodes at the top'] = page.evaluate(NODES)
-    figures['median frame while scrolling, ms'] = page.evaluate(SCROLL_FRAMES)
+    figures['DOM nodes at the top'] = page.evaluate(GRID_NODES)
+    figures['median frame while scrolling, ms'] = page.evaluate(SCROLL_FRAMES)['median']
     page.wait_for_function(THUMBS_VISIBLE, timeout=30_000)
     page.wait_for_timeout(500)
-    figures['DOM nodes after scrolling'] = page.evaluate(NODES)
+    figures['DOM nodes after scrolling'] = page.evaluate(GRID_NODES)
     page.close()
     return figures
 

@@ -8,35 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import DESKTOP, PHONE, SHOTS, child_environment, running_server
+from tests.e2e.grid_probes import GRID, GRID_NODES, SCROLL_FRAMES, THUMBS_VISIBLE
 
 sync_api = pytest.importorskip('playwright.sync_api')
 expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
 
 HERE = Path(__file__).resolve().parent
-GRID = '[data-testid=timeline-grid]'
-THUMBS_VISIBLE = """() => {
-  const grid = document.querySelector('[data-testid=timeline-grid]');
-  const box = grid && grid.getBoundingClientRect();
-  return grid && [...grid.querySelectorAll('img')].some((img) => {
-    const r = img.getBoundingClientRect();
-    return img.complete && img.naturalWidth > 0 && r.bottom > box.top && r.top < box.bottom;
-  });
-}"""
-SCROLL_BENCH = """async () => {
-  const el = document.querySelector('[data-testid=timeline-grid] .htg-scroller');
-  const gaps = [];
-  let last = performance.now();
-  for (let i = 0; i < 150; i++) {
-    el.scrollTop += 400;
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    const now = performance.now();
-    gaps.push(now - last);
-    last = now;
-  }
-  gaps.sort((a, b) => a - b);
-  return {median: gaps[75], p95: gaps[142], max: gaps[149]};
-}"""
-
 pytestmark = pytest.mark.e2e
 metrics: dict[str, dict] = {}
 
@@ -75,7 +52,7 @@ def scroll_grid(page, fraction: float) -> None:
 
 
 def grid_nodes(page) -> int:
-    return page.evaluate(f"document.querySelectorAll('{GRID} *').length")
+    return page.evaluate(GRID_NODES)
 
 
 @pytest.mark.parametrize('name,viewport', [('phone', PHONE), ('desktop', DESKTOP)])
@@ -86,7 +63,7 @@ def test_grid_virtualised(browser, server: str, name: str, viewport: dict) -> No
     scroll_grid(page, 0.5)
     nodes_middle = grid_nodes(page)
     shoot(page, f'grid-{name}-middle')
-    frames = page.evaluate(SCROLL_BENCH)
+    frames = page.evaluate(SCROLL_FRAMES)
     scroll_grid(page, 0.97)
     metrics[f'grid-{name}'] = {
         'first_thumbs_ms': first_thumbs_ms,

@@ -6,22 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot, sign_in
+from tests.e2e.grid_probes import GRID, PHOTOS_ON_SCREEN, THUMBS_VISIBLE
 from tests.factories.media_files import make_jpeg
 
 pytestmark = pytest.mark.e2e
-GRID = '[data-testid=timeline-grid]'
 SHAPES = [(640, 480), (480, 640), (600, 600), (800, 450), (640, 480)]
-# Photos at least half on the screen, as a person counts them.
-ON_SCREEN = """() => {
-  const box = document.querySelector('[data-testid=timeline-grid]').getBoundingClientRect();
-  return [...document.querySelectorAll('[data-testid=timeline-grid] .htg-cell')].filter((cell) => {
-    const r = cell.getBoundingClientRect();
-    const seen = Math.min(r.bottom, box.bottom) - Math.max(r.top, box.top);
-    return seen >= r.height / 2 && r.left >= box.left && r.right <= box.right;
-  }).length;
-}"""
-THUMBS_SHOWN = """() => [...document.querySelectorAll('[data-testid=timeline-grid] .htg-cell img')]
-  .some((img) => img.complete && img.naturalWidth > 0)"""
 
 
 def camera_days() -> list[tuple[datetime, int]]:
@@ -54,14 +43,14 @@ def open_timeline(browser, server, viewport):
     page = sign_in(browser, server, 'ann@example.com', viewport=viewport)
     page.evaluate('localStorage.clear()')  # density chosen in another test stays in that browser only
     page.reload()
-    page.wait_for_function(THUMBS_SHOWN, timeout=20_000)
+    page.wait_for_function(THUMBS_VISIBLE, timeout=20_000)
     page.wait_for_timeout(500)
     return page
 
 
 def photos_on_screen(page) -> int:
     page.wait_for_timeout(400)
-    return page.evaluate(ON_SCREEN)
+    return page.evaluate(PHOTOS_ON_SCREEN)
 
 
 def test_a_desktop_screen_holds_a_sparse_library(browser, server):
@@ -105,7 +94,7 @@ def test_zoom_with_the_control_and_ctrl_wheel_and_it_is_remembered(browser, serv
     for _ in range(2):
         page.get_by_test_id('grid-zoom-out').click()
     page.reload()
-    page.wait_for_function(THUMBS_SHOWN, timeout=20_000)
+    page.wait_for_function(THUMBS_VISIBLE, timeout=20_000)
     assert photos_on_screen(page) == smallest
     page.close()
 
