@@ -14,6 +14,7 @@ from services.albums import Activity, AlbumDetail, AlbumMemberView
 from ui.albums import AlbumShareDialog, TextDialog, album_lines
 from ui.components.avatar import person_avatar
 from ui.components.member_picker import confirm_fewer_rights
+from ui.components.selection_bar import SelectionAction, SelectionBar
 from ui.components.timeline_grid import TimelineGrid
 from ui.downloads import download_album, may_download_album
 from ui.frame import frame
@@ -43,7 +44,7 @@ class AlbumView:
         with frame(actor, detail.album.name, current='/albums'), ui.column().classes('w-full p-3 sm:p-4 gap-3'):
             self.spinner = ui.spinner(size='lg').classes('fixed top-20 right-6 z-50')
             self.header = ui.column().classes('w-full gap-2')
-            self._selection_bar()
+            self.selection_bar = self._selection_bar()
             with ui.element('div').classes('w-full flex flex-col lg:flex-row gap-4 items-start'):
                 with ui.column().classes('flex-1 min-w-0 w-full gap-3').props('data-testid=album-photos'):
                     self.empty = self._empty_state()
@@ -201,31 +202,24 @@ class AlbumView:
 
     # ---- selection -----------------------------------------------------------------------------------------------
 
-    def _selection_bar(self) -> None:
-        bar = ui.row().classes('items-center gap-1 bg-amber-50 rounded-full px-2 self-start flex-wrap')
-        with bar as self.selection_bar:
-            ui.button(icon='close', on_click=self._clear).props('flat round dense aria-label="Clear selection"')
-            self.selection_label = ui.label().classes('font-medium mr-2').mark('selection-count')
-            ui.button('Remove from album', icon='remove_circle_outline', on_click=self.remove_selected).props(
-                'flat dense no-caps'
-            ).mark('remove-from-album')
-            download = ui.button('Download', icon='download', on_click=self.download_selected)
-            download.props('flat dense no-caps').mark('download-selected')
-            download.visible = may_download_album(self.detail.album)
-            self.cover_button = (
-                ui.button('Set as cover', icon='wallpaper', on_click=self.set_cover)
-                .props('flat dense no-caps')
-                .mark('set-cover')
-            )
+    def _selection_bar(self) -> SelectionBar:
+        actions = [
+            SelectionAction('Remove from album', 'remove_circle_outline', self.remove_selected, 'remove-from-album')
+        ]
+        if may_download_album(self.detail.album):
+            actions.append(SelectionAction('Download', 'download', self.download_selected, 'download-selected'))
+        cover = SelectionAction('Set as cover', 'wallpaper', self.set_cover, 'set-cover', shown=self._may_set_cover)
+        return SelectionBar([*actions, cover], on_clear=self._clear, labelled=True).classes('self-start flex-wrap')
+
+    def _may_set_cover(self, count: int) -> bool:
+        return self.is_owner and count == 1
 
     def _selection(self, event) -> None:
         self.selected = {uuid.UUID(asset_id) for asset_id in event.args.get('ids', [])}
         self._show_selection()
 
     def _show_selection(self) -> None:
-        self.selection_bar.visible = bool(self.selected)
-        self.selection_label.text = f'{len(self.selected)} selected'
-        self.cover_button.visible = self.is_owner and len(self.selected) == 1
+        self.selection_bar.show(len(self.selected))
 
     def _clear(self) -> None:
         self.grid.clear_selection()

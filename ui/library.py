@@ -11,6 +11,7 @@ from services import assets, runtime
 from services.accounts import Actor
 from services.people import PersonView
 from ui.albums import add_to_album
+from ui.components.selection_bar import SelectionAction, SelectionBar
 from ui.components.timeline_grid import TimelineGrid
 from ui.downloads import download_selection
 from ui.frame import frame
@@ -125,20 +126,13 @@ class LibraryView:
                     .props('flat color=negative')
                     .mark('empty-trash')
                 )
-            with ui.row().classes('items-center gap-1 bg-amber-50 rounded-full px-2') as self.selection_bar:
-                ui.button(icon='close', on_click=self._clear).props('flat round dense aria-label="Clear selection"')
-                self.selection_label = ui.label().classes('font-medium mr-2').mark('selection-count')
-                for label, icon, handler, marker in self._actions():
-                    ui.button(icon=icon, on_click=handler).props(f'flat round aria-label="{label}"').tooltip(
-                        label
-                    ).mark(marker)
-            self.selection_bar.visible = False
+            self.selection_bar = SelectionBar(self._actions(), on_clear=self._clear)
 
-    def _actions(self):
+    def _actions(self) -> list[SelectionAction]:
         if self.view.key == 'trash':
             return [
-                ('Restore', 'restore_from_trash', self._restore, 'restore-selected'),
-                ('Delete for good', 'delete_forever', self._delete_for_good, 'delete-selected'),
+                SelectionAction('Restore', 'restore_from_trash', self._restore, 'restore-selected'),
+                SelectionAction('Delete for good', 'delete_forever', self._delete_for_good, 'delete-selected'),
             ]
         archive = (
             ('Unarchive', 'unarchive', self._unarchive)
@@ -146,13 +140,13 @@ class LibraryView:
             else ('Archive', 'archive', self._archive)
         )
         return [
-            ('Add to album', 'library_add', self._add_to_album, 'add-to-album-selected'),
-            ('Add to space', 'group_add', self._add_to_space, 'add-to-space-selected'),
-            ('Add to favorites', 'favorite', self._favorite, 'favorite-selected'),
-            ('Download', 'download', self._download, 'download-selected'),
-            ('Share a link', 'link', self._share_link, 'link-selected'),
-            (*archive, 'archive-selected'),
-            ('Move to trash', 'delete', self._trash, 'trash-selected'),
+            SelectionAction('Add to album', 'library_add', self._add_to_album, 'add-to-album-selected'),
+            SelectionAction('Add to space', 'group_add', self._add_to_space, 'add-to-space-selected'),
+            SelectionAction('Add to favorites', 'favorite', self._favorite, 'favorite-selected'),
+            SelectionAction('Download', 'download', self._download, 'download-selected'),
+            SelectionAction('Share a link', 'link', self._share_link, 'link-selected'),
+            SelectionAction(*archive, 'archive-selected'),
+            SelectionAction('Move to trash', 'delete', self._trash, 'trash-selected'),
         ]
 
     def _empty_state(self) -> ui.column:
@@ -197,8 +191,7 @@ class LibraryView:
 
     def _selection(self, event) -> None:
         self.selected = list(event.args.get('ids', []))
-        self.selection_bar.visible = bool(self.selected)
-        self.selection_label.text = f'{len(self.selected)} selected'
+        self.selection_bar.show(len(self.selected))
 
     def _clear(self) -> None:
         self.grid.clear_selection()
