@@ -65,10 +65,7 @@ def test_a_desktop_screen_holds_a_sparse_library(browser, server):
 def test_a_phone_shows_days_side_by_side_in_columns(browser, server):
     page = open_timeline(browser, server, PHONE)
     assert photos_on_screen(page) >= 12
-    lefts = page.locator(f'{GRID} .htg-cell').evaluate_all(
-        'cells => cells.map((c) => Math.round(c.getBoundingClientRect().left))'
-    )
-    assert 3 <= len(set(lefts)) <= 5
+    assert 3 <= columns(page) <= 5
     screenshot(page, 'timeline-phone-sparse')
     page.close()
 
@@ -134,3 +131,36 @@ def test_the_scrubber_names_every_year_clear_of_its_marker(browser, server):
         overlaps = marker['x'] < box['right'] and box['left'] < marker['x'] + marker['width']
         assert not (overlaps and marker['y'] < box['bottom'] and box['top'] < marker['y'] + marker['height'])
     page.close()
+
+
+def columns(page) -> int:
+    lefts = page.locator(f'{GRID} .htg-cell').evaluate_all(
+        'cells => cells.map((c) => Math.round(c.getBoundingClientRect().left))'
+    )
+    return len(set(lefts))
+
+
+def pinch(page, spread: int) -> None:
+    """Two fingers on the grid moving apart (spread > 0) or together, as a phone's touch screen sends them."""
+    touch = page.context.new_cdp_session(page)
+    box = page.locator(f'{GRID} .htg-scroller').bounding_box()
+    x, y = box['x'] + box['width'] / 2, box['y'] + box['height'] / 2
+    for kind, apart in (('touchStart', 80), ('touchMove', 80 + spread), ('touchEnd', None)):
+        points = [{'x': x - apart / 2, 'y': y}, {'x': x + apart / 2, 'y': y}] if apart else []
+        touch.send('Input.dispatchTouchEvent', {'type': kind, 'touchPoints': points})
+    page.wait_for_timeout(400)
+
+
+def test_a_pinch_on_a_phone_changes_the_columns(browser, server):
+    page = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True).new_page()
+    page.goto(f'{server}/login')
+    page.get_by_label('Email').fill('ann@example.com')
+    page.get_by_label('Password').fill('family-pw')
+    page.get_by_role('button', name='Sign in').click()
+    page.wait_for_function(THUMBS_VISIBLE, timeout=20_000)
+    assert columns(page) == 4
+    pinch(page, 60)
+    assert columns(page) == 3
+    pinch(page, -40)
+    assert columns(page) == 4
+    page.context.close()
