@@ -72,6 +72,11 @@ def test_alice_picks_cousins_by_name_and_is_asked_before_lowering_a_role(browser
     expect(dialog.get_by_test_id('member-candidate')).to_have_count(3, timeout=10_000)
     settle(alice)
     screenshot(alice, 'picker-desktop-members')
+    fonts = dialog.locator('.q-avatar *').evaluate_all(
+        'parts => parts.filter((e) => !e.childElementCount && e.textContent.trim())'
+        '.map((e) => getComputedStyle(e).fontFamily)'
+    )
+    assert fonts and not any('Material' in font for font in fonts)  # a letter in the icon font fell back to serif
     invite(alice, dialog, 'NARD', 'Bernard', 'Editor', 2, 'picker-desktop-picked')
     settle(alice)
     screenshot(alice, 'picker-desktop-invited')
