@@ -29,10 +29,15 @@ ADMIN_NAVIGATION = [
 ]
 # The phone's bottom bar; the rest of NAVIGATION goes under More. Search joins the bar by adding '/search' here.
 PHONE_TABS = ('/', '/spaces', '/people')
+HEADER_PX = 59  # the header bar with its border, as the browser lays it out
 
 
 @contextmanager
-def frame(actor: Actor, title: str, current: str = '', on_upload: Callable | None = None) -> Iterator[None]:
+def frame(
+    actor: Actor, title: str, current: str = '', on_upload: Callable | None = None, fill: bool = False
+) -> Iterator[None]:
+    """The header, drawer and phone bar around a page. With `fill`, the page gets exactly the screen under the header
+    and above the phone's bar, unpadded (a page whose grid scrolls inside itself lays out with flex-1 in it)."""
     theme = apply_theme()
     ui.page_title(f'{title} · Hearth')
     with ui.header(elevated=False).classes(
@@ -55,7 +60,11 @@ def frame(actor: Actor, title: str, current: str = '', on_upload: Callable | Non
                 _nav_item(label, icon, target, active=target == current)
     menu.on_click(drawer.toggle)
     _phone_navigation(actor, theme, current)
-    with ui.column().classes('w-full gap-0 p-0'):
+    body = ui.column().classes('w-full gap-0 p-0 no-wrap')
+    if fill:
+        ui.query('.nicegui-content').classes('p-0 gap-0')
+        body.style(f'height: calc(100dvh - {HEADER_PX}px - var(--hearth-bottom-nav, 0px))')
+    with body:
         if current == '/':
             family_step(actor)
         yield

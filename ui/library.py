@@ -97,11 +97,11 @@ class LibraryView:
         self.selected: list[str] = []
         self.total = 0
         self.upload = upload_panel(on_added=self.reload) if view.key == 'timeline' else None
-        with frame(actor, view.title, current=view.path, on_upload=self.upload and self.upload.open):
-            self._toolbar()
-            self.empty = self._empty_state()
-            self.grid = TimelineGrid(view=view.key).classes('w-full')
-            self.grid.style('height: calc(100vh - 120px - var(--hearth-bottom-nav, 0px))')
+        with frame(actor, view.title, current=view.path, on_upload=self.upload and self.upload.open, fill=True):
+            with ui.column().classes('w-full flex-1 min-h-0 gap-0 no-wrap'):  # the grid takes what the toolbar leaves
+                self._toolbar()
+                self.empty = self._empty_state()
+                self.grid = TimelineGrid(view=view.key).classes('w-full flex-1 min-h-0').style('height: auto')
             self.grid.mark('timeline-grid')
             self.grid.on('open', self._open)
             self.grid.on('selection', self._selection)

@@ -45,9 +45,8 @@ class SpaceView:
         self.actor, self.hearth, self.detail, self.visit = actor, runtime.current(), detail, visit
         self.space_id = detail.space.id
         self.selected: list[uuid.UUID] = []
-        with frame(actor, detail.space.name, current='/spaces'):
-            page = ui.column().classes('w-full gap-0 no-wrap')
-            with page.style('height: calc(100dvh - 57px - var(--hearth-bottom-nav, 0px))'):
+        with frame(actor, detail.space.name, current='/spaces', fill=True):
+            with ui.column().classes('w-full flex-1 min-h-0 gap-0 no-wrap'):
                 self.header = ui.column().classes('w-full px-3 sm:px-4 pt-2 gap-1')
                 self._toolbar()
                 self._new_banner()

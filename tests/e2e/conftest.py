@@ -148,6 +148,12 @@ def browser(launched_browser):
     assert not escaped, f'requests left 127.0.0.1: {escaped}'
 
 
+def connected(page) -> None:
+    """Wait until a freshly loaded page's NiceGUI socket has shaken hands: the page draws first, and a click before
+    the handshake is lost (seen under load)."""
+    page.wait_for_function('() => window.did_handshake === true', timeout=15_000)
+
+
 def sign_in(browser, server: str, email: str = 'ann@example.com', viewport=None, password: str = 'family-pw'):
     """A new browser context at `viewport` (desktop unless told), signed in and showing the timeline."""
     from playwright.sync_api import expect
@@ -158,6 +164,7 @@ def sign_in(browser, server: str, email: str = 'ann@example.com', viewport=None,
     page.get_by_label('Password').fill(password)
     page.get_by_role('button', name='Sign in').click()
     expect(page.get_by_test_id('timeline-grid')).to_be_visible(timeout=15_000)
+    connected(page)
     return page
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, HearthProcess, screenshot, sign_in
+from tests.e2e.conftest import PHONE, HearthProcess, connected, screenshot, sign_in
 from tests.factories.media_files import make_jpeg
 
 pytestmark = pytest.mark.e2e
@@ -51,9 +51,11 @@ def test_a_family_builds_one_timeline_and_bob_sees_what_is_new(browser, server):
     alice.get_by_role('button', name='Colour #0e7490').click()
     alice.get_by_test_id('space-save').click()
     expect(alice.get_by_text('This space is empty')).to_be_visible(timeout=15_000)
+    connected(alice)  # the space's own page has just loaded
 
     alice.get_by_test_id('space-members').click()
     members = alice.get_by_test_id('members-dialog')
+    members.get_by_label('Find someone by name').fill('Bob')
     members.get_by_test_id('member-candidate').filter(has_text='Bob').click()
     expect(members.get_by_test_id('member-picked')).to_contain_text('Bob', timeout=10_000)
     members.get_by_test_id('invite-role').click()

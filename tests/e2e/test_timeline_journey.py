@@ -48,6 +48,13 @@ def open_timeline(browser, server, viewport):
     return page
 
 
+def fits_the_screen(page) -> bool:
+    """The grid scrolls inside itself: the page does not, and the photo-size control is whole on the screen."""
+    zoom = page.get_by_test_id('grid-zoom-out').bounding_box()
+    height = page.viewport_size['height']
+    return page.evaluate('document.documentElement.scrollHeight') <= height and zoom['y'] + zoom['height'] <= height
+
+
 def photos_on_screen(page) -> int:
     page.wait_for_timeout(400)
     return page.evaluate(PHOTOS_ON_SCREEN)
@@ -57,6 +64,7 @@ def test_a_desktop_screen_holds_a_sparse_library(browser, server):
     page = open_timeline(browser, server, DESKTOP)
     screenshot(page, 'timeline-desktop-sparse')
     assert photos_on_screen(page) >= 30
+    assert fits_the_screen(page)
     widths = page.locator(f'{GRID} .htg-cell').evaluate_all('cells => cells.map((c) => c.offsetWidth)')
     assert len(set(widths)) > 1  # photos keep their shapes: portrait, square and wide side by side
     page.close()
@@ -66,6 +74,7 @@ def test_a_phone_shows_days_side_by_side_in_columns(browser, server):
     page = open_timeline(browser, server, PHONE)
     assert photos_on_screen(page) >= 12
     assert 3 <= columns(page) <= 5
+    assert fits_the_screen(page)  # above the bottom bar
     screenshot(page, 'timeline-phone-sparse')
     page.close()
 
