@@ -43,21 +43,25 @@ def open_jobs(browser, server, viewport):
 
 
 def numbers(page, queue: str) -> dict[str, int]:
-    """The card's counts as shown: how many photos and videos it is for, and each tile's number."""
-    applies = page.get_by_test_id(f'applies-{queue}').inner_text()
-    tiles = {bucket: page.get_by_test_id(f'{bucket}-{queue}').inner_text() for bucket in BUCKETS}
-    return {'for': int(re.search(r'[\d,]+', applies)[0].replace(',', ''))} | {
-        bucket: int(text.replace(',', '')) for bucket, text in tiles.items()
-    }
+    """The card's counts as shown, read at one instant (the card refreshes every 2 s): how many photos and videos it
+    is for, and each tile's number."""
+    texts = page.evaluate(
+        """([queue, buckets]) => [`applies-${queue}`, ...buckets.map((b) => `${b}-${queue}`)]
+          .map((id) => document.querySelector(`[data-testid="${id}"]`).innerText)""",
+        [queue, list(BUCKETS)],
+    )
+    counts = [int(re.search(r'[\d,]+', text)[0].replace(',', '')) for text in texts]
+    return dict(zip(('for', *BUCKETS), counts, strict=True))
 
 
 def expect_numbers(page, queue: str, timeout: float = 30, **expected: int) -> None:
-    """Wait until the card shows these numbers (it refreshes every 2 s), then check that they add up."""
+    """Wait until the card shows these numbers, and check that what it shows then adds up."""
     deadline = datetime.now().timestamp() + timeout
-    while {name: numbers(page, queue)[name] for name in expected} != expected:
-        assert datetime.now().timestamp() < deadline, f'{queue} shows {numbers(page, queue)}, not {expected}'
-        page.wait_for_timeout(500)
     shown = numbers(page, queue)
+    while {name: shown[name] for name in expected} != expected:
+        assert datetime.now().timestamp() < deadline, f'{queue} shows {shown}, not {expected}'
+        page.wait_for_timeout(500)
+        shown = numbers(page, queue)
     assert sum(shown[bucket] for bucket in BUCKETS) == shown['for'], shown
 
 

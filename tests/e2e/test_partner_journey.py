@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, HearthProcess, screenshot, sign_in
+from tests.e2e.conftest import PHONE, HearthProcess, connected, screenshot, sign_in
 from tests.factories.media_files import make_jpeg
 
 pytestmark = pytest.mark.e2e
@@ -46,6 +46,8 @@ def test_share_library_then_partner_favorites_for_herself(browser, server):
     bea = sign_in(browser, server, 'bea@example.com', PHONE)
     expect(bea.locator('[data-testid=timeline-grid] .htg-cell img')).to_have_count(1, timeout=15_000)
     bea.locator('[data-testid=timeline-grid] .htg-open').first.click()
+    expect(bea.get_by_role('button', name='Details')).to_be_visible(timeout=15_000)
+    connected(bea)  # the viewer is a page of its own, just loaded
     bea.get_by_role('button', name='Details').click()
     expect(bea.get_by_text('Owned by Ann')).to_be_visible(timeout=10_000)
     bea.get_by_role('button', name='Favorite').click()
