@@ -7,7 +7,7 @@ from nicegui import ui
 
 from domain.access import TrustLevel
 from domain.albums import AlbumAction
-from domain.errors import HearthError, NotFound
+from domain.errors import NotFound
 from services import albums, runtime
 from services.accounts import Actor
 from services.albums import Activity, AlbumDetail, AlbumMemberView
@@ -20,7 +20,7 @@ from ui.downloads import download_album, may_download_album
 from ui.frame import frame
 from ui.session import require_sign_in
 from ui.sharing import lost_lines
-from ui.theme import ask, confirm, plural
+from ui.theme import ask, attempt, confirm, plural
 
 
 async def album_page(album_id: str):
@@ -71,15 +71,8 @@ class AlbumView:
         self.spinner.visible = False
 
     async def _run(self, operation, done: str | None = None):
-        """Await a service call: its result (True when it returns nothing), or None after saying why it was refused."""
-        try:
-            result = await operation
-        except HearthError as error:
-            ui.notify(str(error), type='negative')
-            return None
-        if done:
-            ui.notify(done, type='positive')
-        return result if result is not None else True
+        """Await a service call (see `ui.theme.attempt`)."""
+        return await attempt(operation, done)
 
     # ---- header --------------------------------------------------------------------------------------------------
 

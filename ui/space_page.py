@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from domain.errors import HearthError, NotFound
+from domain.errors import NotFound
 from domain.spaces import SpaceAction
 from services import runtime, spaces
 from services.accounts import Actor
@@ -22,7 +22,7 @@ from ui.space_activity import ActivityFeed
 from ui.space_dialogs import AddingDialog, ChooseFromLibraryDialog, LeaveDialog, LibrariesDialog
 from ui.space_members import MembersDialog, with_article
 from ui.spaces import SpaceDialog, member_avatars
-from ui.theme import ask, confirm, plural
+from ui.theme import ask, attempt, confirm, plural
 
 EVER = datetime(1970, 1, 1, tzinfo=UTC)  # "new since" on a first visit: whatever others ever added
 
@@ -67,15 +67,8 @@ class SpaceView:
         return await self.run(service(self.hearth, self.actor, self.space_id, *args, **kwargs), done)
 
     async def run(self, operation, done: str | None = None):
-        """Await a service call: its result (True when it returns nothing), or None after saying why it was refused."""
-        try:
-            result = await operation
-        except HearthError as error:
-            ui.notify(str(error), type='negative', multi_line=True)
-            return None
-        if done:
-            ui.notify(done, type='positive')
-        return result if result is not None else True
+        """Await a service call (see `ui.theme.attempt`)."""
+        return await attempt(operation, done)
 
     async def reload_space(self) -> None:
         try:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from nicegui import ui
 
+from domain.errors import HearthError
 from ui.components.theme_mode import ThemeMode
 
 CSS = (Path(__file__).parent / 'static' / 'hearth.css').read_text(encoding='utf-8')
@@ -36,6 +37,18 @@ async def confirm(title: str, message: str, action_label: str, danger: bool = Tr
                 f'unelevated color={"negative" if danger else "primary"} data-testid=confirm-ok'
             ).mark('confirm-ok')
     return bool(await ask(dialog))
+
+
+async def attempt(operation, done: str | None = None):
+    """Await a service call: its result (True when it returns nothing), or None after saying why it was refused."""
+    try:
+        result = await operation
+    except HearthError as error:
+        ui.notify(str(error), type='negative', multi_line=True)
+        return None
+    if done:
+        ui.notify(done, type='positive')
+    return result if result is not None else True
 
 
 def plural(count: int, noun: str) -> str:

@@ -9,13 +9,13 @@ from datetime import date, datetime
 from nicegui import ui
 from nicegui.elements.mixins.value_element import ValueElement
 
-from domain.errors import HearthError
 from services import identities, people, runtime, spaces
 from services.accounts import Actor
 from services.identities import IdentityView
 from services.people import PersonView
 from services.spaces import FilterChoices, SpaceFilters
 from ui.people import face
+from ui.theme import attempt
 
 MEDIA = {'': 'All', 'photo': 'Photos', 'video': 'Videos'}
 
@@ -67,7 +67,7 @@ class SpaceFiltersPanel:
     async def toggle(self) -> None:
         opening = not self.panel.visible
         if opening and self.choices is None:
-            self.choices = await _said_why(spaces.filter_choices(runtime.current(), self.actor, self.space_id))
+            self.choices = await attempt(spaces.filter_choices(runtime.current(), self.actor, self.space_id))
             if self.choices is None:
                 return
             self._render_filters()
@@ -81,9 +81,9 @@ class SpaceFiltersPanel:
 
     async def _load_people(self) -> None:
         hearth = runtime.current()
-        self.people = await _said_why(people.list_space_people(hearth, self.actor, self.space_id)) or []
+        self.people = await attempt(people.list_space_people(hearth, self.actor, self.space_id)) or []
         ids = [person.id for person in self.people]
-        self.identities = await _said_why(identities.identities_of(hearth, self.actor, ids)) or {}
+        self.identities = await attempt(identities.identities_of(hearth, self.actor, ids)) or {}
 
     # ---- the space's people ----------------------------------------------------------------------------------------
 
@@ -219,15 +219,6 @@ def filter_query(filters: SpaceFilters) -> dict:
 def active_count(filters: SpaceFilters) -> int:
     """How many filters narrow the timeline, "only new" aside: it has its own button."""
     return sum(bool(value) for value in astuple(replace(filters, added_since=None)))
-
-
-async def _said_why(operation):
-    """The service call's result, or None after saying why it was refused."""
-    try:
-        return await operation
-    except HearthError as error:
-        ui.notify(str(error), type='negative', multi_line=True)
-        return None
 
 
 def _date_input(label: str, value: date | None) -> ui.input:
