@@ -13,6 +13,7 @@ from services.accounts import Actor
 from services.albums import Activity, AlbumDetail, AlbumMemberView
 from ui.albums import AlbumShareDialog, TextDialog, album_lines
 from ui.components.avatar import person_avatar
+from ui.components.local_date import LocalDate
 from ui.components.member_picker import confirm_fewer_rights
 from ui.components.selection_bar import SelectionAction, SelectionBar
 from ui.components.timeline_grid import TimelineGrid
@@ -361,7 +362,7 @@ class AlbumView:
             with ui.column().classes('gap-0 flex-1 min-w-0'):
                 with ui.row().classes('gap-2 items-baseline'):
                     ui.label(comment.author_name).classes('text-sm font-medium')
-                    ui.label(f'{comment.created_at:%-d %b, %H:%M}').classes('text-xs text-stone-500')
+                    LocalDate(comment.created_at, 'since').classes('text-xs text-stone-500')
                 ui.label(comment.text).classes('text-sm whitespace-pre-line break-words')
             if comment.deletable:
                 ui.button(icon='delete_outline', on_click=lambda: self.delete_comment(comment)).props(

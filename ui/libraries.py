@@ -2,7 +2,6 @@
 
 import os
 import uuid
-from datetime import datetime
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
@@ -12,6 +11,7 @@ from services import libraries, runtime
 from services.accounts import Actor, Member
 from services.libraries import FolderView, LibraryView, ScanSummary
 from ui.albums import TextDialog
+from ui.components.local_date import LocalDate
 from ui.frame import frame
 from ui.session import require_sign_in
 from ui.theme import ask, confirm, plural
@@ -37,10 +37,6 @@ def describe(summary: ScanSummary) -> str:
         (summary.failed, 'failed'),
     ]
     return ' · '.join(f'{count} {label}' for count, label in parts if count) or 'No photos or videos found'
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone().strftime('%d %b %Y, %H:%M')
 
 
 class LibrariesView:
@@ -124,9 +120,9 @@ class LibraryCard:
         if library.last_scan is None or library.last_scan_finished_at is None:
             ui.label('Not scanned yet').classes('text-sm text-stone-500')
             return
-        ui.label(f'Last scan {_when(library.last_scan_finished_at)}: {describe(library.last_scan)}').classes(
-            'text-sm text-stone-500'
-        ).mark(f'last-scan-{library.name}')
+        template = f'Last scan {{}}: {describe(library.last_scan)}'
+        when = LocalDate(library.last_scan_finished_at, 'datetime', template).classes('text-sm text-stone-500')
+        when.mark(f'last-scan-{library.name}')
         if library.last_scan.problems:
             with ui.expansion('Files that could not be read').classes('w-full text-sm'):
                 for problem in library.last_scan.problems:
