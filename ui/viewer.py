@@ -4,7 +4,7 @@ import asyncio
 import functools
 import inspect
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
@@ -15,6 +15,7 @@ from services import albums, assets, faces, people, runtime, spaces
 from services.accounts import Actor
 from services.assets import AssetView
 from ui.albums import add_to_album
+from ui.components.local_date import LocalDate
 from ui.components.zoom_image import ZoomImage
 from ui.library import VIEWS
 from ui.session import require_sign_in
@@ -138,7 +139,7 @@ class Viewer:
             ui.button(icon='arrow_back', on_click=self.close).props('flat round color=white aria-label="Back"').mark(
                 'viewer-back'
             )
-            self.title = ui.label().classes('text-sm text-stone-300 truncate min-w-0 flex-1')
+            self.title = LocalDate(date.today(), 'moment').classes('text-sm text-stone-300 truncate min-w-0 flex-1')
             self.favorite_button = self._bar_button('favorite_border', self.toggle_favorite, 'Favorite', 'favorite')
             # On phones the bar has no room for it: it is in the menu there.
             self.rotate_button = self._bar_button('rotate_right', self.rotate, 'Rotate right', 'rotate')
@@ -294,7 +295,7 @@ class Viewer:
 
     def _refresh_controls(self) -> None:
         asset, can = self.asset, self.asset.permissions
-        self.title.text = f'{asset.taken_at:%a %-d %b %Y, %H:%M}'
+        self.title.show(asset.taken_at)
         self.favorite_button.props(f'icon={"favorite" if asset.favorite else "favorite_border"}')
         self.favorite_button.visible = Permission.FAVORITE in can and not asset.trashed_at
         self.rotate_button.visible = self.rotate_item.visible = self._may_rotate()
@@ -435,7 +436,7 @@ class Viewer:
 
 def _details(asset: AssetView) -> None:
     rows = [
-        ('event', f'{asset.taken_at:%A %-d %B %Y, %H:%M}' + _offset(asset.utc_offset_minutes)),
+        ('event', lambda: LocalDate(asset.taken_at, 'long', '{}' + _offset(asset.utc_offset_minutes))),
         ('notes', asset.description),
         ('sell', ', '.join(asset.tags) or None),
         ('photo_camera', ' '.join(filter(None, [asset.camera_make, asset.camera_model])) or None),
@@ -445,13 +446,19 @@ def _details(asset: AssetView) -> None:
         ('movie', f'{asset.duration_seconds:.1f} s' if asset.duration_seconds else None),
         ('person', f'Owned by {"you" if asset.is_mine else asset.owner_name}'),
         ('upload', f'Added by {asset.guest_name} through a link' if asset.guest_name else None),
-        ('delete', f'In trash, deleted for good on {asset.purges_at:%-d %b %Y}' if asset.purges_at else None),
+        (
+            'delete',
+            (lambda: LocalDate(asset.purges_at, 'date', 'In trash, deleted for good on {}'))
+            if asset.purges_at
+            else None,
+        ),
     ]
     for icon, text in rows:
         if text:
             with ui.row().classes('no-wrap items-start gap-3'):
                 ui.icon(icon).classes('text-xl text-stone-500')
-                ui.label(text).classes('text-sm break-all').mark(f'detail-{icon}')
+                shown = text() if callable(text) else ui.label(text)  # a date is written by the browser
+                shown.classes('text-sm break-all').mark(f'detail-{icon}')
 
 
 def _offset(minutes: int | None) -> str:

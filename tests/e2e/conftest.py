@@ -116,6 +116,7 @@ class LoopbackOnlyBrowser:
         self.escaped: list[str] = []
 
     def new_context(self, **options):
+        options.setdefault('locale', 'en-GB')  # the journeys read dates as a British family would see them
         context = self._browser.new_context(**options)
         context.route(LEAVES_LOOPBACK, self._refuse)
         return context

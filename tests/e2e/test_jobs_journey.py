@@ -45,11 +45,10 @@ def open_jobs(browser, server, viewport):
 def numbers(page, queue: str) -> dict[str, int]:
     """The card's counts as shown, read at one instant (the card refreshes every 2 s): how many photos and videos it
     is for, and each tile's number."""
-    texts = page.evaluate(
-        """([queue, buckets]) => [`applies-${queue}`, ...buckets.map((b) => `${b}-${queue}`)]
-          .map((id) => document.querySelector(`[data-testid="${id}"]`).innerText)""",
-        [queue, list(BUCKETS)],
-    )
+    ids = [f'applies-{queue}', *(f'{bucket}-{queue}' for bucket in BUCKETS)]
+    for testid in ids:  # a card that has just opened may still be drawing its tiles
+        expect(page.get_by_test_id(testid)).to_be_attached(timeout=15_000)
+    texts = page.evaluate('(ids) => ids.map((id) => document.querySelector(`[data-testid="${id}"]`).innerText)', ids)
     counts = [int(re.search(r'[\d,]+', text)[0].replace(',', '')) for text in texts]
     return dict(zip(('for', *BUCKETS), counts, strict=True))
 

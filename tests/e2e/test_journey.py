@@ -70,21 +70,21 @@ def test_onboard_upload_browse_and_view(browser, hearth_server, photos):
     expect(page.get_by_text('45.43000, 12.33000')).to_be_visible()
     screenshot(page, 'journey-desktop-viewer')
 
-    expect(page.get_by_text('Fri 12 Jul 2024, 11:30')).to_be_visible()
+    expect(page.get_by_text('Fri, 12 Jul 2024, 11:30')).to_be_visible()
     page.keyboard.press('ArrowRight')
-    expect(page.get_by_text('Thu 11 Jul 2024, 10:30')).to_be_visible(timeout=5_000)
+    expect(page.get_by_text('Thu, 11 Jul 2024, 10:30')).to_be_visible(timeout=5_000)
     page.keyboard.press('ArrowLeft')
-    expect(page.get_by_text('Fri 12 Jul 2024, 11:30')).to_be_visible(timeout=5_000)
+    expect(page.get_by_text('Fri, 12 Jul 2024, 11:30')).to_be_visible(timeout=5_000)
 
     active_stars = page.locator('[data-testid=viewer-rating] .q-icon').filter(has_text='star')
     active_stars = active_stars.filter(has_not_text='border')
     page.get_by_test_id('viewer-star-4').click()  # four stars for this photo
     expect(active_stars).to_have_count(4, timeout=5_000)
     page.get_by_test_id('viewer-next').click()  # the desktop's own buttons, not only the arrow keys
-    expect(page.get_by_text('Thu 11 Jul 2024, 10:30')).to_be_visible(timeout=5_000)
+    expect(page.get_by_text('Thu, 11 Jul 2024, 10:30')).to_be_visible(timeout=5_000)
     expect(active_stars).to_have_count(0)  # this photo's own rating, not the last one's
     page.get_by_test_id('viewer-previous').click()
-    expect(page.get_by_text('Fri 12 Jul 2024, 11:30')).to_be_visible(timeout=5_000)
+    expect(page.get_by_text('Fri, 12 Jul 2024, 11:30')).to_be_visible(timeout=5_000)
     expect(active_stars).to_have_count(4)
     page.keyboard.press('Escape')
     expect(page.get_by_text('4 items')).to_be_visible(timeout=15_000)

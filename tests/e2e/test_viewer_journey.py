@@ -12,7 +12,7 @@ from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot, sign_i
 from tests.factories.media_files import make_jpeg
 
 pytestmark = pytest.mark.e2e
-DAYS = ['Sat 13 Jul 2024, 12:30', 'Fri 12 Jul 2024, 11:30', 'Thu 11 Jul 2024, 10:30', 'Wed 10 Jul 2024, 09:30']
+DAYS = ['Sat, 13 Jul 2024, 12:30', 'Fri, 12 Jul 2024, 11:30', 'Thu, 11 Jul 2024, 10:30', 'Wed, 10 Jul 2024, 09:30']
 
 
 @pytest.fixture(scope='module')

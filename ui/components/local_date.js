@@ -5,6 +5,8 @@ const STYLES = {
   datetime: { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" },
   day: { weekday: "short", day: "numeric", month: "short" },
   time: { hour: "2-digit", minute: "2-digit" },
+  moment: { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" },
+  long: { weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" },
 };
 const DAY_MS = 86400000;
 

@@ -10,6 +10,8 @@ _FALLBACK = {
     'datetime': '%-d %B %Y, %H:%M',
     'day': '%a %-d %b',
     'time': '%H:%M',
+    'moment': '%a %-d %b %Y, %H:%M',
+    'long': '%A %-d %B %Y, %H:%M',
 }
 
 
@@ -19,10 +21,19 @@ class LocalDate(ui.element, component='local_date.js'):
 
     def __init__(self, moment: date | datetime, style: str = 'date', template: str = '{}'):
         super().__init__()
-        text = template.replace('{}', server_text(moment, style))
+        self._props.update(format=style, template=template)
+        self._set(moment)
+
+    def show(self, moment: date | datetime) -> None:
+        """Another moment in the same style (the viewer's title as it steps)."""
+        self._set(moment)
+        self.update()
+
+    def _set(self, moment: date | datetime) -> None:
+        text = self._props['template'].replace('{}', server_text(moment, self._props['format']))
         if isinstance(moment, datetime):
             moment = moment.replace(microsecond=0)  # not every browser parses six fractional digits
-        self._props.update(iso=moment.isoformat(), format=style, template=template, fallback=text)
+        self._props.update(iso=moment.isoformat(), fallback=text)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         return [self._props['fallback']]
