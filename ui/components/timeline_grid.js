@@ -204,11 +204,11 @@ function rowWidth(aspects, row, g) {
   return width;
 }
 
-function placeRow(aspects, row, offset, x, y, cells) {
+function placeRow(aspects, row, offset, x, y, g, cells) {
   for (let i = row.start; i < row.end; i++) {
     const w = aspects[i] * row.h;
     cells.push({ ai: offset + i, x, y, w, h: row.h });
-    x += w + (row.gap || 0);
+    x += w + g.gap;
   }
 }
 
@@ -225,7 +225,7 @@ function layoutMonth(assets, g) {
   };
   for (const day of days(assets)) {
     const aspects = day.assets.map((a) => aspect(a, g));
-    const rows = justify(aspects, g).map((row) => ({ ...row, gap: g.gap }));
+    const rows = justify(aspects, g);
     const single = rows.length === 1 && !rows[0].full;
     const width = rowWidth(aspects, rows[0], g);
     if (single && open && open.used + g.groupGap + width <= g.inner + 0.5) {
@@ -234,9 +234,9 @@ function layoutMonth(assets, g) {
     }
     close();
     rows.forEach((row, r) => {
-      open = { top: y, height: (r === 0 ? g.dayH : 0) + row.h, labels: [], cells: [], used: 0, rowH: row.h };
+      open = { top: y, height: (r === 0 ? g.dayH : 0) + row.h, labels: [], cells: [], used: 0 };
       if (r === 0) addDay(open, day, aspects, row, 0, single ? width : g.inner, g);
-      else placeRow(aspects, row, day.offset, 0, 0, open.cells);
+      else placeRow(aspects, row, day.offset, 0, 0, g, open.cells);
       lines.push(open);
       if (r < rows.length - 1 || !single) close();
     });
@@ -247,7 +247,7 @@ function layoutMonth(assets, g) {
 
 function addDay(line, day, aspects, row, x, width, g) {
   line.labels.push({ x, w: width, day: day.key, first: day.offset, count: day.assets.length });
-  placeRow(aspects, row, day.offset, x, g.dayH, line.cells);
+  placeRow(aspects, row, day.offset, x, g.dayH, g, line.cells);
   line.used = x + width;
 }
 
