@@ -183,6 +183,24 @@ class AssetDetails(Base):
             sqlite_where=text('library_id IS NOT NULL'),
             postgresql_where=text('library_id IS NOT NULL'),
         ),
+        # The map: a library's geotagged photos by grid key, with what a cluster needs (where exactly, when, which).
+        Index(
+            'ix_asset_details_owner_geo',
+            'owner_id',
+            'geo_key',
+            'latitude',
+            'longitude',
+            'taken_at',
+            'asset_id',
+            sqlite_where=text('geo_key IS NOT NULL'),
+            postgresql_where=text('geo_key IS NOT NULL'),
+        ),
+        Index(
+            'ix_asset_details_missing_place',
+            'asset_id',
+            sqlite_where=text('latitude IS NOT NULL AND place_source IS NULL'),
+            postgresql_where=text('latitude IS NOT NULL AND place_source IS NULL'),
+        ),
     )
 
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
@@ -198,6 +216,16 @@ class AssetDetails(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     # Degrees clockwise past the file's own orientation; the original stays untouched, the renditions are turned.
     rotation: Mapped[int] = mapped_column(SmallInteger, default=0, server_default='0')
+    # Where on the map's grid the position lies (`domain.geo.geo_key`): one number, so that a map cell is one range.
+    geo_key: Mapped[int | None] = mapped_column(BigInteger)
+    # The place's names (SPEC §8), derived from the position by the offline geocoder, or set by hand: then kept.
+    place_city: Mapped[str | None] = mapped_column(String(200))
+    place_county: Mapped[str | None] = mapped_column(String(200))
+    place_state: Mapped[str | None] = mapped_column(String(200))
+    place_country: Mapped[str | None] = mapped_column(String(100))
+    place_country_code: Mapped[str | None] = mapped_column(String(2))
+    # None: not looked up yet; 'geocoder': looked up (names may all be empty: the open sea); 'hand': set by a person.
+    place_source: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('users.id', ondelete='SET NULL'))
 
