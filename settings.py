@@ -19,6 +19,8 @@ class Settings:
     storage_secret: str = field(default='', repr=False)
     chroma_url: str | None = None  # a Chroma server for face vectors; by default they are kept in the data folder
     face_workers: int = 2  # worker processes for faces; each holds the model (about 330 MB)
+    map_tiles: str | None = None  # street-level detail: an http(s) tile URL template or a local .mbtiles archive
+    map_attribution: str = ''  # credit for those tiles, shown on the map
 
     @property
     def media_dir(self) -> Path:
@@ -55,6 +57,8 @@ def load_settings(host: str | None = None, port: int | None = None) -> Settings:
         storage_secret=_storage_secret(data_dir),
         chroma_url=os.environ.get('HEARTH_CHROMA_URL') or None,
         face_workers=int(os.environ.get('HEARTH_FACE_WORKERS', '2')),
+        map_tiles=os.environ.get('HEARTH_MAP_TILES') or None,
+        map_attribution=os.environ.get('HEARTH_MAP_ATTRIBUTION', ''),
     )
 
 

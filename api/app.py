@@ -15,6 +15,8 @@ from api import (
     jobs,
     libraries,
     links,
+    map_tiles,
+    maps,
     partners,
     people,
     public,
@@ -34,6 +36,8 @@ def create_api() -> FastAPI:
     for module in modules:
         api.include_router(module.router)
     api.include_router(downloads.router)
+    api.include_router(map_tiles.router)
+    api.include_router(maps.router)
     return api
 
 

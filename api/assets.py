@@ -12,7 +12,7 @@ from api import schemas
 from api.deps import CurrentActor, Instance
 from api.multipart import receive_upload
 from domain.errors import InvalidInput
-from services import assets
+from services import assets, places
 from services.accounts import Actor
 from services.assets import AssetView
 from services.runtime import Hearth
@@ -20,6 +20,9 @@ from services.runtime import Hearth
 router = APIRouter(tags=['assets'])
 View = Literal['timeline', 'favorites', 'archive', 'trash']
 People = Annotated[list[uuid.UUID], Query(description='people of my library, all in the photo')]
+Place = Annotated[
+    str | None, Query(description="where the photo was taken: 'country:GB' or 'city:GB/Edinburgh'", max_length=300)
+]
 
 
 @router.post('/assets', response_model=schemas.UploadOut, status_code=status.HTTP_201_CREATED)
@@ -104,6 +107,22 @@ async def set_rotation(asset_id: uuid.UUID, body: RotationIn, actor: CurrentActo
     return await assets.get_asset(instance, actor, asset_id)
 
 
+@router.put('/assets/{asset_id}/place', response_model=AssetView)
+async def set_place(asset_id: uuid.UUID, body: schemas.PlaceIn, actor: CurrentActor, instance: Instance):
+    """Name the photo's place by hand, as those who may correct its position can; `automatic` (or every name empty)
+    gives it back to the geocoder."""
+    names = (None, None, None) if body.automatic else (body.city, body.state, body.country)
+    await places.set_place(instance, actor, asset_id, *names)
+    return await assets.get_asset(instance, actor, asset_id)
+
+
+@router.delete('/assets/{asset_id}/place', response_model=AssetView)
+async def automatic_place(asset_id: uuid.UUID, actor: CurrentActor, instance: Instance):
+    """Give the photo's place back to the geocoder, which names it again from its position now."""
+    await places.automatic_place(instance, actor, asset_id)
+    return await assets.get_asset(instance, actor, asset_id)
+
+
 async def _file(instance: Hearth, actor: Actor, asset_id: uuid.UUID, kind: str, attachment: bool) -> FileResponse:
     path, media_type, filename = await assets.asset_file(instance, actor, asset_id, kind)
     return FileResponse(
@@ -137,9 +156,14 @@ async def original(
 
 @router.get('/assets/{asset_id}/neighbours', response_model=schemas.NeighboursOut)
 async def neighbours(
-    asset_id: uuid.UUID, actor: CurrentActor, instance: Instance, view: View = 'timeline', person: People = ()
+    asset_id: uuid.UUID,
+    actor: CurrentActor,
+    instance: Instance,
+    view: View = 'timeline',
+    person: People = (),
+    place: Place = None,
 ):
-    previous, following = await assets.neighbours(instance, actor, asset_id, view, person)
+    previous, following = await assets.neighbours(instance, actor, asset_id, view, person, place)
     return schemas.NeighboursOut(previous=previous, next=following)
 
 
@@ -176,15 +200,31 @@ async def delete_from_trash(body: schemas.IdsIn, actor: CurrentActor, instance: 
 
 
 @router.get('/timeline/buckets', response_model=list[schemas.BucketOut])
-async def buckets(actor: CurrentActor, instance: Instance, view: View = 'timeline', person: People = ()):
+async def buckets(
+    actor: CurrentActor, instance: Instance, view: View = 'timeline', person: People = (), place: Place = None
+):
     """Months that hold assets in this view, newest first, with their counts; with `person` (repeatable), only
-    the photos in which all those people of my library are."""
-    months = await assets.timeline_buckets(instance, actor, view, person)
+    the photos in which all those people of my library are; with `place`, only those taken there."""
+    months = await assets.timeline_buckets(instance, actor, view, person, place)
     return [schemas.BucketOut(month=month, count=count) for month, count in months]
 
 
 @router.get('/timeline/buckets/{month}', response_model=schemas.BucketAssetsOut)
-async def bucket(month: str, actor: CurrentActor, instance: Instance, view: View = 'timeline', person: People = ()):
-    """The assets of one month (YYYY-MM), newest first (with `person`, as for the months)."""
-    items = await assets.timeline_bucket(instance, actor, month, view, person)
+async def bucket(
+    month: str,
+    actor: CurrentActor,
+    instance: Instance,
+    view: View = 'timeline',
+    person: People = (),
+    place: Place = None,
+):
+    """The assets of one month (YYYY-MM), newest first (with `person` and `place`, as for the months)."""
+    items = await assets.timeline_bucket(instance, actor, month, view, person, place)
     return schemas.bucket_out(month, items)
+
+
+@router.get('/timeline/places', response_model=list[schemas.PlaceChoiceOut])
+async def timeline_places(actor: CurrentActor, instance: Instance):
+    """The places of the photos on my timeline, countries with their cities, each with how many photos: the
+    values to filter the timeline by (`place`)."""
+    return await places.timeline_choices(instance, actor)

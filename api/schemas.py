@@ -91,6 +91,27 @@ class DetailsPatch(BaseModel):
     longitude: float | None = None
 
 
+class PlaceIn(BaseModel):
+    """A photo's place named by hand; the geocoder never overwrites it. Every name empty, or `automatic`, gives it
+    back to the geocoder, which names it again from the photo's position."""
+
+    model_config = ConfigDict(extra='forbid')
+    city: str | None = Field(None, max_length=200)
+    state: str | None = Field(None, max_length=200, description='region: a state, province or nation')
+    country: str | None = Field(None, max_length=100)
+    automatic: bool = False
+
+
+class PlaceChoiceOut(BaseModel):
+    """A place to filter by (`value`, e.g. 'country:GB' or 'city:GB/Edinburgh') with how many photos are there."""
+
+    model_config = ConfigDict(from_attributes=True)
+    value: str
+    name: str
+    count: int
+    cities: list['PlaceChoiceOut'] = []
+
+
 class BulkDetailsPatch(DetailsPatch):
     ids: list[uuid.UUID] = Field(min_length=1, max_length=50_000)
 

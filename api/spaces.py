@@ -73,6 +73,7 @@ class SpaceFiltersIn(BaseModel):
     tag: list[str] = Field(default_factory=list)
     added_since: datetime | None = None
     person: list[uuid.UUID] = Field(default_factory=list, description="the space's people, all in the photo")
+    place: str | None = Field(None, max_length=300, description="'country:GB' or 'city:GB/Edinburgh'")
 
     def to_filters(self) -> spaces.SpaceFilters:
         return spaces.SpaceFilters(
@@ -85,6 +86,7 @@ class SpaceFiltersIn(BaseModel):
             tuple(self.tag),
             self.added_since,
             tuple(self.person),
+            place=self.place,
         )
 
 
@@ -230,7 +232,8 @@ async def neighbours(
 
 @router.get('/{space_id}/filters', response_model=FilterChoices)
 async def filter_choices(space_id: uuid.UUID, actor: CurrentActor, instance: Instance):
-    """What the filters panel offers: contributors, cameras, tags."""
+    """What the filters panel offers: contributors, cameras, tags, and places (countries with their cities) with
+    how many photos each, as `place` values."""
     return await spaces.filter_choices(instance, actor, space_id)
 
 

@@ -85,7 +85,12 @@ class Cell:
 
     @classmethod
     def of_key(cls, key: int, level: int) -> 'Cell':
-        return cls(level, *deinterleave(key >> shift(level)))
+        return cls.of_index(key >> shift(level), level)
+
+    @classmethod
+    def of_index(cls, index: int, level: int) -> 'Cell':
+        """The cell whose Morton index at `level` this is (a key shifted right by `shift(level)`)."""
+        return cls(level, *deinterleave(index))
 
     def __str__(self) -> str:
         return f'{self.level}/{self.x}/{self.y}'
@@ -144,3 +149,52 @@ def _wrap(longitude: float) -> float:
     if -180 <= longitude <= 180:
         return longitude
     return (longitude + 180) % 360 - 180
+
+
+@dataclass(frozen=True)
+class View:
+    """The cells a viewport touches at one level: the map counts whole cells, so a cluster's count never changes as
+    the map pans a little, and always equals the photos its grid lists."""
+
+    level: int
+    columns: tuple[tuple[int, int], ...]  # x from..to, inclusive: two spans across the antimeridian
+    top: int
+    bottom: int
+
+    @classmethod
+    def of(cls, viewport: Viewport, level: int) -> 'View':
+        _, top = tile_xy(viewport.north, 0.0, level)
+        _, bottom = tile_xy(viewport.south, 0.0, level)
+        columns = tuple(
+            (tile_xy(0.0, west, level)[0], tile_xy(0.0, east, level)[0]) for west, east in viewport.longitude_spans()
+        )
+        if len(columns) == 2 and columns[1][1] >= columns[0][0] - 1:  # the two spans meet: every column
+            columns = ((0, (1 << level) - 1),)
+        return cls(level, columns, top, bottom)
+
+    @property
+    def size(self) -> int:
+        return sum(right - left + 1 for left, right in self.columns) * (self.bottom - self.top + 1)
+
+    def holds(self, index: int) -> bool:
+        """Whether the cell with this Morton index (at this level) is one of the view's."""
+        x, y = deinterleave(index)
+        return self.top <= y <= self.bottom and any(left <= x <= right for left, right in self.columns)
+
+    def cells_at(self, level: int) -> set[Cell]:
+        """The cells at a coarser `level` that hold the view's cells."""
+        down = self.level - level
+        return {
+            Cell(level, x, y)
+            for left, right in self.columns
+            for x in range(left >> down, (right >> down) + 1)
+            for y in range(self.top >> down, (self.bottom >> down) + 1)
+        }
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(south, west, north, east) of the cells; west > east when they span the antimeridian."""
+        west = Cell(self.level, self.columns[0][0], self.top).bounds()[1]
+        east = Cell(self.level, self.columns[-1][1], self.top).bounds()[3]
+        north = Cell(self.level, 0, self.top).bounds()[2]
+        south = Cell(self.level, 0, self.bottom).bounds()[0]
+        return south, west, north, east

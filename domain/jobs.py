@@ -16,6 +16,7 @@ class Queue(StrEnum):
     THUMBNAILS = 'thumbnails'
     FACES = 'faces'
     CLUSTERING = 'clustering'
+    PLACES = 'places'
 
 
 class JobState(StrEnum):
@@ -62,37 +63,43 @@ class Skip(StrEnum):
 
     NO_FACES = 'no_faces'  # searched, and no face found: nothing to group into people
     FACES_FAILED = 'faces_failed'  # its face search failed: nothing to group until that is retried
+    NO_POSITION = 'no_position'  # no GPS position: no place to name
 
 
 @dataclass(frozen=True)
 class PhotoState:
     """What the Jobs page knows of a photo: whether the current face model found faces in it (None: not searched
-    with it), and the state of each queue's job for it (None: none queued; clustering: its library's grouping)."""
+    with it), whether its place was looked up (None: it has no position), and the state of each queue's job for it
+    (None: none queued; clustering: its library's grouping)."""
 
     faces_found: bool | None
     metadata: JobState | None = None
     thumbnails: JobState | None = None
     faces: JobState | None = None
     clustering: JobState | None = None
+    places: JobState | None = None
+    located: bool | None = None
 
     def job(self, queue: Queue) -> JobState | None:
         return getattr(self, queue.value)
 
     def at_rest(self) -> 'PhotoState':
         """The same photo with no job queued."""
-        return PhotoState(self.faces_found)
+        return PhotoState(self.faces_found, located=self.located)
 
 
 def outcome(queue: Queue, photo: PhotoState) -> Outcome | Skip:
     """A photo is waiting, running or failed while its job is. Its details and renditions are made before it is
-    stored, so without a job those steps are done; faces are done once searched with the current model, and people
-    once its faces are found and its library is not waiting to be grouped."""
+    stored, so without a job those steps are done; faces are done once searched with the current model, people
+    once its faces are found and its library is not waiting to be grouped, and places once looked up."""
     if queue is Queue.CLUSTERING:
         return _grouping_outcome(photo)
     if job := photo.job(queue):
         return Outcome(job)
     if queue is Queue.FACES and photo.faces_found is None:
         return Outcome.NOT_STARTED
+    if queue is Queue.PLACES and not photo.located:
+        return Skip.NO_POSITION if photo.located is None else Outcome.NOT_STARTED
     return Outcome.DONE
 
 

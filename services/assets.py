@@ -30,13 +30,14 @@ from domain.errors import InvalidInput, NotFound, PayloadTooLarge
 from domain.jobs import Queue
 from domain.libraries import is_inside
 from ml import media
-from services import identities
+from services import identities, places
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
 from storage import identities as identity_queries
 from storage import jobs as job_rows
+from storage import places as place_queries
 from storage.files import StagedFile
 from storage.models import Asset, AssetDetails, AssetUserState, ExternalLibrary, User
 from storage.references import move_references_to_month
@@ -70,6 +71,11 @@ class AssetView:
     tags: list[str]
     latitude: float | None
     longitude: float | None
+    place: str | None  # 'Edinburgh, Scotland, United Kingdom'; None when no place is named
+    place_city: str | None
+    place_state: str | None
+    place_country: str | None
+    place_by_hand: bool  # named by a person: the geocoder leaves it alone
     rotation: int  # degrees clockwise past the file's own orientation, for everyone
     camera_make: str | None
     camera_model: str | None
@@ -191,6 +197,7 @@ def taken_at_from(facts: media.MediaFacts, fallback_taken_at: datetime | None) -
 async def _insert_rows(hearth: Hearth, asset: Asset, facts: media.MediaFacts, fallback_taken_at) -> None:
     """Insert a new asset whose files are in place, with its shared details, counted in its library's months."""
     taken_at = taken_at_from(facts, fallback_taken_at)
+    position = await places.position_columns(facts.latitude, facts.longitude)
     async with hearth.db.session() as session:
         async with queries.keeping_month_counts(session, [asset.id]):
             session.add(asset)
@@ -205,6 +212,7 @@ async def _insert_rows(hearth: Hearth, asset: Asset, facts: media.MediaFacts, fa
                     month_key=month_key(taken_at),
                     latitude=facts.latitude,
                     longitude=facts.longitude,
+                    **position,
                 )
             )
             await session.flush()
@@ -281,6 +289,11 @@ def _view(hearth: Hearth, actor: Actor, record: queries.AssetRecord, permissions
         tags=record.tags,
         latitude=details.latitude,
         longitude=details.longitude,
+        place=places.label_of(details),
+        place_city=details.place_city,
+        place_state=details.place_state,
+        place_country=details.place_country,
+        place_by_hand=details.place_source == place_queries.HAND,
         rotation=details.rotation,
         camera_make=asset.camera_make,
         camera_model=asset.camera_model,
@@ -338,21 +351,39 @@ def _check_view(view: str) -> str:
 
 
 async def timeline_buckets(
-    hearth: Hearth, actor: Actor, view: str = 'timeline', people: Collection[uuid.UUID] = ()
+    hearth: Hearth,
+    actor: Actor,
+    view: str = 'timeline',
+    people: Collection[uuid.UUID] = (),
+    place: str | None = None,
 ) -> list[tuple[str, int]]:
-    """The view's months and counts, newest first; with `people`, of the photos in which all of them are."""
+    """The view's months and counts, newest first; with `people`, of the photos in which all of them are; with
+    `place` ('country:GB', 'city:GB/Edinburgh'), of the photos taken there."""
     async with hearth.db.session() as session:
-        only = await _with_people(session, actor, people)
+        only = await _narrowed(session, actor, people, place)
         rows = await queries.month_buckets(session, actor.id, _check_view(view), only)
     return [(month_label(month), count) for month, count in rows]
 
 
 async def timeline_bucket(
-    hearth: Hearth, actor: Actor, month: str, view: str = 'timeline', people: Collection[uuid.UUID] = ()
+    hearth: Hearth,
+    actor: Actor,
+    month: str,
+    view: str = 'timeline',
+    people: Collection[uuid.UUID] = (),
+    place: str | None = None,
 ):
     async with hearth.db.session() as session:
-        only = await _with_people(session, actor, people)
+        only = await _narrowed(session, actor, people, place)
         return await queries.bucket_items(session, actor.id, _check_view(view), parse_month(month), only)
+
+
+async def _narrowed(session, actor: Actor, people: Collection[uuid.UUID], place: str | None):
+    """The photos with all these people and in this place, as a select of ids; None for no narrowing."""
+    with_people, in_place = await _with_people(session, actor, people), places.only_in(place)
+    if with_people is None or in_place is None:
+        return with_people if in_place is None else in_place
+    return in_place.where(AssetDetails.asset_id.in_(with_people))
 
 
 async def _with_people(session, actor: Actor, people: Collection[uuid.UUID]):
@@ -373,11 +404,16 @@ async def list_trash(hearth: Hearth, actor: Actor, limit: int = 100, offset: int
 
 
 async def neighbours(
-    hearth: Hearth, actor: Actor, asset_id: uuid.UUID, view: str = 'timeline', people: Collection[uuid.UUID] = ()
+    hearth: Hearth,
+    actor: Actor,
+    asset_id: uuid.UUID,
+    view: str = 'timeline',
+    people: Collection[uuid.UUID] = (),
+    place: str | None = None,
 ):
     async with hearth.db.session() as session:
         await require_permission(session, actor, Permission.VIEW, [asset_id])
-        only = await _with_people(session, actor, people)
+        only = await _narrowed(session, actor, people, place)
         return await queries.neighbours(session, actor.id, _check_view(view), asset_id, only)
 
 
@@ -398,6 +434,8 @@ async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uui
     if unknown or not changes:
         raise InvalidInput(f'Editable fields are {", ".join(_FIELD_PERMISSIONS)}')
     values = _clean_details(changes)
+    if 'latitude' in values:  # one position for all of them: looked up once, before the transaction
+        values.update(await places.position_columns(values['latitude'], values['longitude']))
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
         for permission in {_FIELD_PERMISSIONS[name] for name in changes}:
@@ -407,7 +445,8 @@ async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uui
         if values:
             values.update(updated_at=datetime.now(UTC), updated_by_id=actor.id)
             async with queries.keeping_month_counts(session, asset_ids):
-                await session.execute(update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids)).values(**values))
+                changed = update(AssetDetails).where(AssetDetails.asset_id.in_(asset_ids))
+                await session.execute(changed.values(**place_queries.keeping_hand_places(values)))
             if 'month_key' in values:
                 await move_references_to_month(session, asset_ids, values['month_key'])
         await session.commit()

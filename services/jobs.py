@@ -47,9 +47,9 @@ async def run_for(hearth: Hearth, admin: Actor, queue: str, which: str) -> None:
 
 
 async def catch_up(hearth: Hearth) -> None:
-    """The nightly run: the steps whose missing results the database knows (faces, clustering) for what lacks them.
-    Thumbnails are checked file by file, so only the admin's "run for missing" does that."""
-    await _enqueue_steps(hearth, {Queue.FACES, Queue.CLUSTERING}, 'missing')
+    """The nightly run: the steps whose missing results the database knows (faces, clustering, places) for what
+    lacks them. Thumbnails are checked file by file, so only the admin's "run for missing" does that."""
+    await _enqueue_steps(hearth, {Queue.FACES, Queue.CLUSTERING, Queue.PLACES}, 'missing')
 
 
 async def regroup_people(hearth: Hearth) -> None:

@@ -34,6 +34,7 @@ from domain.libraries import (
     real_path,
     resolve_inside,
 )
+from services import places
 from services.accounts import Actor, require_admin
 from services.assets import facts_columns, ingest_in_place, rendered, taken_at_from
 from services.runtime import Hearth
@@ -481,20 +482,22 @@ async def _reread(hearth: Hearth, library: ExternalLibrary, asset_id: uuid.UUID,
     files = hearth.files.files_for(library.owner_id, asset_id, '.jpg')
     async with rendered(hearth, source) as (facts, thumbnail, preview):
         await asyncio.to_thread(_place_renditions, hearth, (thumbnail, files.thumbnail), (preview, files.preview))
+    position = await places.position_columns(facts.latitude, facts.longitude)  # before the write lock is taken
     async with hearth.db.session() as session:
         async with asset_queries.keeping_month_counts(session, [asset_id]):
             columns = {'checksum': sha1, 'file_size': size, 'source_mtime_ns': state.mtime_ns, **facts_columns(facts)}
             await session.execute(update(Asset).where(Asset.id == asset_id).values(**columns))
             details = await session.get(AssetDetails, asset_id)
             if details.updated_by_id is None:  # nobody has corrected the shared details: they follow the file
-                await _follow_file(session, details, facts, state)
+                await _follow_file(session, details, facts, state, position)
         await session.commit()
 
 
-async def _follow_file(session, details: AssetDetails, facts, state: FileState) -> None:
+async def _follow_file(session, details: AssetDetails, facts, state: FileState, position: dict) -> None:
     taken_at = taken_at_from(facts, _modified(state))
     details.taken_at, details.utc_offset_minutes = taken_at, facts.utc_offset_minutes
     details.latitude, details.longitude = facts.latitude, facts.longitude
+    places.follow_position(details, position)
     if details.month_key != month_key(taken_at):
         details.month_key = month_key(taken_at)
         await move_references_to_month(session, [details.asset_id], details.month_key)

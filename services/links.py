@@ -42,7 +42,7 @@ from domain.links import (
 )
 from domain.spaces import SpaceAction
 from ml import media
-from services import accounts, albums, assets, spaces
+from services import accounts, albums, assets, places, spaces
 from services.accounts import Actor
 from services.assets import IngestResult
 from services.runtime import Hearth
@@ -138,6 +138,7 @@ class PublicAssetDetails:
     description: str | None
     latitude: float | None
     longitude: float | None
+    place: str | None  # 'Edinburgh, Scotland, United Kingdom'
     camera_make: str | None
     camera_model: str | None
     lens_model: str | None
@@ -444,6 +445,7 @@ def _public_asset(link: PublicLink, asset: Asset, details: AssetDetails) -> Publ
         description=details.description,
         latitude=details.latitude,
         longitude=details.longitude,
+        place=places.label_of(details),
         camera_make=asset.camera_make,
         camera_model=asset.camera_model,
         lens_model=asset.lens_model,
@@ -623,3 +625,11 @@ def _write_atomically(destination: Path, write) -> None:
     finally:
         if os.path.exists(temp_name):
             os.unlink(temp_name)
+
+
+async def shown_on_map(hearth: Hearth, token: str, guest: Guest) -> Select:
+    """The link's photos, for its map: only when the link shows metadata, since where a photo was taken is."""
+    link, _ = await _open(hearth, token, guest)
+    if not link.show_metadata:
+        raise NotFound('This link shows no map')
+    return _shown_ids(link)

@@ -25,7 +25,7 @@ from storage import jobs as job_rows
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY = {Queue.METADATA: 2, Queue.THUMBNAILS: 2, Queue.FACES: 1, Queue.CLUSTERING: 1}
+DEFAULT_CONCURRENCY = {Queue.METADATA: 2, Queue.THUMBNAILS: 2, Queue.FACES: 1, Queue.CLUSTERING: 1, Queue.PLACES: 1}
 IDLE_POLL_SECONDS = 2.0
 WORKER_NICENESS = 10
 

@@ -28,11 +28,13 @@ from domain.spaces import (
     require_space,
     space_actions,
 )
-from services import grouping, identities
+from services import grouping, identities, places
 from services.accounts import Actor
 from services.assets import require_permission
+from services.places import PlaceChoice
 from services.runtime import Hearth
 from storage import identities as identity_queries
+from storage import places as place_queries
 from storage import spaces as space_queries
 from storage.access import roles_on
 from storage.assets import TimelineItem, neighbours_by_date, timeline_columns
@@ -122,6 +124,7 @@ class SpaceFilters:
     added_since: datetime | None = None
     people: tuple[uuid.UUID, ...] = ()  # people I see, all of them in the photo
     identities: tuple[tuple[uuid.UUID, ...], ...] = ()  # each of `people` as all the people that are them
+    place: str | None = None  # 'country:GB' or 'city:GB/Edinburgh' (`services.places.PlaceFilter`)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ class FilterChoices:
     contributors: list[tuple[uuid.UUID, str, int]]
     cameras: list[str]
     tags: list[str]
+    places: list[PlaceChoice]  # countries, each with its cities, with how many of the space's photos
 
 
 @dataclass(frozen=True)
@@ -525,7 +529,7 @@ async def space_neighbours(
 
 
 async def filter_choices(hearth: Hearth, actor: Actor, space_id: uuid.UUID) -> FilterChoices:
-    """What the filters panel offers: the space's contributors, cameras and tags."""
+    """What the filters panel offers: the space's contributors, cameras, tags and places."""
     async with hearth.db.session() as session:
         await _space_for(session, actor, space_id, SpaceAction.VIEW)
         live = space_queries.live_asset_ids(space_id).subquery()
@@ -547,7 +551,8 @@ async def filter_choices(hearth: Hearth, actor: Actor, space_id: uuid.UUID) -> F
         tags = await session.scalars(
             select(AssetTag.tag).join(live, live.c[0] == AssetTag.asset_id).distinct().order_by(AssetTag.tag)
         )
-        return FilterChoices([tuple(row) for row in contributors], list(cameras), list(tags))
+        in_places = places.choices_of(await place_queries.counts_among(session, space_queries.live_asset_ids(space_id)))
+        return FilterChoices([tuple(row) for row in contributors], list(cameras), list(tags), in_places)
 
 
 def _scope(space_id: uuid.UUID, actor_id: uuid.UUID, filters: SpaceFilters) -> list[ColumnElement[bool]]:
@@ -573,6 +578,8 @@ def _scope(space_id: uuid.UUID, actor_id: uuid.UUID, filters: SpaceFilters) -> l
         conditions.append(AssetDetails.asset_id.in_(space_queries.new_since(space_id, actor_id, filters.added_since)))
     if filters.people:
         conditions.append(AssetDetails.asset_id.in_(identity_queries.assets_with_each(filters.identities)))
+    if filters.place:
+        conditions.append(places.PlaceFilter.parse(filters.place).condition())
     return conditions
 
 

@@ -10,9 +10,10 @@ from domain.errors import NotFound
 from domain.jobs import Queue
 from ml import faces as ml_faces
 from ml import media
-from services import grouping
+from services import grouping, places
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
+from storage import places as place_queries
 from storage import spaces as space_queries
 from storage.jobs import ClaimedJob, asset_subject_column
 from storage.models import Asset, AssetDetails, Face, FaceScan, PartnerShare, Space
@@ -29,6 +30,14 @@ def _photos_not_searched_for_faces() -> Select:
         .outerjoin(FaceScan, scanned)
         .where(FaceScan.asset_id.is_(None), Asset.trashed_at.is_(None))
     )
+
+
+def _photos_missing_place() -> Select:
+    return _live_asset_ids().where(Asset.id.in_(place_queries.missing_ids()))
+
+
+def _geotagged_photos() -> Select:
+    return _live_asset_ids().where(Asset.id.in_(place_queries.geotagged_ids()))
 
 
 def _nothing_missing() -> Select:
@@ -130,6 +139,12 @@ def _face_row(asset_id: uuid.UUID, face: ml_faces.FoundFace) -> Face:
     )
 
 
+async def place_names(runner: JobRunner, job: ClaimedJob) -> None:
+    """Name a photo's place from its position, and those of other photos still missing theirs in the same lookup
+    (the geocoder answers hundreds at once about as fast as one); forced, name it again. Hand-set names stay."""
+    await places.fill_missing(runner.hearth, uuid.UUID(job.subject), force=job.force)
+
+
 async def people_of_scope(runner: JobRunner, job: ClaimedJob) -> None:
     """Give a library's or a space's new faces their people (and let faces that left it go); forced (the schedule,
     "run for all"), group all its faces afresh."""
@@ -160,5 +175,7 @@ STEPS = {
         Step('faces', Queue.FACES, faces, missing=_photos_not_searched_for_faces, every=_live_asset_ids),
         # "Missing" groups the faces without a person; "all" (forced) groups every face afresh, keeping names.
         Step('people', Queue.CLUSTERING, people_of_scope, missing=_scopes_with_faces, every=_scopes_with_faces),
+        # Places are named at upload; "missing" names those of photos from before, or whose lookup failed.
+        Step('places', Queue.PLACES, place_names, missing=_photos_missing_place, every=_geotagged_photos),
     )
 }

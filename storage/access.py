@@ -272,6 +272,18 @@ def hidden_from_timeline(actor_id: uuid.UUID) -> Select:
     return union(trashed, _archived_by(actor_id), _partners_own_archive(actor_id))
 
 
+def hidden_on_timeline_row(actor_id: uuid.UUID) -> ColumnElement[bool]:
+    """`hidden_from_timeline` for one row of `asset_details` in the actor's timeline libraries, checked by a few
+    index lookups: trashed, archived by its owner (a partner's archive leaves their share), or archived by the actor."""
+    trashed = exists().where(Asset.id == AssetDetails.asset_id, Asset.trashed_at.is_not(None))
+    archived = exists().where(
+        AssetUserState.asset_id == AssetDetails.asset_id,
+        AssetUserState.user_id.in_([AssetDetails.owner_id, actor_id]),
+        AssetUserState.archived.is_(True),
+    )
+    return trashed | archived
+
+
 def _partners_own_archive(actor_id: uuid.UUID) -> Select:
     """What partners on the actor's timeline archived in their own libraries: gone from their share (SPEC §4). What
     they archived of anyone else's is their own business and changes nothing for the actor."""

@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, delete, false, func, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, delete, false, func, or_, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import access, timeline_cache
+from storage import access, map_cells, timeline_cache
 from storage.models import Asset, AssetDetails, AssetTag, AssetUserState, LibraryMonth, User
 
 VIEWS = ('timeline', 'favorites', 'archive', 'trash')
@@ -277,15 +277,22 @@ async def month_counts_of(
 
 @asynccontextmanager
 async def keeping_month_counts(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> AsyncIterator[None]:
-    """Around any change to these assets (new, dated, trashed, archived by their owner, deleted), moves
-    `library_months` along in the same transaction."""
+    """Around any change to these assets (new, dated, placed, trashed, archived by their owner, deleted), moves
+    `library_months` and `map_cells` along in the same transaction."""
     asset_ids = list(asset_ids)
     if not asset_ids:  # e.g. a favorite, which moves no count
         yield
         return
-    before = await month_counts_of(session, asset_ids)
+    before, cells_before = (
+        await month_counts_of(session, asset_ids),
+        await map_cells.cells_of(session, asset_ids, _is_hidden()),
+    )
     yield
-    after = await month_counts_of(session, asset_ids)
+    after, cells_after = (
+        await month_counts_of(session, asset_ids),
+        await map_cells.cells_of(session, asset_ids, _is_hidden()),
+    )
+    await map_cells.move(session, cells_before, cells_after)
     changes = []
     for key in before.keys() | after.keys():
         (count_before, hidden_before), (count_after, hidden_after) = before.get(key, (0, 0)), after.get(key, (0, 0))
@@ -312,9 +319,11 @@ async def _adjust_month_counts(session: AsyncSession, changes: Iterable[tuple[uu
 
 
 async def recount_library_months(session: AsyncSession) -> None:
-    """Rebuild every month count from the assets: for repair, and after bulk loads that bypass the services."""
+    """Rebuild every month and map cell count from the assets: for repair, and after bulk loads that bypass the
+    services."""
     await session.execute(delete(LibraryMonth))
     await session.execute(LibraryMonth.__table__.insert().from_select(_COUNTED, library_month_recount()))
+    await map_cells.recount(session, _is_hidden())
 
 
 _COUNTED = ['owner_id', 'month_key', 'asset_count', 'hidden_count']
@@ -332,3 +341,8 @@ def library_month_recount() -> Select:
         .join(Asset, Asset.id == AssetDetails.asset_id)
         .group_by(AssetDetails.owner_id, AssetDetails.month_key)
     )
+
+
+def on_timeline(actor_id: uuid.UUID) -> ColumnElement[bool]:
+    """The actor's timeline as one filter on `asset_details`, for listings that narrow it further (the map's)."""
+    return _in_view(actor_id, 'timeline')

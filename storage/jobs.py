@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.jobs import LEASE, JobState, PhotoState, Queue, QueueStatus, gives_up, retry_delay
-from storage.models import Asset, FaceScan, Job, JobQueue
+from storage.models import Asset, AssetDetails, FaceScan, Job, JobQueue
 
 AGAIN = timedelta(seconds=5)  # after a run that news arrived during, gather a little more before the next
 
@@ -198,9 +198,9 @@ async def statuses(
 async def photo_states(
     session: AsyncSession, kinds: dict[Queue, str], face_model: str, library_prefix: str
 ) -> Counter[PhotoState]:
-    """How many photos outside the trash are in each state. Most have no job queued, so they are counted from two
-    aggregates as if none had; then the few with a job (theirs, or their library's grouping) are read one by one
-    and moved to where their jobs hold them. Keeps a count of 100,000 photos at a few index scans."""
+    """How many photos outside the trash are in each state. Most have no job queued, so they are counted in one
+    aggregate as if none had; then the few with a job (theirs, or their library's grouping) are read one by one
+    and moved to where their jobs hold them."""
     states = await _as_if_no_job_were_queued(session, face_model)
     for photo, count in await _photos_with_jobs(session, kinds, face_model, library_prefix):
         states[photo.at_rest()] -= count
@@ -209,17 +209,32 @@ async def photo_states(
 
 
 async def _as_if_no_job_were_queued(session: AsyncSession, face_model: str) -> Counter[PhotoState]:
-    photos = await session.scalar(select(func.count()).select_from(Asset).where(Asset.trashed_at.is_(None)))
-    trashed = select(Asset.id).where(Asset.trashed_at.is_not(None))
-    with_faces, without_faces = (
-        await session.execute(
-            select(
-                func.count(case((FaceScan.face_count > 0, 1))), func.count(case((FaceScan.face_count == 0, 1)))
-            ).where(FaceScan.model == face_model, FaceScan.asset_id.not_in(trashed))
-        )
-    ).one()
-    not_searched = photos - with_faces - without_faces
-    return Counter({PhotoState(True): with_faces, PhotoState(False): without_faces, PhotoState(None): not_searched})
+    found, located = _faces_found(face_model), _located()
+    statement = (
+        select(found, located, func.count())
+        .select_from(Asset)
+        .outerjoin(FaceScan, and_(FaceScan.asset_id == Asset.id, FaceScan.model == face_model))
+        .outerjoin(AssetDetails, AssetDetails.asset_id == Asset.id)
+        .where(Asset.trashed_at.is_(None))
+        .group_by(found, located)
+    )
+    rows = await session.execute(statement)
+    return Counter({PhotoState(_maybe(found), located=_maybe(located)): count for found, located, count in rows})
+
+
+def _faces_found(face_model: str):
+    """Whether the model found faces in the photo; NULL when it has not searched it."""
+    return case((FaceScan.model == face_model, FaceScan.face_count > 0))
+
+
+def _located():
+    """Whether the photo's place was looked up; NULL when it has no position."""
+    return case((AssetDetails.latitude.is_not(None), AssetDetails.place_source.is_not(None)))
+
+
+def _maybe(value) -> bool | None:
+    # SQLite answers a comparison with 0 or 1.
+    return None if value is None else bool(value)
 
 
 async def _photos_with_jobs(
@@ -229,20 +244,24 @@ async def _photos_with_jobs(
     job = {queue: aliased(Job, name=f'{queue.value}_job') for queue in Queue}
     photo, library = asset_subject_column(Asset.id), literal(library_prefix) + asset_subject_column(Asset.owner_id)
     subject = {queue: photo for queue in Queue} | {Queue.CLUSTERING: library}
-    faces_found = case((FaceScan.model == face_model, FaceScan.face_count > 0))
-    columns = [faces_found, *(job[queue].state for queue in Queue)]
-    statement = select(*columns, func.count()).select_from(Asset).outerjoin(FaceScan, FaceScan.asset_id == Asset.id)
+    columns = [_faces_found(face_model), _located(), *(job[queue].state for queue in Queue)]
+    statement = (
+        select(*columns, func.count())
+        .select_from(Asset)
+        .outerjoin(FaceScan, FaceScan.asset_id == Asset.id)
+        .outerjoin(AssetDetails, AssetDetails.asset_id == Asset.id)
+    )
     for queue in Queue:
         on = and_(job[queue].kind == kinds[queue], job[queue].subject == subject[queue])
         statement = statement.outerjoin(job[queue], on)
     held = Asset.id.in_(_ids_of_photos_with_jobs(kinds, face_model, library_prefix))
     rows = await session.execute(statement.where(held, Asset.trashed_at.is_(None)).group_by(*columns))
-    return [(_photo_state(found, states), count) for found, *states, count in rows]
+    return [(_photo_state(found, located, states), count) for found, located, *states, count in rows]
 
 
-def _photo_state(faces_found: bool | None, job_states: list[str | None]) -> PhotoState:
+def _photo_state(faces_found, located, job_states: list[str | None]) -> PhotoState:
     jobs = {queue.value: JobState(state) if state else None for queue, state in zip(Queue, job_states, strict=True)}
-    return PhotoState(faces_found, **jobs)
+    return PhotoState(_maybe(faces_found), **jobs, located=_maybe(located))
 
 
 def _ids_of_photos_with_jobs(kinds: dict[Queue, str], face_model: str, library_prefix: str) -> Select:

@@ -195,6 +195,13 @@ class AssetDetails(Base):
             sqlite_where=text('geo_key IS NOT NULL'),
             postgresql_where=text('geo_key IS NOT NULL'),
         ),
+        # A cell's photos among any owners' (a space's, an album's): one range of keys.
+        Index(
+            'ix_asset_details_geo',
+            'geo_key',
+            sqlite_where=text('geo_key IS NOT NULL'),
+            postgresql_where=text('geo_key IS NOT NULL'),
+        ),
         Index(
             'ix_asset_details_missing_place',
             'asset_id',
@@ -295,6 +302,23 @@ class LibraryMonth(Base):
     month_key: Mapped[int] = mapped_column(Integer, primary_key=True)
     asset_count: Mapped[int] = mapped_column(Integer, default=0)
     hidden_count: Mapped[int] = mapped_column(Integer, default=0, server_default='0')
+
+
+class MapCell(Base):
+    """How many photos each library shows everyone (not trashed, not archived by the owner) per cell of the map's
+    grid (`domain.geo`, at every other level) and year, with the sums of their positions for a cluster's centre. The
+    map sums these few rows rather than counting whole libraries; writes keep them exact in the same transaction as
+    the assets they count, as they do `library_months`."""
+
+    __tablename__ = 'map_cells'
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    cell: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # the Morton index at `level`
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    photo_count: Mapped[int] = mapped_column(Integer, default=0)
+    latitude_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    longitude_sum: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class ChangeCounter(Base):

@@ -27,12 +27,14 @@ COLOURS = {'done': 'text-green-700 dark:text-green-400', 'failed': 'text-red-700
 SKIP_REASONS = {  # (several, one)
     Skip.NO_FACES: ('have no faces', 'has no faces'),
     Skip.FACES_FAILED: ('could not be searched for faces', 'could not be searched for faces'),
+    Skip.NO_POSITION: ('have no location', 'has no location'),
 }
 DESCRIPTIONS = {
     'metadata': 'Dates, places and camera details read from the files',
     'thumbnails': 'Thumbnails and previews',
     'faces': 'Faces found and recognised in photos',
     'clustering': 'Faces grouped into people',
+    'places': 'Place names (town, region, country) from where photos were taken',
 }
 
 

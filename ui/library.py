@@ -7,10 +7,11 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from domain.errors import HearthError
-from services import assets, runtime
+from services import assets, places, runtime
 from services.accounts import Actor
 from services.people import PersonView
 from ui.albums import add_to_album
+from ui.components.place_select import place_options, place_select
 from ui.components.selection_bar import SelectionAction, SelectionBar
 from ui.components.timeline_grid import TimelineGrid
 from ui.downloads import download_selection
@@ -87,6 +88,15 @@ def _say_choose_people(button: ui.button) -> None:
         ui.label('Choose people').classes('ml-1')
 
 
+def _nothing_found(query: dict) -> tuple[str, str]:
+    """What to say when the filters leave no photo."""
+    if 'place' not in query:
+        return 'No photos with all of them', 'Choose fewer people, or other ones.'
+    if 'person' not in query:
+        return 'No photos taken there', 'Choose another place.'
+    return 'No photos with all of them there', 'Choose fewer people, or another place.'
+
+
 def _to_libraries() -> None:
     ui.navigate.to('/libraries')
 
@@ -96,6 +106,7 @@ class LibraryView:
         self.actor, self.view, self.hearth = actor, view, runtime.current()
         self.selected: list[str] = []
         self.total = 0
+        self.query: dict[str, object] = {}  # the timeline's filters: people and place
         self.upload = upload_panel(on_added=self.reload) if view.key == 'timeline' else None
         with frame(actor, view.title, current=view.path, on_upload=self.upload and self.upload.open, fill=True):
             with ui.column().classes('w-full flex-1 min-h-0 gap-0 no-wrap'):  # the grid takes what the toolbar leaves
@@ -119,6 +130,7 @@ class LibraryView:
             if self.view.key == 'timeline':
                 self.people_filter = PeopleFilter(self.actor, self._filter_by_people)
                 _say_choose_people(self.people_filter.button)
+                self.place_filter = place_select([], on_change=self._filter_by_place).classes('w-44 max-sm:w-32')
             ui.space()
             if self.view.key == 'trash':
                 self.empty_button = (
@@ -166,6 +178,13 @@ class LibraryView:
     async def show_summary(self) -> None:
         buckets = await assets.timeline_buckets(self.hearth, self.actor, self.view.key)
         self._show_total(sum(count for _, count in buckets))
+        if self.view.key == 'timeline':
+            await self._load_places()
+
+    async def _load_places(self) -> None:
+        """The places of my timeline's photos, with their counts, to choose from."""
+        self.place_filter.set_options(place_options(await places.timeline_choices(self.hearth, self.actor)))
+        self.place_filter.enabled = bool(self.place_filter.options)
 
     # ---- grid events ---------------------------------------------------------------------------------------------
 
@@ -180,10 +199,17 @@ class LibraryView:
             self.empty_button.visible = total > 0
 
     def _filter_by_people(self, chosen: list[PersonView]) -> None:
-        self.grid.set_query({'person': [str(person.id) for person in chosen]} if chosen else {})
-        filtered = bool(chosen)
-        self.empty_title.text = 'No photos with all of them' if filtered else self.view.empty_title
-        self.empty_text.text = 'Choose fewer people, or other ones.' if filtered else self.view.empty_text
+        self._narrow('person', [str(person.id) for person in chosen])
+
+    def _filter_by_place(self, place: str | None) -> None:
+        self._narrow('place', place)
+
+    def _narrow(self, name: str, value) -> None:
+        self.query = {key: chosen for key, chosen in {**self.query, name: value}.items() if chosen}
+        self.grid.set_query(self.query)
+        filtered = bool(self.query)
+        title, text = _nothing_found(self.query) if filtered else (self.view.empty_title, self.view.empty_text)
+        self.empty_title.text, self.empty_text.text = title, text
         self.upload_button.visible = self.folder_button.visible = not filtered
 
     def _open(self, event) -> None:
@@ -196,8 +222,10 @@ class LibraryView:
     def _clear(self) -> None:
         self.grid.clear_selection()
 
-    def reload(self) -> None:
+    async def reload(self) -> None:
         self.grid.reload()
+        if self.view.key == 'timeline':
+            await self._load_places()
 
     # ---- actions ---------------------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from domain.access import Permission
 from domain.errors import HearthError, NotFound
-from services import albums, assets, faces, people, runtime, spaces
+from services import albums, assets, faces, people, places, runtime, spaces
 from services.accounts import Actor
 from services.assets import AssetView
 from ui.albums import add_to_album
@@ -333,7 +333,7 @@ class Viewer:
             _details(self.asset)
             if Permission.RATE in self.asset.permissions:
                 self._stars(self.asset)
-            _place(self.asset)
+            _place(self.asset, self.edit_place if self._may_edit_place() else None)
 
     def _stars(self, asset: AssetView) -> None:
         """Five buttons lit up to this photo's rating: unlike a hover-previewing rating, what shows is the value."""
@@ -433,6 +433,18 @@ class Viewer:
         if changes:
             await self._apply(assets.update_details(self.hearth, self.actor, [asset.id], **changes), asset)
 
+    def _may_edit_place(self) -> bool:
+        # Whoever may correct the position may name its place (SPEC §3: GPS).
+        return Permission.EDIT_GPS in self.asset.permissions and not self.asset.trashed_at
+
+    async def edit_place(self) -> None:
+        asset = self.asset
+        answer = await self._with_dialog(ask(PlaceDialog(asset)))
+        if answer == AUTOMATIC:
+            await self._apply(places.automatic_place(self.hearth, self.actor, asset.id), asset)
+        elif answer:
+            await self._apply(places.set_place(self.hearth, self.actor, asset.id, *answer), asset)
+
 
 def _details(asset: AssetView) -> None:
     rows = [
@@ -478,14 +490,58 @@ def _exposure(asset: AssetView) -> str | None:
     return ' · '.join(filter(None, parts)) or None
 
 
-def _place(asset: AssetView) -> None:
-    # Coordinates only: Leaflet's default street tiles come from the internet and tell a third party what is
-    # viewed; a map comes back with the offline base map (SPEC §8).
-    if asset.latitude is None:
+def _place(asset: AssetView, on_edit=None) -> None:
+    """Where it was taken, in words, with the coordinates small under them; `on_edit` for those who may change it."""
+    if asset.latitude is None and asset.place is None and on_edit is None:
         return
-    with ui.row().classes('no-wrap items-center gap-3'):
+    with ui.row().classes('w-full no-wrap items-start gap-3'):
         ui.icon('place').classes('text-xl text-stone-500')
-        ui.label(f'{asset.latitude:.5f}, {asset.longitude:.5f}').classes('text-sm').mark('detail-place')
+        with ui.column().classes('flex-1 min-w-0 gap-0'):
+            ui.label(asset.place or _unnamed(asset)).classes('text-sm').mark('detail-place')
+            if asset.latitude is not None:
+                coordinates = ui.label(f'{asset.latitude:.5f}, {asset.longitude:.5f}').classes('text-xs text-stone-500')
+                coordinates.mark('detail-coordinates')
+            if asset.place_by_hand:
+                ui.label('Place name written by hand').classes('text-xs text-stone-500').mark('detail-place-by-hand')
+        if on_edit is not None:
+            ui.button('Edit place', on_click=on_edit).props('flat dense no-caps color=primary').mark('edit-place')
+    # The lead's small map goes here. Leaflet's default street tiles come from the internet and tell a third party
+    # what is viewed; the map comes with the offline base map (SPEC §8).
+    ui.element('div').classes('w-full').mark('detail-map-slot')
+
+
+def _unnamed(asset: AssetView) -> str:
+    return 'A place without a name' if asset.latitude is not None else 'No place'
+
+
+class PlaceDialog(ui.dialog):
+    """Name the place by hand; resolves to the names, to AUTOMATIC to let Hearth name it again, or None."""
+
+    def __init__(self, asset: AssetView):
+        super().__init__()
+        with self, ui.card().classes('w-[24rem] max-w-full gap-3').mark('place-dialog'):
+            ui.label('Where was this taken?').classes('text-lg font-semibold')
+            ui.label('Everyone who can see this photo sees this place.').classes('text-sm text-stone-500')
+            self.city = self._input('Town or city', asset.place_city, 'place-city')
+            self.state = self._input('Region', asset.place_state, 'place-region')
+            self.country = self._input('Country', asset.place_country, 'place-country')
+            with ui.row().classes('w-full items-center gap-1'):
+                ui.button('Use automatic place', on_click=lambda: self.submit(AUTOMATIC)).props('flat no-caps').mark(
+                    'place-automatic'
+                ).tooltip('Hearth names the place from where the photo was taken')
+                ui.space()
+                ui.button('Cancel', on_click=lambda: self.submit(None)).props('flat no-caps')
+                ui.button('Save', on_click=self._save).props('unelevated no-caps color=primary').mark('place-save')
+
+    def _input(self, label: str, value: str | None, marker: str) -> ui.input:
+        return ui.input(label, value=value or '').props('outlined dense').classes('w-full').mark(marker)
+
+    def _save(self) -> None:
+        names = (self.city.value, self.state.value, self.country.value)
+        self.submit(names if any(name.strip() for name in names) else AUTOMATIC)
+
+
+AUTOMATIC = 'automatic'
 
 
 class EditDialog(ui.dialog):

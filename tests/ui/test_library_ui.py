@@ -150,3 +150,23 @@ async def test_a_selection_is_shared_as_a_link_of_those_photos(user: User, tmp_p
     await eventually(made)
     (link,) = await links.list_links(runtime.current(), bea)
     assert (link.asset_count, link.album_id, link.space_id) == (2, None, None)
+
+
+async def test_the_timeline_narrows_to_a_place_chosen_with_its_count(user: User, tmp_path):
+    bea = await signed_in_member(user)
+    await add_photo(bea, tmp_path, 'castle.jpg', gps=(55.9533, -3.1883))
+    await add_photo(bea, tmp_path, 'tower.jpg', gps=(48.8566, 2.3522), color=(10, 200, 90))
+    await user.open('/')
+    await user.should_see('2 items', retries=50)
+
+    place = user.find('filter-place').elements.pop()
+    assert place.options == {
+        'country:FR': 'France (1)',
+        'city:FR/Paris': '\u2003Paris (1)',
+        'country:GB': 'United Kingdom (1)',
+        'city:GB/Edinburgh': '\u2003Edinburgh (1)',
+    }
+    place.value = 'city:GB/Edinburgh'
+    assert user.find('timeline-grid').elements.pop().props['query'] == {'place': 'city:GB/Edinburgh'}
+    place.value = None
+    assert user.find('timeline-grid').elements.pop().props['query'] == {}

@@ -105,6 +105,26 @@ async def test_the_filters_panel_narrows_the_timeline_to_a_contributor(user: Use
     assert grid_query(user) == {}
 
 
+async def test_the_filters_panel_offers_the_places_of_the_space_and_narrows_to_one(user: User, tmp_path):
+    ann, bea = await ann_and_bea(user)
+    space = await trip_with_bea(ann, bea)
+    in_space = await add_photo(bea, tmp_path, 'castle.jpg', gps=(55.9533, -3.1883))
+    await add_photo(bea, tmp_path, 'tower.jpg', gps=(48.8566, 2.3522), color=(10, 200, 90))  # not in the space
+    await spaces.add_assets(runtime.current(), bea, space.id, [in_space])
+    await user.open(f'/spaces/{space.id}')
+    await user.should_see('space-title', retries=50)
+
+    user.find('space-filters').click()
+    await user.should_see('filter-place', retries=20)
+    place = user.find('filter-place').elements.pop()
+    assert place.options == {'country:GB': 'United Kingdom (1)', 'city:GB/Edinburgh': '\u2003Edinburgh (1)'}
+    place.value = 'country:GB'
+    user.find('filters-apply').click()
+
+    await user.should_see('Filters · 1', retries=20)
+    assert grid_query(user) == {'place': 'country:GB'}
+
+
 async def test_an_owner_invites_a_member_and_cannot_demote_the_last_owner(user: User):
     ann, bea = await ann_and_bea(user)
     space = await spaces.create_space(runtime.current(), ann, 'Family')

@@ -91,3 +91,62 @@ async def test_a_partner_who_may_not_edit_the_date_is_not_offered_rotation(user:
     press(user, 'r')
     await user.should_see('viewer-info')
     assert (await assets.get_asset(runtime.current(), bea, newer)).rotation == 0
+
+
+EDINBURGH = (55.9533, -3.1883)
+
+
+async def test_the_details_say_where_a_photo_was_taken_with_the_coordinates_under_it(user: User, tmp_path):
+    await sign_up_admin(user)
+    bea = await member()
+    user.find('sign-out').click()
+    await sign_in(user, 'bea@example.com', 'bea-password')
+    photo = await add_photo(bea, tmp_path, 'castle.jpg', gps=EDINBURGH)
+    await user.open(f'/photo/{photo}')
+    user.find('viewer-info').click()
+
+    await user.should_see('Edinburgh, Scotland, United Kingdom', marker='detail-place')
+    await user.should_see('55.95330, -3.18830', marker='detail-coordinates')
+    await user.should_see(marker='detail-map-slot')
+
+
+async def test_the_owner_names_the_place_by_hand_and_gives_it_back_to_hearth(user: User, tmp_path):
+    await sign_up_admin(user)
+    bea = await member()
+    user.find('sign-out').click()
+    await sign_in(user, 'bea@example.com', 'bea-password')
+    photo = await add_photo(bea, tmp_path, 'castle.jpg', gps=EDINBURGH)
+    hearth = runtime.current()
+    await user.open(f'/photo/{photo}')
+    user.find('viewer-info').click()
+
+    user.find('edit-place').click()
+    await user.should_see(marker='place-dialog')
+    user.find('place-city').clear().type('Granny’s house')
+    user.find('place-save').click()
+    await eventually(lambda: _place(hearth, bea, photo, 'Granny’s house, Scotland, United Kingdom'))
+    await user.should_see('Place name written by hand', retries=30)
+
+    user.find('edit-place').click()
+    await user.should_see(marker='place-automatic')
+    user.find('place-automatic').click()
+    await eventually(lambda: _place(hearth, bea, photo, 'Edinburgh, Scotland, United Kingdom'))
+
+
+async def _place(hearth, actor, asset_id, label) -> bool:
+    return (await assets.get_asset(hearth, actor, asset_id)).place == label
+
+
+async def test_a_guest_sees_the_place_but_is_not_offered_to_edit_it(user: User, tmp_path):
+    await sign_up_admin(user)
+    bea = await member()
+    carl = await member('carl@example.com', 'Carl', 'carl-password')
+    photo = await add_photo(bea, tmp_path, 'castle.jpg', gps=EDINBURGH)
+    await sharing.share_library(runtime.current(), bea, carl.email, TrustLevel.GUEST)
+    user.find('sign-out').click()
+    await sign_in(user, 'carl@example.com', 'carl-password')
+    await user.open(f'/photo/{photo}')
+    user.find('viewer-info').click()
+
+    await user.should_see('Edinburgh, Scotland, United Kingdom', marker='detail-place')
+    await user.should_not_see(marker='edit-place')

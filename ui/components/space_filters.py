@@ -1,5 +1,5 @@
-"""Narrowing a space's timeline: dates, contributors, media type, camera, tags, my favorites, its people, and what is
-new since my last visit."""
+"""Narrowing a space's timeline: dates, contributors, media type, camera, tags, place, my favorites, its people, and
+what is new since my last visit."""
 
 import uuid
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from services.accounts import Actor
 from services.identities import IdentityView
 from services.people import PersonView
 from services.spaces import FilterChoices, SpaceFilters
+from ui.components.place_select import place_select
 from ui.people import face
 from ui.theme import attempt
 
@@ -168,6 +169,7 @@ class SpaceFiltersPanel:
         camera.enabled = bool(choices.cameras)
         tags = _multi_select('Tags', choices.tags, list(f.tags)).mark('filter-tags')
         tags.enabled = bool(choices.tags)
+        place = place_select(choices.places, f.place).classes('w-full')
         favorites = ui.checkbox('Only my favorites', value=f.favorites).mark('filter-favorites')
         return {
             'taken_from': taken_from,
@@ -177,6 +179,7 @@ class SpaceFiltersPanel:
             'camera': camera,
             'tags': tags,
             'favorites': favorites,
+            'place': place,
         }
 
     def _show_photos(self, form: dict[str, ValueElement]) -> None:
@@ -192,6 +195,7 @@ class SpaceFiltersPanel:
                 tags=tuple(values['tags'] or ()),
                 added_since=self.filters.added_since,  # "only new" and the people are chosen elsewhere
                 people=self.filters.people,
+                place=values['place'] or None,
             )
         except ValueError:
             ui.notify('Enter dates like 2024-06-01', type='negative')
@@ -212,6 +216,7 @@ def filter_query(filters: SpaceFilters) -> dict:
         'tag': list(filters.tags),
         'added_since': filters.added_since.isoformat() if filters.added_since else None,
         'person': [str(person_id) for person_id in filters.people],
+        'place': filters.place,
     }
     return {key: value for key, value in query.items() if value}
 

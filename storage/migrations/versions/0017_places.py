@@ -41,6 +41,13 @@ def upgrade() -> None:
         postgresql_where=sa.text(GEOTAGGED),
     )
     op.create_index(
+        'ix_asset_details_geo',
+        'asset_details',
+        ['geo_key'],
+        sqlite_where=sa.text(GEOTAGGED),
+        postgresql_where=sa.text(GEOTAGGED),
+    )
+    op.create_index(
         'ix_asset_details_missing_place',
         'asset_details',
         ['asset_id'],
@@ -66,6 +73,7 @@ def _fill_geo_keys() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_asset_details_missing_place', table_name='asset_details')
+    op.drop_index('ix_asset_details_geo', table_name='asset_details')
     op.drop_index('ix_asset_details_owner_geo', table_name='asset_details')
     with op.batch_alter_table('asset_details', schema=None) as batch_op:
         for name, _length in reversed(PLACE_COLUMNS):
