@@ -262,7 +262,7 @@ async def existing_ids(session: AsyncSession, asset_ids: list[uuid.UUID]) -> set
     return set(await session.scalars(select(Asset.id).where(Asset.id.in_(asset_ids))))
 
 
-def _is_hidden():
+def hidden_by_its_library():
     """Hidden from everyone but the owner's trash and archive views."""
     return or_(Asset.trashed_at.is_not(None), access.archived_by_its_owner())
 
@@ -285,12 +285,12 @@ async def keeping_month_counts(session: AsyncSession, asset_ids: Collection[uuid
         return
     before, cells_before = (
         await month_counts_of(session, asset_ids),
-        await map_cells.cells_of(session, asset_ids, _is_hidden()),
+        await map_cells.cells_of(session, asset_ids, hidden_by_its_library()),
     )
     yield
     after, cells_after = (
         await month_counts_of(session, asset_ids),
-        await map_cells.cells_of(session, asset_ids, _is_hidden()),
+        await map_cells.cells_of(session, asset_ids, hidden_by_its_library()),
     )
     await map_cells.move(session, cells_before, cells_after)
     changes = []
@@ -323,7 +323,7 @@ async def recount_library_months(session: AsyncSession) -> None:
     services."""
     await session.execute(delete(LibraryMonth))
     await session.execute(LibraryMonth.__table__.insert().from_select(_COUNTED, library_month_recount()))
-    await map_cells.recount(session, _is_hidden())
+    await map_cells.recount(session, hidden_by_its_library())
 
 
 _COUNTED = ['owner_id', 'month_key', 'asset_count', 'hidden_count']
@@ -336,7 +336,7 @@ def library_month_recount() -> Select:
             AssetDetails.owner_id,
             AssetDetails.month_key,
             func.count(),
-            func.coalesce(func.sum(case((_is_hidden(), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((hidden_by_its_library(), 1), else_=0)), 0),
         )
         .join(Asset, Asset.id == AssetDetails.asset_id)
         .group_by(AssetDetails.owner_id, AssetDetails.month_key)

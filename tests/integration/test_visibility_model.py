@@ -33,13 +33,22 @@ from sqlalchemy import select
 from domain import visibility as model
 from domain.access import Permission, TrustLevel, permissions_of
 from domain.errors import Forbidden
+from domain.geo import Cell
 from domain.spaces import SPACE_ACTIONS, SpaceAction, SpaceRole
 from services import accounts, albums, assets, links, sharing, spaces
+from services import map as maps
 from services.runtime import Hearth
 from settings import load_settings
-from storage import access, timeline_cache
-from storage.models import Asset, PublicLink
-from tests.factories.family import external_library, photo_rows
+from storage import access, map_cells, timeline_cache
+from storage import assets as asset_queries
+from storage.map import ALL_YEARS
+from storage.models import Asset, MapCell, PublicLink
+from tests.factories.family import external_library, photo_rows, position_for
+
+
+def geotagged(asset_ids) -> set:
+    return {asset_id for asset_id in asset_ids if position_for(asset_id)}
+
 
 EXAMPLES = int(os.environ.get('HEARTH_MODEL_EXAMPLES', '30'))
 STEPS = int(os.environ.get('HEARTH_MODEL_STEPS', '30'))
@@ -340,14 +349,42 @@ class Family(RuleBasedStateMachine):
             assert await self._timeline(member) == (months, listed), member.name
             cached = dict(await assets.timeline_buckets(self.hearth, member))  # the shared part from the cache
             assert cached == months, member.name
+            shown = model.timeline(self.model, member.id)
+            assert await self._on_map(maps.of_timeline(member)) == geotagged(shown), member.name
         for space_id, held in self.model.spaces.items():
             owner = self._space_owner(held)
             assert await self._space_timeline(owner, space_id) == model.space_assets(self.model, space_id)
+            on_map = await self._on_map(maps.of_space(owner, space_id))
+            assert on_map == geotagged(model.space_assets(self.model, space_id)), 'space map'
         for album_id, held in self.model.albums.items():
             items = await albums.album_items(self.hearth, self._by_id(held.owner), album_id)
             assert {item.id for item in items} == model.album_assets(self.model, album_id), 'album'
+            on_map = await self._on_map(maps.of_album(self._by_id(held.owner), album_id))
+            assert on_map == geotagged(model.album_assets(self.model, album_id)), 'album map'
+        await self._compare_map_cells()
         for link_id in self.model.links:
             assert await self._link_assets(link_id) == model.link_assets(self.model, link_id), 'link'
+
+    async def _on_map(self, scope_of) -> set:
+        """What a map shows: its clusters' counts at the world view, which must add up to its whole-world grid."""
+        world = Cell(0, 0, 0)
+        clusters = await maps.clusters(self.hearth, scope_of, maps.WORLD, 0, ALL_YEARS)
+        found = set()
+        for label, _ in await maps.cell_buckets(self.hearth, scope_of, world, ALL_YEARS):
+            found |= {item.id for item in await maps.cell_bucket(self.hearth, scope_of, world, label, ALL_YEARS)}
+        assert clusters.total == len(found), 'map counts'
+        return found
+
+    async def _compare_map_cells(self):
+        """The map's counts, kept by every write, equal a recount from the photos."""
+        async with self.hearth.db.session() as session:
+            kept = await session.execute(select(MapCell).where(MapCell.photo_count != 0))
+            kept = {(c.owner_id, c.level, c.cell, c.year): c.photo_count for c in kept.scalars()}
+            counted = set()
+            for level in map_cells.STORED_LEVELS:
+                rows = await session.execute(map_cells.recount_select(level, asset_queries.hidden_by_its_library()))
+                counted |= {(owner, level_, cell, int(year), count) for owner, level_, cell, year, count, *_ in rows}
+        assert {(*key, count) for key, count in kept.items()} == counted, 'map cells'
 
     async def _visible(self, user_id) -> set:
         async with self.hearth.db.session() as session:
