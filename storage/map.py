@@ -150,31 +150,26 @@ def _around(view: View) -> list[ColumnElement[bool]]:
 
 
 def _libraries(part: Libraries, view: View, years: Years) -> Select:
+    """One statement per range of cells (an OR of ranges would have SQLite read every cell of the level)."""
     stored = stored_level_for(view.level)
     cell = MapCell.cell.op('>>')(literal_column(str(2 * (stored - view.level))))
-    ranges = [
-        and_(MapCell.cell >= low >> shift(stored), MapCell.cell < high >> shift(stored))
+    columns = (
+        cell,
+        func.sum(MapCell.photo_count),
+        func.sum(MapCell.latitude_sum),
+        func.sum(MapCell.longitude_sum),
+        literal(''),
+        func.min(MapCell.year),
+        func.max(MapCell.year),
+    )
+    kept = (MapCell.owner_id.in_(part.owners), MapCell.level == stored, MapCell.photo_count > 0, *years.of_cells())
+    statements = [
+        select(*columns)
+        .where(*kept, MapCell.cell >= low >> shift(stored), MapCell.cell < high >> shift(stored))
+        .group_by(cell)
         for low, high in key_ranges(view)
     ]
-    return (
-        select(
-            cell,
-            func.sum(MapCell.photo_count),
-            func.sum(MapCell.latitude_sum),
-            func.sum(MapCell.longitude_sum),
-            literal(''),
-            func.min(MapCell.year),
-            func.max(MapCell.year),
-        )
-        .where(
-            MapCell.owner_id.in_(part.owners),
-            MapCell.level == stored,
-            MapCell.photo_count > 0,
-            or_(*ranges),
-            *years.of_cells(),
-        )
-        .group_by(cell)
-    )
+    return union_all(*statements) if len(statements) > 1 else statements[0]
 
 
 def key_ranges(view: View) -> list[tuple[int, int]]:
