@@ -23,7 +23,7 @@ from sqlalchemy import func, insert, select
 from bench.common import OUT, p50_p95, print_table, started_hearth, timings_ms
 from bench.timeline import BATCH, asset_rows, fresh_database, settle
 from domain.geo import Viewport, geo_key
-from services import accounts, sharing
+from services import accounts, sharing, spaces
 from services import map as maps
 from services.accounts import Actor
 from services.runtime import Hearth
@@ -140,6 +140,21 @@ async def measure(hearth: Hearth, actor: Actor, members: list[Actor], repeat: in
         ['summary (count, years, bounds)', f'{(await maps.summary(hearth, scope)).count:,} photos', '', *summary]
     )
     rows.append(['baseline: SELECT count(*) of the same rows', *(await _baseline(hearth, members, repeat))])
+    return rows + await _space_rows(hearth, actor, repeat)
+
+
+async def _space_rows(hearth: Hearth, actor: Actor, repeat: int) -> list[list[object]]:
+    """A space holding the first member's whole library: counted from its photos' rows, not from `map_cells`."""
+    space = await spaces.create_space(hearth, actor, 'Everything of mine')
+    added = await spaces.add_all_my_assets(hearth, actor, space.id)
+    scope = maps.of_space(actor, space.id)
+    rows = []
+    for label, viewport, zoom in (
+        ('world, zoom 1', around(20, 0, 1), 1),
+        ('home town, zoom 12', around(*HOMES[0], 12), 12),
+    ):
+        row = await _timed(hearth, scope, label, viewport, zoom, ALL_YEARS, repeat)
+        rows.append([f'space of {added:,} photos: {row[0]}', *row[1:]])
     return rows
 
 
