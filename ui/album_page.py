@@ -19,9 +19,12 @@ from ui.components.selection_bar import SelectionAction, SelectionBar
 from ui.components.timeline_grid import TimelineGrid
 from ui.downloads import download_album, may_download_album
 from ui.frame import frame
+from ui.map_page import MapTab, MapView, photos_or_map
 from ui.session import require_sign_in
 from ui.sharing import lost_lines
 from ui.theme import ask, attempt, confirm, plural
+
+PHOTOS_HEIGHT = 'height: calc(100vh - 150px - var(--hearth-bottom-nav, 0px))'
 
 
 async def album_page(album_id: str):
@@ -48,8 +51,11 @@ class AlbumView:
             self.selection_bar = self._selection_bar()
             with ui.element('div').classes('w-full flex flex-col lg:flex-row gap-4 items-start'):
                 with ui.column().classes('flex-1 min-w-0 w-full gap-3').props('data-testid=album-photos'):
-                    self.empty = self._empty_state()
-                    self.grid = self._grid()
+                    photos_or_map(self._switch_tab)
+                    with ui.column().classes('w-full gap-3 p-0') as self.photos:
+                        self.empty = self._empty_state()
+                        self.grid = self._grid()
+                    self.places = MapTab(self._map).classes('w-full').style(PHOTOS_HEIGHT)
                 self.activity = ui.card().props('flat bordered').classes('w-full lg:w-80 shrink-0 gap-2')
 
     @property
@@ -169,7 +175,7 @@ class AlbumView:
 
     def _grid(self) -> TimelineGrid:
         grid = TimelineGrid(api_base=f'/api/albums/{self.album_id}/timeline').mark('album-grid')
-        grid.style('height: calc(100vh - 150px - var(--hearth-bottom-nav, 0px))')
+        grid.style(PHOTOS_HEIGHT)
         grid.on('open', lambda e: self.open(uuid.UUID(e.args['id'])))
         grid.on('selection', self._selection)
         return grid
@@ -191,8 +197,15 @@ class AlbumView:
             ui.label(hint).classes('text-stone-500')
         return empty
 
-    def open(self, asset_id: uuid.UUID) -> None:
+    def open(self, asset_id: uuid.UUID | str) -> None:
         ui.navigate.to(f'/photo/{asset_id}?album={self.album_id}')
+
+    def _switch_tab(self, event) -> None:
+        self.photos.visible = event.value == 'photos'
+        self.places.show(event.value == 'map')
+
+    def _map(self) -> MapView:
+        return MapView(f'/api/albums/{self.album_id}/map', self.open)
 
     # ---- selection -----------------------------------------------------------------------------------------------
 

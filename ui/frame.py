@@ -17,6 +17,7 @@ NAVIGATION = [
     ('Spaces', 'diversity_3', '/spaces'),
     ('People', 'face', '/people'),
     ('Albums', 'photo_album', '/albums'),
+    ('Map', 'map', '/map'),
     ('Favorites', 'favorite', '/favorites'),
     ('Archive', 'archive', '/archive'),
     ('Trash', 'delete', '/trash'),

@@ -10,6 +10,7 @@ from ui import (
     jobs,
     libraries,
     library,
+    map_page,
     people,
     public_link,
     sharing,
@@ -30,6 +31,7 @@ def register() -> None:
     ui.page('/albums/{album_id}')(album_page.album_page)
     ui.page('/libraries')(libraries.libraries_page)
     ui.page('/spaces')(spaces.spaces_page)
+    ui.page('/map')(map_page.map_page)
     ui.page('/people')(people.people_page)
     ui.page('/people/{person_id}')(people.person_page)
     ui.page('/spaces/{space_id}')(space_page.space_page)

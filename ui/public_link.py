@@ -15,6 +15,7 @@ from domain.links import GONE
 from services import links, runtime
 from services.links import Guest, PublicAsset, PublicAssetDetails, PublicLinkInfo
 from ui.downloads import download_from_link
+from ui.map_page import MapTab, MapView, photos_or_map, public_photo
 from ui.theme import apply_theme, plural
 
 PAGE_SIZE = 60
@@ -123,15 +124,21 @@ class PublicLinkPage:
                 everything.mark('public-download-all')
             if info.allow_upload:
                 self._upload_panel()
-            self.grid = (
-                ui.element('div')
-                .classes('w-full grid grid-cols-3 sm:grid-cols-4 md:grid-cols-6 gap-1')
-                .props('data-testid=public-grid')
-            )
-            self.empty = ui.label().classes('text-stone-500 py-8 w-full text-center').mark('public-empty')
-            self.more = (
-                ui.button('Show more', on_click=self._load_more).props('outline color=primary').classes('self-center')
-            )
+            if info.show_metadata:
+                photos_or_map(self._switch_tab)
+            with ui.column().classes('w-full gap-4 p-0') as self.photos:
+                self.grid = (
+                    ui.element('div')
+                    .classes('w-full grid grid-cols-3 sm:grid-cols-4 md:grid-cols-6 gap-1')
+                    .props('data-testid=public-grid')
+                )
+                self.empty = ui.label().classes('text-stone-500 py-8 w-full text-center').mark('public-empty')
+                self.more = (
+                    ui.button('Show more', on_click=self._load_more)
+                    .props('outline color=primary')
+                    .classes('self-center')
+                )
+            self.places = MapTab(self._map).classes('w-full').style('height: 75vh')
             self.viewer = PublicViewer(self)  # built in the page: the password form this replaced is gone
         await self.reload()
 
@@ -169,6 +176,21 @@ class PublicLinkPage:
             if item.media_type == 'video':
                 ui.icon('play_circle').classes('absolute right-1 bottom-1 text-white text-2xl drop-shadow')
         cell.mark('public-thumb')
+
+    def _switch_tab(self, event) -> None:
+        self.photos.visible = event.value == 'photos'
+        self.places.show(event.value == 'map')
+
+    def _map(self) -> MapView:
+        key = {'key': self.info.key} if self.info.key else {}
+        suffix = f'?{urlencode(key)}' if key else ''
+        assets = f'/api/public/{self.token}/assets'
+        return MapView(
+            f'/api/public/{self.token}/map',
+            lambda asset_id: public_photo(f'{assets}/{asset_id}/preview{suffix}'),
+            thumb=f'{assets}/{{id}}/thumbnail{suffix}',
+            query=key,
+        )
 
     async def download_all(self) -> None:
         await download_from_link(self.token, self.info.key)

@@ -17,6 +17,7 @@ from ui.components.space_filters import SpaceFiltersPanel, active_count, filter_
 from ui.components.timeline_grid import TimelineGrid
 from ui.downloads import download_space, may_download_space
 from ui.frame import frame
+from ui.map_page import MapTab, MapView
 from ui.session import require_sign_in
 from ui.space_activity import ActivityFeed
 from ui.space_dialogs import AddingDialog, ChooseFromLibraryDialog, LeaveDialog, LibrariesDialog
@@ -53,6 +54,7 @@ class SpaceView:
                 with ui.element('div').classes('relative flex-1 min-h-0 w-full'):
                     self._photos()
                     self.activity = ActivityFeed(self)
+                    self.places = MapTab(self._map).classes('absolute inset-0')
             self.members_dialog = MembersDialog(self)
             self.libraries_dialog = LibrariesDialog(self)
         self._render_header()
@@ -161,6 +163,7 @@ class SpaceView:
             with ui.tabs(value='photos', on_change=self._switch_tab).props('dense no-caps inline-label') as self.tabs:
                 ui.tab('photos', 'Photos', icon='photo_library').mark('tab-photos')
                 ui.tab('activity', 'Activity', icon='history').mark('tab-activity').props('data-testid=tab-activity')
+                ui.tab('map', 'Map', icon='map').mark('tab-map').props('data-testid=tab-map')
             ui.space()
             self.shown = ui.label().classes('text-sm text-stone-500 max-sm:hidden').mark('space-shown')
             self.filter_button = (
@@ -213,11 +216,12 @@ class SpaceView:
     async def _switch_tab(self, event) -> None:
         showing_photos = event.value == 'photos'
         self.photos.visible = showing_photos
-        self.activity.visible = not showing_photos
+        self.activity.visible = event.value == 'activity'
+        self.places.show(event.value == 'map')
         self.filter_button.visible = showing_photos and not self.selected
         self.shown.visible = showing_photos
         self.banner.visible = showing_photos and self.visit.new_count > 0
-        if not showing_photos:
+        if event.value == 'activity':
             await self.activity.reload()
 
     # ---- the timeline ------------------------------------------------------------------------------------------------
@@ -259,6 +263,12 @@ class SpaceView:
 
     def _open(self, event) -> None:
         ui.navigate.to(f'/photo/{event.args["id"]}?space={self.space_id}')
+
+    def _map(self) -> MapView:
+        return MapView(
+            f'/api/spaces/{self.space_id}/map',
+            lambda asset_id: ui.navigate.to(f'/photo/{asset_id}?space={self.space_id}'),
+        )
 
     def _filtered(self, filters: SpaceFilters) -> None:
         self.grid.props['query'] = filter_query(filters)

@@ -16,6 +16,7 @@ from services.accounts import Actor
 from services.assets import AssetView
 from ui.albums import add_to_album
 from ui.components.local_date import LocalDate
+from ui.components.place_map import mini_map
 from ui.components.zoom_image import ZoomImage
 from ui.library import VIEWS
 from ui.session import require_sign_in
@@ -505,9 +506,8 @@ def _place(asset: AssetView, on_edit=None) -> None:
                 ui.label('Place name written by hand').classes('text-xs text-stone-500').mark('detail-place-by-hand')
         if on_edit is not None:
             ui.button('Edit place', on_click=on_edit).props('flat dense no-caps color=primary').mark('edit-place')
-    # The lead's small map goes here. Leaflet's default street tiles come from the internet and tell a third party
-    # what is viewed; the map comes with the offline base map (SPEC §8).
-    ui.element('div').classes('w-full').mark('detail-map-slot')
+    if asset.latitude is not None:
+        mini_map(asset.latitude, asset.longitude).classes('w-full')
 
 
 def _unnamed(asset: AssetView) -> str:

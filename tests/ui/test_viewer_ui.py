@@ -107,7 +107,7 @@ async def test_the_details_say_where_a_photo_was_taken_with_the_coordinates_unde
 
     await user.should_see('Edinburgh, Scotland, United Kingdom', marker='detail-place')
     await user.should_see('55.95330, -3.18830', marker='detail-coordinates')
-    await user.should_see(marker='detail-map-slot')
+    await user.should_see(marker='mini-map')
 
 
 async def test_the_owner_names_the_place_by_hand_and_gives_it_back_to_hearth(user: User, tmp_path):

@@ -352,6 +352,7 @@ export default {
     api_base: { type: String, default: "/api/timeline" },
     view: { type: String, default: "timeline" },
     query: { type: Object, default: () => ({}) },
+    thumb: { type: String, default: "/api/assets/{id}/thumbnail" }, // a link's guest has their own address
   },
   emits: ["open", "selection", "buckets"],
   data() {
@@ -408,6 +409,11 @@ export default {
     cancelAnimationFrame(this.st.frame);
   },
   methods: {
+    thumbnailOf(asset) {
+      const address = this.thumb.replace("{id}", asset.id);
+      if (!asset.r) return address;
+      return `${address}${address.includes("?") ? "&" : "?"}r=${asset.r}`; // a turned photo has a new thumbnail
+    },
     // ---- data -------------------------------------------------------------------------------------------------
     url(path) {
       const params = new URLSearchParams({ view: this.view });
@@ -657,7 +663,7 @@ export default {
       return {
         id: a.id, mi: sec.mi, ai: c.ai, month: sec.month, sel: this.st.selected.has(a.id), fav: Boolean(a.favorite),
         video: a.type === "video", dur: duration(a.duration),
-        thumb: `/api/assets/${a.id}/thumbnail${a.r ? `?r=${a.r}` : ""}`, // a turned photo has a new thumbnail
+        thumb: this.thumbnailOf(a),
         x: c.x, y: c.y, w: c.w, h: c.h,
         label: `${a.type === "video" ? "Video" : "Photo"}, ${dayKey(a) ? YEAR_DAY_FORMAT.format(utcDate(dayKey(a))) : "unknown date"}`,
       };

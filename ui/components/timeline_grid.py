@@ -16,9 +16,16 @@ class TimelineGrid(ui.element, component='timeline_grid.js', default_style=DEFAU
     ``open`` {'id', 'month'}, ``selection`` {'ids'}, ``buckets`` {'months': [{'month', 'count'}], 'total'}.
     """
 
-    def __init__(self, api_base: str = '/api/timeline', view: str = 'timeline', query: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        api_base: str = '/api/timeline',
+        view: str = 'timeline',
+        query: dict[str, Any] | None = None,
+        thumb: str = '/api/assets/{id}/thumbnail',
+    ):
         super().__init__()
         self._props['api_base'] = api_base
+        self._props['thumb'] = thumb
         self._props['view'] = view
         self._props['query'] = query or {}
         self.props('data-testid=timeline-grid')
