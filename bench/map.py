@@ -14,17 +14,15 @@ import asyncio
 import json
 import math
 import random
-import shutil
-import time
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from bench.common import OUT, p50_p95, print_table, started_hearth, timings_ms
-from bench.timeline import BATCH, asset_rows, fresh_database, settle
+from bench.common import OUT, p50_p95, print_table, timings_ms
+from bench.timeline import BATCH, asset_rows, loaded_family, settle
 from domain.geo import Viewport, geo_key
-from services import accounts, sharing, spaces
 from services import map as maps
+from services import sharing, spaces
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import assets as asset_queries
@@ -202,25 +200,15 @@ async def _time(call, repeat: int) -> list[str]:
 
 
 async def bench_one(count: int, database_url: str | None, repeat: int, workdir: Path) -> list[list]:
-    data_dir = workdir / ('sqlite' if database_url is None else 'postgresql') / f'{count}'
-    shutil.rmtree(data_dir, ignore_errors=True)
-    async with fresh_database(database_url) as url:
-        hearth = await started_hearth(data_dir, url)
-        try:
-            members = [
-                await accounts.create_user(hearth, None, f'member{n}@example.com', f'Member {n}', 'bench password')
-                for n in range(USERS)
-            ]
-            start = time.perf_counter()
-            await fill(hearth, [member.id for member in members], count)
-            for partner in members[1:]:
-                await sharing.share_library(hearth, partner, members[0].email)
-            await settle(hearth)
-            backend = hearth.db.engine.dialect.name
-            print(f'{backend}: {count:,} assets loaded in {time.perf_counter() - start:.0f} s', flush=True)
-            rows = await measure(hearth, members[0], members, repeat)
-        finally:
-            await hearth.stop()
+    async def load(hearth: Hearth, members: list[Actor]) -> None:
+        await fill(hearth, [member.id for member in members], count)
+        for partner in members[1:]:
+            await sharing.share_library(hearth, partner, members[0].email)
+        await settle(hearth)
+
+    async with loaded_family(workdir, count, database_url, USERS, load) as (hearth, members):
+        backend = hearth.db.engine.dialect.name
+        rows = await measure(hearth, members[0], members, repeat)
     return [[backend, f'{count:,}', *row] for row in rows]
 
 

@@ -11,16 +11,15 @@ month buckets are timed before and after (the ratio is the figure).
 
 import argparse
 import asyncio
-import shutil
 import time
 import uuid
 from pathlib import Path
 
 from sqlalchemy import select, text, update
 
-from bench.common import OUT, p50_p95, print_table, started_hearth
-from bench.timeline import fill, fresh_database, measure, settle
-from services import accounts, spaces
+from bench.common import OUT, p50_p95, print_table
+from bench.timeline import fill, loaded_family, measure, settle
+from services import spaces
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage.models import Asset, AssetDetails, ExternalLibrary
@@ -112,30 +111,20 @@ async def bare_insert_select(hearth: Hearth, adder: Actor) -> float:
 
 
 async def bench(count: int, database_url: str | None, repeat: int, workdir: Path) -> list[list]:
-    data_dir = workdir / ('sqlite' if database_url is None else 'postgresql') / f'{count}'
-    shutil.rmtree(data_dir, ignore_errors=True)
-    async with fresh_database(database_url) as url:
-        hearth = await started_hearth(data_dir, url)
-        try:
-            members = [
-                await accounts.create_user(hearth, None, f'member{n}@example.com', f'Member {n}', 'bench password')
-                for n in range(USERS)
-            ]
-            start = time.perf_counter()
-            await fill(hearth, owner_slots(members, count), count)
-            backend = hearth.db.engine.dialect.name
-            print(f'{backend}: {count} assets loaded in {time.perf_counter() - start:.0f} s', flush=True)
-            service, baseline, added = await time_add_all(hearth, members[-1], repeat=5)
-            rows = [
-                _row('add_all_my_assets', f'{added:,} assets', service),
-                _row('baseline: INSERT ... SELECT', f'{added:,} rows', baseline),
-            ]
-            own = await measure(hearth, members[0], repeat)
-            joined = await build_spaces(hearth, members)
-            await settle(hearth)
-            shared = await measure(hearth, members[0], repeat)
-        finally:
-            await hearth.stop()
+    async def load(hearth: Hearth, members: list[Actor]) -> None:
+        await fill(hearth, owner_slots(members, count), count)
+
+    async with loaded_family(workdir, count, database_url, USERS, load) as (hearth, members):
+        backend = hearth.db.engine.dialect.name
+        service, baseline, added = await time_add_all(hearth, members[-1], repeat=5)
+        rows = [
+            _row('add_all_my_assets', f'{added:,} assets', service),
+            _row('baseline: INSERT ... SELECT', f'{added:,} rows', baseline),
+        ]
+        own = await measure(hearth, members[0], repeat)
+        joined = await build_spaces(hearth, members)
+        await settle(hearth)
+        shared = await measure(hearth, members[0], repeat)
     for warm_or_cold in (0, 1):
         ratio = float(shared[warm_or_cold][2]) / float(own[warm_or_cold][2])
         print(f'{own[warm_or_cold][0]} in {joined} of {SPACES} spaces / own only: {ratio:.2f}x', flush=True)

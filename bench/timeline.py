@@ -16,7 +16,7 @@ import random
 import shutil
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -168,6 +168,30 @@ async def fresh_database(database_url: str | None) -> AsyncIterator[str | None]:
         await admin_sql(database_url, f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
 
 
+@asynccontextmanager
+async def loaded_family(
+    workdir: Path, count: int, database_url: str | None, users: int, load: Callable[[Hearth, list[Actor]], Awaitable]
+) -> AsyncIterator[tuple[Hearth, list[Actor]]]:
+    """A started Hearth on a fresh data folder (and database) with `users` members, their library made by `load`
+    (and its time printed); stopped, and its PostgreSQL database dropped, afterwards."""
+    data_dir = workdir / ('sqlite' if database_url is None else 'postgresql') / f'{count}'
+    shutil.rmtree(data_dir, ignore_errors=True)
+    async with fresh_database(database_url) as url:
+        hearth = await started_hearth(data_dir, url)
+        try:
+            members = [
+                await accounts.create_user(hearth, None, f'member{n}@example.com', f'Member {n}', 'bench password')
+                for n in range(users)
+            ]
+            start = time.perf_counter()
+            await load(hearth, members)
+            backend = hearth.db.engine.dialect.name
+            print(f'{backend}: {count:,} assets loaded in {time.perf_counter() - start:.0f} s', flush=True)
+            yield hearth, members
+        finally:
+            await hearth.stop()
+
+
 async def admin_sql(database_url: str, sql: str) -> None:
     connection = await asyncpg.connect(make_url(database_url).set(drivername='postgresql').render_as_string(False))
     try:
@@ -208,25 +232,15 @@ async def measure(hearth: Hearth, actor: Actor, repeat: int) -> list[list[object
 
 
 async def bench_one(count: int, users: int, database_url: str | None, repeat: int, workdir: Path, grants) -> list[list]:
-    data_dir = workdir / ('sqlite' if database_url is None else 'postgresql') / f'{count}'
-    shutil.rmtree(data_dir, ignore_errors=True)
-    async with fresh_database(database_url) as url:
-        hearth = await started_hearth(data_dir, url)
-        try:
-            members = [
-                await accounts.create_user(hearth, None, f'member{n}@example.com', f'Member {n}', 'bench password')
-                for n in range(users)
-            ]
-            start = time.perf_counter()
-            await fill(hearth, [member.id for member in members], count)
-            backend = hearth.db.engine.dialect.name
-            print(f'{backend}: {count} assets loaded in {time.perf_counter() - start:.0f} s', flush=True)
-            rows = await measure(hearth, members[0], repeat)
-            if grants.partners or grants.albums:
-                own_p50 = (float(rows[0][2]), float(rows[1][2]))
-                rows += await measure_with_grants(hearth, members, grants, repeat, own_p50)
-        finally:
-            await hearth.stop()
+    async def load(hearth: Hearth, members: list[Actor]) -> None:
+        await fill(hearth, [member.id for member in members], count)
+
+    async with loaded_family(workdir, count, database_url, users, load) as (hearth, members):
+        backend = hearth.db.engine.dialect.name
+        rows = await measure(hearth, members[0], repeat)
+        if grants.partners or grants.albums:
+            own_p50 = (float(rows[0][2]), float(rows[1][2]))
+            rows += await measure_with_grants(hearth, members, grants, repeat, own_p50)
     check_target(backend, count, float(rows[0][2]))
     return [[backend, f'{count:,} / {users} users', *row] for row in rows]
 
