@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import background_tasks, ui
 
 from domain.errors import HearthError
 from services import assets, places, runtime
@@ -222,10 +222,11 @@ class LibraryView:
     def _clear(self) -> None:
         self.grid.clear_selection()
 
-    async def reload(self) -> None:
+    def reload(self) -> None:
+        """After an upload added photos: the grid at once, the places to filter by as soon as they are counted."""
         self.grid.reload()
         if self.view.key == 'timeline':
-            await self._load_places()
+            background_tasks.create(self._load_places(), name='timeline places')
 
     # ---- actions ---------------------------------------------------------------------------------------------------
 
