@@ -25,13 +25,17 @@ from ml import clustering
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import identities as queries
+from storage import timeline_cache
 from storage.identities import SeenPerson
 from storage.models import IdentityDecision, Person
+from storage.timeline_cache import StampedCache
 
 # Centres of two people of different scopes this close are one person. Stricter than grouping's 0.47: a wrong link
 # shows one person's photos under another's name everywhere, a missed one leaves two rows to merge by hand.
 CLOSE = 0.40
 MAX_IDENTITIES_IN_FILTER = 10
+# Resolved identities per member, used while the sharing and people counters hold (never changed once made).
+resolved = StampedCache(timeline_cache.SHARING, timeline_cache.PEOPLE)
 
 
 @dataclass(frozen=True)
@@ -219,8 +223,10 @@ def _group_of(seen: _Seen, person_id: uuid.UUID) -> list[uuid.UUID]:
 
 
 async def _resolve(hearth: Hearth, actor: Actor) -> _Seen:
+    """My identities as last resolved, while no grant, photo, face, person, name or decision has changed since
+    (by any process); else resolved afresh (about 1.6 s at 50,000 faces in 20 spaces)."""
     async with hearth.db.session() as session:
-        return await _resolve_in(session, actor)
+        return await resolved.get(session, actor.id, lambda: _resolve_in(session, actor))
 
 
 async def _resolve_in(session, actor: Actor, with_photos: bool = True) -> _Seen:
