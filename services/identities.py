@@ -108,7 +108,7 @@ async def expand(session, actor: Actor, person_ids: Collection[uuid.UUID]) -> li
     wanted = list(dict.fromkeys(person_ids))
     if len(wanted) > MAX_IDENTITIES_IN_FILTER:
         raise InvalidInput(f'Filter by at most {MAX_IDENTITIES_IN_FILTER} people')
-    seen = await _resolve_in(session, actor, with_photos=False)
+    seen = await resolved.get(session, actor.id, lambda: _resolve_in(session, actor))  # as the People page's
     return [_group_of(seen, person_id) for person_id in wanted]
 
 
