@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.assets import _in_view as in_view
+from storage.assets import on_timeline
 from storage.models import Asset, AssetDetails
 
 HAND, GEOCODER = 'hand', 'geocoder'
@@ -128,7 +128,7 @@ async def counts_among(session: AsyncSession, asset_ids: Select) -> list[PlaceCo
 
 def on_my_timeline(actor_id: uuid.UUID) -> Select:
     """The ids of the photos on the actor's main timeline."""
-    return select(AssetDetails.asset_id).where(in_view(actor_id, 'timeline'))
+    return select(AssetDetails.asset_id).where(on_timeline(actor_id))
 
 
 async def set_place(session: AsyncSession, asset_id: uuid.UUID, values: dict[str, object]) -> None:
