@@ -92,6 +92,24 @@ async def test_a_whole_email_address_finds_someone_and_a_name_no_one_has_says_so
     await user.should_not_see(marker=f'candidate-{bea.id}')
 
 
+async def test_a_row_tapped_while_a_newer_search_runs_still_picks_that_person(user: User):
+    """The browser sends a tap for the row it shows; a search that replaced the row would lose the tap."""
+    ann, bea, bernard, carl, _ = await ann_and_family(user)
+    space = await spaces.create_space(runtime.current(), ann, 'Family')
+    await user.open(f'/spaces/{space.id}')
+    await user.should_see('space-title', retries=50)
+    user.find('space-members').click()
+    await user.should_see(marker=f'candidate-{carl.id}', retries=50)
+    row_on_screen = element(user, f'candidate-{bea.id}')
+
+    user.find('member-search').type('B')
+    await user.should_not_see(marker=f'candidate-{carl.id}', retries=50)
+    assert element(user, f'candidate-{bea.id}').id == row_on_screen.id
+    user.find(f'candidate-{bea.id}').click()
+    await user.should_see('member-picked')
+    assert 'Bea' in texts(user, 'member-picked')
+
+
 async def test_lowering_a_members_role_asks_first_in_plain_words_and_raising_it_does_not(user: User):
     ann, bea, *_ = await ann_and_family(user)
     space = await spaces.create_space(runtime.current(), ann, 'Family')

@@ -27,6 +27,7 @@ class MemberPicker(ui.column):
         self.actor, self.exclude, self.on_pick = actor, list(exclude), on_pick
         self.picked: DirectoryEntry | None = None
         self._asked = ''
+        self._shown: dict[uuid.UUID, ui.item] = {}  # by member, so a tap during a new search still lands
         with self.classes('w-full gap-1').mark('member-picker'):
             self.search = ui.input('Find someone by name').props(
                 'outlined dense clearable debounce=250 autocomplete=off data-testid=member-search'
@@ -47,21 +48,31 @@ class MemberPicker(ui.column):
             self._show(found, query.strip())
 
     def _show(self, found: list[DirectoryEntry], query: str) -> None:
-        self.results.clear()
-        with self.results:
-            if not found:
+        """Show what a search found, keeping the rows of people still found: a row replaced while the person taps
+        it would swallow the tap."""
+        wanted = {entry.id for entry in found}
+        for gone in [member for member in self._shown if member not in wanted]:
+            self._shown.pop(gone).delete()
+        for none in [child for child in self.results if child not in self._shown.values()]:
+            none.delete()
+        for index, entry in enumerate(found):
+            if entry.id not in self._shown:
+                with self.results:
+                    self._shown[entry.id] = self._candidate(entry)
+            self._shown[entry.id].move(self.results, target_index=index)
+        if not found:
+            with self.results:
                 missing = f'No one called “{query}”' if query else 'No one else to choose'
                 ui.label(missing).classes('text-sm text-stone-500 px-2 py-2').mark('member-none')
-            for entry in found:
-                self._candidate(entry)
 
-    def _candidate(self, entry: DirectoryEntry) -> None:
+    def _candidate(self, entry: DirectoryEntry) -> ui.item:
         item = ui.item(on_click=lambda: self.pick(entry)).props('clickable data-testid=member-candidate')
         with item.classes('rounded-lg px-2').mark(f'candidate-{entry.id}'):
             with ui.item_section().props('avatar').classes('min-w-0 pr-3'):
                 person_avatar(entry.name, 'md')
             with ui.item_section():
                 ui.item_label(entry.name).classes('truncate')
+        return item
 
     def pick(self, entry: DirectoryEntry | None) -> None:
         self.picked = entry
