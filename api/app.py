@@ -20,6 +20,7 @@ from api import (
     partners,
     people,
     public,
+    search,
     spaces,
 )
 from domain.errors import HearthError, Unauthenticated
@@ -38,6 +39,7 @@ def create_api() -> FastAPI:
     api.include_router(downloads.router)
     api.include_router(map_tiles.router)
     api.include_router(maps.router)
+    api.include_router(search.router)
     return api
 
 

@@ -38,6 +38,7 @@ from storage import assets as queries
 from storage import identities as identity_queries
 from storage import jobs as job_rows
 from storage import places as place_queries
+from storage import search as search_queries
 from storage.files import StagedFile
 from storage.models import Asset, AssetDetails, AssetUserState, ExternalLibrary, User
 from storage.references import move_references_to_month
@@ -216,6 +217,7 @@ async def _insert_rows(hearth: Hearth, asset: Asset, facts: media.MediaFacts, fa
                 )
             )
             await session.flush()
+        await search_queries.refresh_words(session, [asset.id])
         # In the same transaction as the asset: a crash cannot leave an asset that never gets its faces searched.
         await job_rows.enqueue(session, Queue.FACES, 'faces', [job_rows.asset_subject(asset.id)])
         await session.commit()
@@ -426,6 +428,7 @@ _FIELD_PERMISSIONS = {
     'tags': Permission.EDIT_TAGS,
     'position': Permission.EDIT_GPS,
 }
+SEARCHED_FIELDS = {'description', 'tags', 'position'}  # a photo's words for search follow these
 
 
 async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID], **changes) -> int:
@@ -449,6 +452,8 @@ async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uui
                 await session.execute(changed.values(**place_queries.keeping_hand_places(values)))
             if 'month_key' in values:
                 await move_references_to_month(session, asset_ids, values['month_key'])
+        if SEARCHED_FIELDS & set(changes):
+            await search_queries.refresh_words(session, asset_ids)
         await session.commit()
     return len(asset_ids)
 

@@ -112,6 +112,12 @@ async def expand(session, actor: Actor, person_ids: Collection[uuid.UUID]) -> li
     return [_group_of(seen, person_id) for person_id in wanted]
 
 
+async def resolved_for(session, actor: Actor) -> list[IdentityView]:
+    """Every identity I see, hidden ones too (search knows a hidden person by name), from the People page's cache."""
+    seen = await resolved.get(session, actor.id, lambda: _resolve_in(session, actor))
+    return [_view(seen, group) for group in seen.groups]
+
+
 async def merge(hearth: Hearth, actor: Actor, person_id: uuid.UUID, others: Collection[uuid.UUID]) -> IdentityView:
     """These are the same real person (for me alone): their identities become one. Undo with `undo_merge`."""
     async with hearth.db.session() as session:

@@ -39,6 +39,7 @@ from services.accounts import Actor, require_admin
 from services.assets import facts_columns, ingest_in_place, rendered, taken_at_from
 from services.runtime import Hearth
 from storage import assets as asset_queries
+from storage import search as search_queries
 from storage.files import CHUNK
 from storage.models import Asset, AssetDetails, ExternalFolder, ExternalLibrary, User
 from storage.references import move_references_to_month
@@ -490,6 +491,7 @@ async def _reread(hearth: Hearth, library: ExternalLibrary, asset_id: uuid.UUID,
             details = await session.get(AssetDetails, asset_id)
             if details.updated_by_id is None:  # nobody has corrected the shared details: they follow the file
                 await _follow_file(session, details, facts, state, position)
+        await search_queries.refresh_words(session, [asset_id])
         await session.commit()
 
 

@@ -21,6 +21,7 @@ from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import places as queries
+from storage import search as search_queries
 from storage.models import AssetDetails
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ async def set_place(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, city, sta
                 'place_source': queries.HAND,
             }
         await queries.set_place(session, asset_id, values)
+        await search_queries.refresh_words(session, [asset_id])
         await session.commit()
 
 
@@ -142,6 +144,7 @@ async def fill_missing(hearth: Hearth, asset_id: uuid.UUID, force: bool = False)
     async with hearth.db.session() as session:
         names = [{'asset_id': row[0], **name_columns(place)} for row, place in zip(rows, found, strict=True)]
         await queries.save_derived(session, names)
+        await search_queries.refresh_words(session, [row[0] for row in rows])
         await session.commit()
     return len(rows)
 

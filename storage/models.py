@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -245,6 +246,28 @@ class AssetTag(Base):
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
     tag: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+class SearchDocument(Base):
+    """A photo's words for search (SPEC §8), folded to plain lowercase tokens, by where they come from: `words` (its
+    description and tags), `place` (its place names), `read_text` (read in the photo), `labels` and `broader` (what the
+    image tagger saw, and broader terms for it), `file` (its file name). The database indexes them in full text
+    (migration 0021: SQLite FTS5 by triggers, PostgreSQL a generated tsvector); `labels_model` and `text_model` say
+    which model read the photo (None: not yet)."""
+
+    __tablename__ = 'search_documents'
+    __table_args__ = (UniqueConstraint('asset_id', name='uq_search_documents_asset'),)
+
+    doc_id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'))
+    words: Mapped[str] = mapped_column(Text, default='', server_default='')
+    place: Mapped[str] = mapped_column(Text, default='', server_default='')
+    read_text: Mapped[str] = mapped_column(Text, default='', server_default='')
+    labels: Mapped[str] = mapped_column(Text, default='', server_default='')
+    broader: Mapped[str] = mapped_column(Text, default='', server_default='')
+    file: Mapped[str] = mapped_column(Text, default='', server_default='')
+    labels_model: Mapped[str | None] = mapped_column(String(40))
+    text_model: Mapped[str | None] = mapped_column(String(40))
 
 
 class AssetUserState(Base):

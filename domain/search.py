@@ -1,0 +1,249 @@
+"""Search (SPEC §8): words folded the same way when a photo's words are stored and when someone asks, and a query
+understood as filters -- when (years, months, seasons, holidays, "last year"), who (the names of the people I see),
+videos, favorites -- and the words that remain, which the full-text index matches (places and cameras among them:
+a photo's place names and camera are words of its own, so "Paris" finds photos taken in Paris, never photos that
+merely look French)."""
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8  # more words than this are not a search but a paste
+MAX_TOKEN_LENGTH = 40
+STOP_WORDS = frozenset(
+    {
+        'a',
+        'an',
+        'and',
+        'any',
+        'are',
+        'at',
+        'by',
+        'for',
+        'from',
+        'in',
+        'into',
+        'is',
+        'it',
+        'me',
+        'my',
+        'of',
+        'on',
+        'or',
+        'our',
+        'show',
+        'the',
+        'their',
+        'to',
+        'was',
+        'were',
+        'with',
+    }
+)
+TOKEN = re.compile(r'[^\W_]+')
+YEAR = re.compile(r'(19|20)\d\d')
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ('january', 'jan'),
+            ('february', 'feb'),
+            ('march', 'mar'),
+            ('april', 'apr'),
+            ('may',),
+            ('june', 'jun'),
+            ('july', 'jul'),
+            ('august', 'aug'),
+            ('september', 'sep', 'sept'),
+            ('october', 'oct'),
+            ('november', 'nov'),
+            ('december', 'dec'),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# Seasons of the northern hemisphere, where most families using Hearth live; a southern family's "summer" photos
+# are found by the month names.
+SEASONS = {
+    'spring': (3, 4, 5),
+    'summer': (6, 7, 8),
+    'autumn': (9, 10, 11),
+    'fall': (9, 10, 11),
+    'winter': (12, 1, 2),
+}
+# Holidays on fixed days, with the days around them when families take their photos.
+HOLIDAYS = {
+    ('christmas',): ((12, 24), (12, 25), (12, 26)),
+    ('xmas',): ((12, 24), (12, 25), (12, 26)),
+    ('christmas', 'eve'): ((12, 24),),
+    ('new', 'year'): ((12, 31), (1, 1)),
+    ('new', 'years', 'eve'): ((12, 31),),
+    ('new', 'year', 's', 'eve'): ((12, 31),),
+    ('halloween',): ((10, 31),),
+    ('valentine',): ((2, 14),),
+    ('valentines',): ((2, 14),),
+    ('valentine', 's', 'day'): ((2, 14),),
+}
+VIDEO_WORDS = frozenset({'video', 'videos', 'movie', 'movies', 'clip', 'clips', 'film', 'films'})
+FAVORITE_WORDS = frozenset({'favorite', 'favorites', 'favourite', 'favourites', 'starred', 'loved'})
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: 'Zürich' and 'zurich', 'Straße' and 'strasse' are the same word."""
+    decomposed = unicodedata.normalize('NFKD', text)
+    return ''.join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def tokens(text: str | None) -> list[str]:
+    """The words of a text, folded, in order; punctuation and underscores separate them."""
+    return [token[:MAX_TOKEN_LENGTH] for token in TOKEN.findall(fold(text or ''))]
+
+
+def document_text(*texts: str | None) -> str:
+    """Texts as the index stores them: folded words, each once, in order of first appearance."""
+    return ' '.join(dict.fromkeys(token for text in texts for token in tokens(text)))
+
+
+class Kind(StrEnum):
+    """What a part of a query was understood as."""
+
+    PERSON = 'person'
+    YEAR = 'year'
+    MONTH = 'month'
+    SEASON = 'season'
+    HOLIDAY = 'holiday'
+    VIDEOS = 'videos'
+    FAVORITES = 'favorites'
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A part of the query taken as a filter, as the person wrote it, for the page to show ("Grandma · person")."""
+
+    text: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class When:
+    """Photos taken in any of `years` (None: any), in any of `months`, on any of `days` ((month, day) pairs)."""
+
+    years: frozenset[int] | None = None
+    months: frozenset[int] | None = None
+    days: frozenset[tuple[int, int]] | None = None
+
+    @property
+    def anytime(self) -> bool:
+        return self.years is None and self.months is None and self.days is None
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A query as filters and words. People are by the ids of the people I see (each name one person: all must be in
+    the photo); `words` are matched by the full-text index, all of them."""
+
+    words: tuple[str, ...] = ()
+    people: tuple[tuple[uuid.UUID, ...], ...] = ()
+    when: When = field(default_factory=When)
+    videos: bool = False
+    favorites: bool = False
+    recognised: tuple[Recognised, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        filters = self.people or self.videos or self.favorites or not self.when.anytime
+        return not (self.words or filters)
+
+
+def understand(query: str, people: Mapping[str, tuple[uuid.UUID, ...]], today: date) -> Understood:
+    """Read a query. `people` maps the folded names of the people I see to their ids (a name may stand for several
+    of my people: all of them are that person). Longest names first, so "Aunt May" is a person before May is a
+    month."""
+    words = [word for word in tokens(query[:MAX_QUERY_LENGTH])]
+    parts = _Parts(today)
+    longest_name = max((len(name.split()) for name in people), default=0)
+    index = 0
+    while index < len(words):
+        index += parts.take(words, index, people, longest_name)
+    return parts.understood()
+
+
+class _Parts:
+    def __init__(self, today: date):
+        self.today = today
+        self.words: list[str] = []
+        self.people: list[tuple[uuid.UUID, ...]] = []
+        self.years: set[int] = set()
+        self.months: set[int] = set()
+        self.days: set[tuple[int, int]] = set()
+        self.videos = self.favorites = False
+        self.recognised: list[Recognised] = []
+
+    def take(self, words: list[str], index: int, people: Mapping[str, tuple], longest_name: int) -> int:
+        """Take what starts at words[index]; how many words it used."""
+        for size in range(min(longest_name, len(words) - index), 0, -1):
+            name = ' '.join(words[index : index + size])
+            if name in people:
+                self.people.append(people[name])
+                self.recognised.append(Recognised(name, Kind.PERSON))
+                return size
+        for size in (4, 3, 2, 1):
+            phrase = tuple(words[index : index + size])
+            if len(phrase) == size and phrase in HOLIDAYS:
+                self.days.update(HOLIDAYS[phrase])
+                self.recognised.append(Recognised(' '.join(phrase), Kind.HOLIDAY))
+                return size
+        pair = tuple(words[index : index + 2])
+        if pair in (('last', 'year'), ('this', 'year')):
+            self.years.add(self.today.year - (pair[0] == 'last'))
+            self.recognised.append(Recognised(' '.join(pair), Kind.YEAR))
+            return 2
+        self._one(words[index])
+        return 1
+
+    def _one(self, word: str) -> None:
+        if YEAR.fullmatch(word) and FIRST_YEAR <= int(word) <= LAST_YEAR:
+            self.years.add(int(word))
+            self.recognised.append(Recognised(word, Kind.YEAR))
+        elif word in MONTHS:
+            self.months.add(MONTHS[word])
+            self.recognised.append(Recognised(word, Kind.MONTH))
+        elif word in SEASONS:
+            self.months.update(SEASONS[word])
+            self.recognised.append(Recognised(word, Kind.SEASON))
+        elif word in VIDEO_WORDS:
+            self.videos = True
+            self.recognised.append(Recognised(word, Kind.VIDEOS))
+        elif word in FAVORITE_WORDS:
+            self.favorites = True
+            self.recognised.append(Recognised(word, Kind.FAVORITES))
+        elif word not in STOP_WORDS and word not in self.words and len(self.words) < MAX_WORDS:
+            self.words.append(word)
+
+    def understood(self) -> Understood:
+        when = When(
+            frozenset(self.years) or None,
+            frozenset(self.months) or None,
+            frozenset(self.days) or None,
+        )
+        return Understood(
+            tuple(self.words), tuple(self.people), when, self.videos, self.favorites, tuple(self.recognised)
+        )
+
+
+def people_names(named: Iterable[tuple[str, uuid.UUID]]) -> dict[str, tuple[uuid.UUID, ...]]:
+    """(name, person id) pairs as `understand` takes them: folded names, each with every id that bears it."""
+    found: dict[str, list[uuid.UUID]] = {}
+    for name, person_id in named:
+        key = ' '.join(tokens(name))
+        if key:
+            found.setdefault(key, []).append(person_id)
+    return {name: tuple(ids) for name, ids in found.items()}

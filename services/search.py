@@ -1,0 +1,305 @@
+"""Search (SPEC §8): one query over everything I can see, or over one space, scoped in SQL before anything is ranked.
+
+Everything I can see is my own library, every partner's (shown on my timeline or not: SPEC §4, "partner assets
+appear in the partner's search results"), the spaces I am a member of and the albums shared with me -- the set that
+`storage.access.is_visible` admits, less the trash. A space's search is that space's photos, for its members (404 for
+anyone else). A link's guest searches nothing.
+
+A query is understood first (`domain.search.understand`): dates, the names of the people I see, videos and favorites
+become filters; the remaining words must each be found in a photo's words (`storage.search`): as written, or, when
+no photo I may see has that exact word, as the start of a longer one ("edinb"). A word found nowhere in the scope is
+left out and said so ("kids" in "kids at the beach"), rather than emptying the results."""
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, false, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import search as rules
+from domain.assets import month_label, parse_month
+from domain.errors import InvalidInput
+from domain.search import Understood
+from domain.spaces import SpaceAction, require_space
+from services import identities
+from services.accounts import Actor
+from services.places import PlaceFilter
+from services.runtime import Hearth
+from storage import access
+from storage import identities as identity_queries
+from storage import search as queries
+from storage import spaces as space_queries
+from storage.assets import TimelineItem, timeline_columns
+from storage.models import Asset, AssetDetails, AssetUserState, SearchDocument
+from storage.search import Term
+
+ORDERS = ('relevance', 'date')
+MEDIA = {'photo': 'image', 'video': 'video'}  # as people say it: as assets store it
+MAX_PAGE = 200
+MIN_PREFIX = 2
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """Facets chosen on the results page: a year, a place ('country:GB', 'city:GB/Edinburgh'), photos or videos."""
+
+    year: int | None = None
+    place: str | None = None
+    media: str | None = None
+
+    def __post_init__(self):
+        if self.media is not None and self.media not in MEDIA:
+            raise InvalidInput(f'Media is one of {", ".join(MEDIA)}')
+        PlaceFilter.parse(self.place)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What someone asked, in a scope (None: everything I can see; or one space)."""
+
+    text: str
+    space_id: uuid.UUID | None = None
+    narrowing: Narrowing = Narrowing()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query made ready to run: the filters and the terms of each word found in the scope."""
+
+    understood: Understood
+    words: tuple[tuple[Term, ...], ...]
+    unmatched: tuple[str, ...]
+    conditions: tuple[ColumnElement[bool], ...]
+    viewer_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    years: list[Facet]
+    places: list[Facet]
+    cameras: list[Facet]
+    media: list[Facet]
+
+
+@dataclass(frozen=True)
+class Results:
+    understood: Understood
+    unmatched: tuple[str, ...]
+    total: int
+    items: list[TimelineItem]
+
+
+# ---- planning ------------------------------------------------------------------------------------------------------
+
+
+async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
+    if len(query.text) > rules.MAX_QUERY_LENGTH:
+        raise InvalidInput(f'A search is at most {rules.MAX_QUERY_LENGTH} characters')
+    scope = await _scope(session, actor, query.space_id)
+    names = await _people_names(session, actor)
+    understood = rules.understand(query.text, names, date.today())
+    conditions = [scope, *queries.taken_when(understood.when), *_narrowed(query.narrowing)]
+    if understood.videos:
+        conditions.append(Asset.media_type == 'video')
+    if understood.favorites:
+        favorites = select(AssetUserState.asset_id).where(
+            AssetUserState.user_id == actor.id, AssetUserState.favorite.is_(True)
+        )
+        conditions.append(AssetDetails.asset_id.in_(favorites))
+    if understood.people:
+        groups = await identities.expand(session, actor, [ids[0] for ids in understood.people])
+        conditions.append(AssetDetails.asset_id.in_(identity_queries.assets_with_each(groups)))
+    words, unmatched = [], []
+    for word in understood.words:
+        terms = await _terms(session, word, scope)
+        (words if terms else unmatched).append(terms or word)
+    return Plan(understood, tuple(words), tuple(unmatched), tuple(conditions), actor.id)
+
+
+async def _scope(session: AsyncSession, actor: Actor, space_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """A condition on `assets` joined with `asset_details`: everything I can see, or one space's photos."""
+    if space_id is None:
+        return access.is_visible(actor.id)
+    require_space(SpaceAction.VIEW, await space_queries.member_role(session, space_id, actor.id))
+    return space_queries.in_space(space_id)
+
+
+async def _people_names(session: AsyncSession, actor: Actor) -> dict[str, tuple[uuid.UUID, ...]]:
+    """The names of the people I see, by the name I know each by (Global People), with one person id each."""
+    seen = await identities.resolved_for(session, actor)
+    return rules.people_names((view.name, view.id) for view in seen if view.name)
+
+
+async def _terms(session: AsyncSession, word: str, scope: ColumnElement[bool]) -> tuple[Term, ...]:
+    """How a word is looked for: as written if a photo in scope has it, else as the start of a longer word."""
+    exact = Term((word,))
+    if await queries.has_term(session, exact, scope):
+        return (exact,)
+    prefix = Term((word,), prefix=True)
+    if len(word) >= MIN_PREFIX and await queries.has_term(session, prefix, scope):
+        return (prefix,)
+    return ()
+
+
+def _narrowed(narrowing: Narrowing) -> list[ColumnElement[bool]]:
+    conditions = []
+    if narrowing.year is not None:
+        conditions.extend(queries.taken_when(rules.When(years=frozenset({narrowing.year}))))
+    if place := PlaceFilter.parse(narrowing.place):
+        conditions.append(place.condition())
+    if narrowing.media is not None:
+        conditions.append(Asset.media_type == MEDIA[narrowing.media])
+    return conditions
+
+
+def _found(session: AsyncSession, plan: Plan, *columns) -> tuple[Select, ColumnElement]:
+    """The photos the plan finds, with these columns, and the score to rank them by."""
+    statement = select(*columns).select_from(AssetDetails).join(Asset, Asset.id == AssetDetails.asset_id)
+    if plan.understood.words and not plan.words:
+        return statement.where(false()), literal(0.0)  # every word was unmatched: nothing is found
+    statement = statement.where(*plan.conditions)
+    if not plan.words:
+        return statement, literal(0.0)
+    dialect = session.bind.dialect.name
+    found = queries.match(dialect, plan.words)
+    statement = statement.join(SearchDocument, SearchDocument.asset_id == AssetDetails.asset_id)
+    return found.joined(statement, dialect).where(found.condition), found.score
+
+
+# ---- running ---------------------------------------------------------------------------------------------------------
+
+
+async def search(
+    hearth: Hearth, actor: Actor, query: Query, order: str = 'relevance', limit: int = 60, offset: int = 0
+) -> Results:
+    """One page of what the query finds, best first (or newest first), with how many it finds in all."""
+    if order not in ORDERS:
+        raise InvalidInput(f'Order is one of {", ".join(ORDERS)}')
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise InvalidInput(f'A page holds 1 to {MAX_PAGE} results, from an offset of 0 or more')
+    async with hearth.db.session() as session:
+        plan = await _plan(session, actor, query)
+        if plan.understood.empty:
+            return Results(plan.understood, plan.unmatched, 0, [])
+        ids, score = _found(session, plan, AssetDetails.asset_id)
+        total = await session.scalar(select(func.count()).select_from(ids.subquery()))
+        ranked, score = _found(session, plan, AssetDetails.asset_id, AssetDetails.taken_at)
+        newest = (AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
+        ranked = ranked.order_by(*((score.desc(), *newest) if order == 'relevance' else newest))
+        page = [row[0] for row in await session.execute(ranked.limit(limit).offset(offset))]
+        items = await _items(session, actor.id, page)
+    return Results(plan.understood, plan.unmatched, total or 0, items)
+
+
+async def _items(session: AsyncSession, viewer_id: uuid.UUID, ids: list[uuid.UUID]) -> list[TimelineItem]:
+    """The grid's view of these photos, in this order."""
+    if not ids:
+        return []
+    statement = (
+        select(*timeline_columns())
+        .select_from(AssetDetails)
+        .join(Asset, Asset.id == AssetDetails.asset_id)
+        .outerjoin(
+            AssetUserState,
+            (AssetUserState.asset_id == AssetDetails.asset_id) & (AssetUserState.user_id == viewer_id),
+        )
+        .where(AssetDetails.asset_id.in_(ids))
+    )
+    found = {row[0]: TimelineItem(*row) for row in await session.execute(statement)}
+    return [found[asset_id] for asset_id in ids if asset_id in found]
+
+
+async def buckets(hearth: Hearth, actor: Actor, query: Query) -> list[tuple[str, int]]:
+    """What the query finds as a timeline: its months, newest first, with counts."""
+    async with hearth.db.session() as session:
+        plan = await _plan(session, actor, query)
+        if plan.understood.empty:
+            return []
+        per_month, _ = _found(session, plan, AssetDetails.month_key, func.count())
+        rows = await session.execute(per_month.group_by(AssetDetails.month_key))
+    return [(month_label(month), count) for month, count in sorted(rows.all(), reverse=True) if count]
+
+
+async def bucket(hearth: Hearth, actor: Actor, query: Query, month: str) -> list[TimelineItem]:
+    """One month of what the query finds, newest first."""
+    key = parse_month(month)
+    async with hearth.db.session() as session:
+        plan = await _plan(session, actor, query)
+        if plan.understood.empty:
+            return []
+        ids, _ = _found(session, plan, AssetDetails.asset_id)
+        ids = ids.where(AssetDetails.month_key == key).order_by(
+            AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc()
+        )
+        return await _items(session, actor.id, list(await session.scalars(ids)))
+
+
+async def facets(hearth: Hearth, actor: Actor, query: Query) -> Facets:
+    """What the results hold, to narrow them: years, places, cameras, photos or videos, each with a count."""
+    async with hearth.db.session() as session:
+        plan = await _plan(session, actor, query)
+        if plan.understood.empty:
+            return Facets([], [], [], [])
+        found, _ = _found(session, plan, AssetDetails.asset_id)
+        ids = found.subquery()
+        return Facets(
+            await _years(session, ids),
+            await _places(session, ids),
+            await _cameras(session, ids),
+            await _media(session, ids),
+        )
+
+
+def _over(ids, *columns) -> Select:
+    return (
+        select(*columns, func.count())
+        .select_from(ids)
+        .join(AssetDetails, AssetDetails.asset_id == ids.c[0])
+        .join(Asset, Asset.id == ids.c[0])
+        .group_by(*columns)
+    )
+
+
+async def _years(session: AsyncSession, ids) -> list[Facet]:
+    year = AssetDetails.month_key / 100
+    rows = await session.execute(_over(ids, year))
+    return [Facet(str(int(value)), str(int(value)), count) for value, count in sorted(rows.all(), reverse=True)]
+
+
+async def _places(session: AsyncSession, ids) -> list[Facet]:
+    columns = (AssetDetails.place_country_code, AssetDetails.place_country)
+    rows = await session.execute(_over(ids, *columns).where(AssetDetails.place_country_code.is_not(None)))
+    found = [Facet(str(PlaceFilter(code)), country or code, count) for code, country, count in rows]
+    return sorted(found, key=lambda facet: (-facet.count, facet.label))
+
+
+async def _cameras(session: AsyncSession, ids) -> list[Facet]:
+    rows = await session.execute(
+        _over(ids, Asset.camera_make, Asset.camera_model).where(Asset.camera_model.is_not(None))
+    )
+    found = [Facet(model, _camera_label(make, model), count) for make, model, count in rows]
+    return sorted(found, key=lambda facet: (-facet.count, facet.label))
+
+
+def _camera_label(make: str | None, model: str) -> str:
+    make = (make or '').strip()
+    return model if not make or model.lower().startswith(make.lower().split()[0]) else f'{make} {model}'
+
+
+async def _media(session: AsyncSession, ids) -> list[Facet]:
+    rows = dict((await session.execute(_over(ids, Asset.media_type))).all())
+    labels = {'photo': 'Photos', 'video': 'Videos'}
+    return [Facet(said, labels[said], rows[stored]) for said, stored in MEDIA.items() if rows.get(stored)]
+
+
+def by_ids(values: Collection[str]) -> list[uuid.UUID]:
+    return [uuid.UUID(value) for value in values]

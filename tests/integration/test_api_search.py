@@ -1,0 +1,172 @@
+"""Search (SPEC §8) over the REST API: words from descriptions, tags, places, cameras and file names, folded and by
+prefix; dates, videos and favorites understood as filters; facets and the timeline of the results; and the scope:
+everything the caller can see, or one space, and nothing else."""
+
+from datetime import datetime
+
+import pytest
+
+from tests.factories.media_files import make_jpeg
+from tests.integration.api_client import uploaded
+from tests.integration.test_api_spaces import add, invite, new_space
+
+EDINBURGH, ZURICH = (55.9533, -3.1883), (47.3769, 8.5417)
+
+
+@pytest.fixture
+def picture(shelf):
+    """picture(n, **facts): a small JPEG, different for each n, with these EXIF facts."""
+
+    def make(index: int, **facts):
+        color = (index * 53 % 256, 40 + index * 17 % 150, 220 - index * 31 % 200)
+        return shelf.get(make_jpeg, '.jpg', size=(64, 48), color=color, **facts)
+
+    return make
+
+
+async def search(client, q: str = '', **params) -> dict:
+    response = await client.get('/search', params={'q': q, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def found(client, q: str = '', **params) -> set[str]:
+    return {asset['id'] for asset in (await search(client, q, limit=200, **params))['assets']}
+
+
+async def describe(client, asset_id: str, **details) -> None:
+    response = await client.patch(f'/assets/{asset_id}', json=details)
+    assert response.status_code == 200, response.text
+
+
+def hexes(*ids: str) -> set[str]:
+    return {asset_id.replace('-', '') for asset_id in ids}
+
+
+async def test_words_of_descriptions_tags_places_cameras_and_file_names_find_photos(as_alice, picture):
+    beach = await uploaded(as_alice, picture(1), name='Summer holiday.jpg')
+    await describe(as_alice, beach, description='Grandma and the kids on the beach', tags=['Seaside'])
+    castle = await uploaded(as_alice, picture(2, gps=EDINBURGH, make='Canon', model='Canon EOS 5D'))
+    lake = await uploaded(as_alice, picture(3, gps=ZURICH))
+    await describe(as_alice, lake, description='Der Zürichsee im Frühling')
+
+    assert await found(as_alice, 'beach') == hexes(beach)
+    assert await found(as_alice, 'BEACH seaside') == hexes(beach)  # every word, any case
+    assert await found(as_alice, 'holiday') == hexes(beach)  # the file name
+    assert await found(as_alice, 'Edinburgh') == hexes(castle)  # the place, from the position
+    assert await found(as_alice, 'scotland') == hexes(castle)
+    assert await found(as_alice, 'canon') == hexes(castle)  # the camera
+    assert await found(as_alice, 'zurichsee fruhling') == hexes(lake)  # accents folded
+    assert await found(as_alice, 'Switzerland') == hexes(lake)
+    assert await found(as_alice, 'edinb') == hexes(castle)  # no photo has the word: the start of a longer one
+    assert await found(as_alice, 'volcano') == set()
+
+
+async def test_a_word_no_photo_holds_is_left_out_and_said_so(as_alice, picture):
+    beach = await uploaded(as_alice, picture(1))
+    await describe(as_alice, beach, description='On the beach')
+    result = await search(as_alice, 'children at the beach')
+    assert {asset['id'] for asset in result['assets']} == hexes(beach)
+    assert (result['words'], result['unmatched']) == (['beach'], ['children'])
+
+    nothing = await search(as_alice, 'zebra')
+    assert (nothing['total'], nothing['unmatched']) == (0, ['zebra'])
+
+
+async def test_a_changed_description_or_place_is_found_at_once(as_alice, picture):
+    photo = await uploaded(as_alice, picture(1))
+    await describe(as_alice, photo, description='Birthday cake')
+    assert await found(as_alice, 'cake') == hexes(photo)
+    await describe(as_alice, photo, description='Wedding', latitude=EDINBURGH[0], longitude=EDINBURGH[1])
+    assert await found(as_alice, 'cake') == set()
+    assert await found(as_alice, 'wedding edinburgh') == hexes(photo)
+    response = await as_alice.put(f'/assets/{photo}/place', json={'city': 'Portobello', 'country': 'United Kingdom'})
+    assert response.status_code in (200, 204), response.text
+    assert await found(as_alice, 'portobello') == hexes(photo)
+
+
+async def test_years_months_seasons_holidays_and_favorites_are_filters(as_alice, picture):
+    def taken(year, month, day):
+        return datetime(year, month, day, 12, 0)
+
+    christmas = await uploaded(as_alice, picture(1, taken_at=taken(2019, 12, 25)))
+    summer = await uploaded(as_alice, picture(2, taken_at=taken(2019, 7, 14)))
+    may = await uploaded(as_alice, picture(3, taken_at=taken(2021, 5, 2)))
+    for asset_id in (christmas, summer, may):
+        await describe(as_alice, asset_id, description='family')
+    await as_alice.put(f'/assets/{may}/state', json={'favorite': True})
+
+    assert await found(as_alice, '2019') == hexes(christmas, summer)
+    assert await found(as_alice, 'family 2019') == hexes(christmas, summer)
+    assert await found(as_alice, 'summer 2019') == hexes(summer)
+    assert await found(as_alice, 'Christmas') == hexes(christmas)
+    assert await found(as_alice, 'may') == hexes(may)
+    assert await found(as_alice, 'favorites') == hexes(may)
+    assert await found(as_alice, 'family 2020') == set()
+    recognised = (await search(as_alice, 'christmas 2019'))['recognised']
+    assert recognised == [{'text': 'christmas', 'kind': 'holiday'}, {'text': '2019', 'kind': 'year'}]
+
+
+async def test_results_by_relevance_by_date_in_months_and_with_facets(as_alice, picture):
+    old = await uploaded(as_alice, picture(1, taken_at=datetime(2018, 3, 1, 9), gps=EDINBURGH))
+    new = await uploaded(as_alice, picture(2, taken_at=datetime(2022, 8, 1, 9)), name='dog.jpg')
+    await describe(as_alice, old, description='Our dog in the park')  # said by a person: before a file name
+
+    assert [a['id'] for a in (await search(as_alice, 'dog'))['assets']] == list(hexes(old)) + list(hexes(new))
+    by_date = await search(as_alice, 'dog', order='date')
+    assert [a['id'] for a in by_date['assets']] == list(hexes(new)) + list(hexes(old))
+    assert by_date['total'] == 2
+    page = await search(as_alice, 'dog', order='date', limit=1, offset=1)
+    assert ([a['id'] for a in page['assets']], page['total']) == (list(hexes(old)), 2)
+
+    months = (await as_alice.get('/search/buckets', params={'q': 'dog'})).json()
+    assert months == [{'month': '2022-08', 'count': 1}, {'month': '2018-03', 'count': 1}]
+    march = (await as_alice.get('/search/buckets/2018-03', params={'q': 'dog'})).json()
+    assert [a['id'] for a in march['assets']] == list(hexes(old))
+
+    facets = (await as_alice.get('/search/facets', params={'q': 'dog'})).json()
+    assert [(f['value'], f['count']) for f in facets['years']] == [('2022', 1), ('2018', 1)]
+    assert [(f['value'], f['label'], f['count']) for f in facets['places']] == [('country:GB', 'United Kingdom', 1)]
+    assert [(f['label'], f['count']) for f in facets['cameras']] == [('Hearthcam HC-1', 2)]
+    assert [(f['value'], f['count']) for f in facets['media']] == [('photo', 2)]
+    assert await found(as_alice, 'dog', year=2018) == hexes(old)
+    assert await found(as_alice, 'dog', place='country:GB') == hexes(old)
+    assert await found(as_alice, 'dog', media='video') == set()
+
+
+async def test_bad_searches_get_clear_errors(as_alice, anonymous):
+    assert (await anonymous.get('/search', params={'q': 'dog'})).status_code == 401
+    assert (await as_alice.get('/search', params={'q': 'x' * 201})).status_code == 422
+    assert (await as_alice.get('/search', params={'q': 'dog', 'media': 'sound'})).status_code == 422
+    assert (await as_alice.get('/search', params={'q': 'dog', 'order': 'best'})).status_code == 422
+    assert (await as_alice.get('/search', params={'q': 'dog', 'limit': 500})).status_code == 422
+    assert (await as_alice.get('/search', params={'q': 'dog', 'place': 'Paris'})).status_code == 400
+    assert (await as_alice.get('/search/buckets/2019-13', params={'q': 'dog'})).status_code == 400
+    empty = await search(as_alice, '')
+    assert (empty['total'], empty['assets']) == (0, [])
+
+
+async def test_search_finds_what_i_can_see_partners_shown_or_not_and_spaces(as_alice, as_bob, as_carl, picture, bob):
+    mine = await uploaded(as_alice, picture(1))
+    bobs = await uploaded(as_bob, picture(2))
+    carls = await uploaded(as_carl, picture(3))
+    for client, asset_id in ((as_alice, mine), (as_bob, bobs), (as_carl, carls)):
+        await describe(client, asset_id, description='boat')
+
+    assert await found(as_alice, 'boat') == hexes(mine)
+    assert (await as_bob.post('/partners', json={'email': 'alice@example.com'})).status_code == 201
+    assert await found(as_alice, 'boat') == hexes(mine, bobs)
+    hidden = await as_alice.put(f'/partners/{bob.id}/timeline', json={'show_in_timeline': False})
+    assert hidden.status_code == 200
+    assert await found(as_alice, 'boat') == hexes(mine, bobs)  # off the timeline, still mine to find (SPEC §4)
+
+    space = await new_space(as_carl, 'Regatta')
+    await add(as_carl, space, carls)
+    assert (await as_alice.get('/search', params={'q': 'boat', 'space': space})).status_code == 404
+    await invite(as_carl, space, 'viewer', email='alice@example.com')
+    assert await found(as_alice, 'boat') == hexes(mine, bobs, carls)
+    assert await found(as_alice, 'boat', space=space) == hexes(carls)
+    assert await found(as_bob, 'boat') == hexes(bobs)  # Alice shares nothing with Bob
+
+    await as_carl.post('/assets/trash', json={'ids': [carls]})
+    assert await found(as_alice, 'boat') == hexes(mine, bobs)

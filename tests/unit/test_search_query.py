@@ -1,0 +1,67 @@
+"""Understanding a search: the names of the people I see, dates and holidays, videos and favorites become filters;
+the other words are folded and kept for the words index."""
+
+import uuid
+from datetime import date
+
+from domain.search import Kind, When, document_text, fold, people_names, tokens, understand
+
+GRANDMA, MAY, AUNT_MAY = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+PEOPLE = people_names([('Grandma', GRANDMA), ('Aunt May', AUNT_MAY), ('May', MAY)])
+TODAY = date(2026, 12, 7)
+
+
+def test_words_are_folded_the_same_way_when_stored_and_when_asked():
+    assert fold('Zürich Straße ÉTÉ') == 'zurich strasse ete'
+    assert tokens("Grandma's 70th_birthday, at São Paulo!") == [
+        'grandma',
+        's',
+        '70th',
+        'birthday',
+        'at',
+        'sao',
+        'paulo',
+    ]
+    assert document_text('Beach day', 'beach', None, 'IMG_0042') == 'beach day img 0042'
+
+
+def test_a_query_becomes_people_dates_and_words():
+    understood = understand('Grandma beach 2019', PEOPLE, TODAY)
+    assert understood.people == ((GRANDMA,),)
+    assert understood.when == When(years=frozenset({2019}))
+    assert understood.words == ('beach',)
+    assert [(part.text, part.kind) for part in understood.recognised] == [
+        ('grandma', Kind.PERSON),
+        ('2019', Kind.YEAR),
+    ]
+
+
+def test_the_longest_name_wins_and_a_name_comes_before_a_month():
+    assert understand('aunt may', PEOPLE, TODAY).people == ((AUNT_MAY,),)
+    may = understand('May', PEOPLE, TODAY)
+    assert (may.people, may.when.months) == (((MAY,),), None)
+    assert understand('may', {}, TODAY).when.months == frozenset({5})
+
+
+def test_seasons_holidays_and_relative_years():
+    summer = understand('summer 2021', {}, TODAY).when
+    assert (summer.years, summer.months) == (frozenset({2021}), frozenset({6, 7, 8}))
+    assert understand('Christmas', {}, TODAY).when.days == frozenset({(12, 24), (12, 25), (12, 26)})
+    assert understand("New Year's Eve", {}, TODAY).when.days == frozenset({(12, 31)})
+    assert understand('last year', {}, TODAY).when.years == frozenset({2025})
+    assert understand('this year', {}, TODAY).when.years == frozenset({2026})
+    assert understand('2019 2020', {}, TODAY).when.years == frozenset({2019, 2020})  # either
+    assert understand('1066', {}, TODAY).words == ('1066',)  # not a year of photos: a word
+
+
+def test_videos_favorites_and_stop_words():
+    understood = understand('my favourite videos of the boat', {}, TODAY)
+    assert (understood.videos, understood.favorites, understood.words) == (True, True, ('boat',))
+    assert understand('the of and', {}, TODAY).empty
+    assert not understand('2019', {}, TODAY).empty
+
+
+def test_a_long_paste_keeps_a_few_words_and_repeats_count_once():
+    understood = understand(' '.join(f'word{n}' for n in range(50)) + ' word1', {}, TODAY)
+    assert len(understood.words) == 8 and understood.words[0] == 'word0'
+    assert understand('dog dog DOG', {}, TODAY).words == ('dog',)
