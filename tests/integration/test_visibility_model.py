@@ -34,7 +34,7 @@ from domain import visibility as model
 from domain.access import Permission, TrustLevel, permissions_of
 from domain.errors import Forbidden
 from domain.spaces import SPACE_ACTIONS, SpaceAction, SpaceRole
-from services import accounts, albums, assets, links, sharing, spaces
+from services import accounts, albums, assets, links, search, sharing, spaces
 from services import map as maps
 from services.runtime import Hearth
 from settings import load_settings
@@ -343,6 +343,7 @@ class Family(RuleBasedStateMachine):
     async def _compare(self):
         for member in self.members:
             assert await self._visible(member.id) == model.visible(self.model, member.id), member.name
+            assert await self._searched(member) == model.visible(self.model, member.id), f'search of {member.name}'
             await self._compare_roles(member.id)
             months, listed = self._model_timeline(member.id)
             assert await self._timeline(member) == (months, listed), member.name
@@ -353,6 +354,7 @@ class Family(RuleBasedStateMachine):
         for space_id, held in self.model.spaces.items():
             owner = self._space_owner(held)
             assert await self._space_timeline(owner, space_id) == model.space_assets(self.model, space_id)
+            assert await self._searched(owner, space_id) == model.space_assets(self.model, space_id), 'space search'
             expected = geotagged(model.space_assets(self.model, space_id))
             assert await self._map_shows(maps.of_space(owner, space_id), expected), 'space map'
         for album_id, held in self.model.albums.items():
@@ -385,6 +387,14 @@ class Family(RuleBasedStateMachine):
         async with self.hearth.db.session() as session:
             family = list(self.model.photos)
             return set(await session.scalars(select(Asset.id).where(Asset.id.in_(family), access.is_visible(user_id))))
+
+    async def _searched(self, member, space_id=None) -> set:
+        """What a search by every year of the family's photos finds: its scope, whole."""
+        every_year = ' '.join(sorted({str(month // 100) for month in MONTHS}))
+        query = search.Query(every_year, space_id)
+        found = await search.search(self.hearth, member, query, order='date', limit=search.MAX_PAGE)
+        assert found.total == len(found.items)
+        return {item.id for item in found.items}
 
     async def _compare_roles(self, user_id):
         live = self._ordered(model.live(self.model))
