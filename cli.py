@@ -97,14 +97,15 @@ async def _work(settings: Settings, queues: list[str] | None, faces: int | None)
 
     from domain.errors import InvalidInput
     from domain.jobs import Queue, parse_queue
-    from services.pipeline import DEFAULT_CONCURRENCY, JobRunner
+    from services.pipeline import DEFAULT_CONCURRENCY, JobRunner, ml_concurrency
     from services.steps import STEPS
 
     try:
         chosen = {parse_queue(name) for name in queues} if queues else set(Queue)
     except InvalidInput as error:
         sys.exit(f'error: {error}')
-    slots = {**DEFAULT_CONCURRENCY, Queue.FACES: settings.face_workers if faces is None else faces}
+    slots = {**DEFAULT_CONCURRENCY, **ml_concurrency(settings)}
+    slots[Queue.FACES] = slots[Queue.FACES] if faces is None else faces
     async with _running(settings) as hearth:
         runner = JobRunner(hearth, STEPS, {queue: slots[queue] if queue in chosen else 0 for queue in Queue})
         stop = asyncio.Event()

@@ -19,6 +19,7 @@ class Settings:
     storage_secret: str = field(default='', repr=False)
     chroma_url: str | None = None  # a Chroma server for face vectors; by default they are kept in the data folder
     face_workers: int = 2  # worker processes for faces; each holds the model (about 330 MB)
+    search_workers: int = 1  # worker processes reading photos for search, per queue (labels, text)
     map_tiles: str | None = None  # street-level detail: an http(s) tile URL template or a local .mbtiles archive
     map_attribution: str = ''  # credit for those tiles, shown on the map
 
@@ -57,6 +58,7 @@ def load_settings(host: str | None = None, port: int | None = None) -> Settings:
         storage_secret=_storage_secret(data_dir),
         chroma_url=os.environ.get('HEARTH_CHROMA_URL') or None,
         face_workers=int(os.environ.get('HEARTH_FACE_WORKERS', '2')),
+        search_workers=int(os.environ.get('HEARTH_SEARCH_WORKERS', '1')),
         map_tiles=os.environ.get('HEARTH_MAP_TILES') or None,
         map_attribution=os.environ.get('HEARTH_MAP_ATTRIBUTION', ''),
     )

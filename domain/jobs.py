@@ -17,6 +17,8 @@ class Queue(StrEnum):
     FACES = 'faces'
     CLUSTERING = 'clustering'
     PLACES = 'places'
+    LABELS = 'labels'  # what is in each photo, for search
+    TEXT = 'text'  # the text in each photo, for search: slow, so a queue of its own
 
 
 class JobState(StrEnum):
@@ -78,14 +80,18 @@ class PhotoState:
     faces: JobState | None = None
     clustering: JobState | None = None
     places: JobState | None = None
+    labels: JobState | None = None
+    text: JobState | None = None
     located: bool | None = None
+    labelled: bool = False  # read by the current image tagger
+    read: bool = False  # read for text by the current model
 
     def job(self, queue: Queue) -> JobState | None:
         return getattr(self, queue.value)
 
     def at_rest(self) -> 'PhotoState':
         """The same photo with no job queued."""
-        return PhotoState(self.faces_found, located=self.located)
+        return PhotoState(self.faces_found, located=self.located, labelled=self.labelled, read=self.read)
 
 
 def outcome(queue: Queue, photo: PhotoState) -> Outcome | Skip:
@@ -100,6 +106,8 @@ def outcome(queue: Queue, photo: PhotoState) -> Outcome | Skip:
         return Outcome.NOT_STARTED
     if queue is Queue.PLACES and not photo.located:
         return Skip.NO_POSITION if photo.located is None else Outcome.NOT_STARTED
+    if (queue is Queue.LABELS and not photo.labelled) or (queue is Queue.TEXT and not photo.read):
+        return Outcome.NOT_STARTED
     return Outcome.DONE
 
 

@@ -22,13 +22,14 @@ at the price of splitting a few brand names ('i Phone'); words in capitals stay 
 RapidOCR (github.com/RapidAI/RapidOCR) and PaddleOCR's models, Apache-2.0.
 """
 
+import importlib
+import importlib.util
 import logging
 import re
 import threading
 import unicodedata
 from pathlib import Path
 
-import rapidocr_onnxruntime
 from PIL import Image
 
 # Derived text carries this: a change of model or of the reading rules below means reading the photos again.
@@ -37,7 +38,8 @@ LONG_SIDE = 1280
 MIN_SCORE = 0.6
 MIN_ALNUM = 2
 LOST_SPACE = re.compile(r'(?<=[a-z0-9])(?=[A-Z][a-z])')
-MODELS = Path(rapidocr_onnxruntime.__file__).parent / 'models'
+# Found without importing RapidOCR (and OpenCV): the Jobs page reads MODEL_VERSION in the web app.
+MODELS = Path(importlib.util.find_spec('rapidocr_onnxruntime').origin).parent / 'models'
 DETECTOR, RECOGNISER, CLASSIFIER = (
     'ch_PP-OCRv4_det_infer.onnx',
     'ch_PP-OCRv4_rec_infer.onnx',
@@ -63,10 +65,10 @@ class TextReader:
         lines = [clean(text) for _, text, _ in found or []]
         return list(dict.fromkeys(line for line in lines if sum(map(str.isalnum, line)) >= MIN_ALNUM))
 
-    def _loaded(self) -> rapidocr_onnxruntime.RapidOCR:
+    def _loaded(self):
         # Called with the lock held.
         if self._engine is None:
-            self._engine = rapidocr_onnxruntime.RapidOCR(
+            self._engine = importlib.import_module('rapidocr_onnxruntime').RapidOCR(
                 max_side_len=self.long_side,
                 text_score=self.min_score,
                 det_model_path=str(MODELS / DETECTOR),
@@ -91,3 +93,15 @@ def reduced(image: Image.Image, long_side: int) -> Image.Image:
 
 def clean(text: str) -> str:
     return ' '.join(LOST_SPACE.sub(' ', unicodedata.normalize('NFKC', text)).split())
+
+
+_reader: TextReader | None = None  # one per worker process
+
+
+def read_file(path: Path) -> list[str]:
+    """`TextReader.read` of an image file (a preview), with the worker process's reader, made on first use."""
+    global _reader
+    if _reader is None:
+        _reader = TextReader()
+    with Image.open(path) as image:
+        return _reader.read(image)

@@ -95,6 +95,12 @@ LABELS_BY_ID = {label.id: label for label in LABELS}
 
 def words_for(labels: Sequence[tuple[str, float]]) -> list[str]:
     """Index words for a photo's labels (`ImageTagger.labels(image, top=WORDS_TOP)`), lowercased, each once."""
+    names, broader = index_words(labels)
+    return list(dict.fromkeys((*names, *broader)))
+
+
+def index_words(labels: Sequence[tuple[str, float]]) -> tuple[list[str], list[str]]:
+    """`words_for` in two parts: the names (and synonyms) of what was seen, and the broader terms for it."""
     words: dict[str, None] = {}  # an ordered set
     broader: dict[str, float] = {}
     for label_id, probability in labels:
@@ -103,8 +109,21 @@ def words_for(labels: Sequence[tuple[str, float]]) -> list[str]:
             words.update(dict.fromkeys((label.name.lower(), *(synonym.lower() for synonym in label.synonyms))))
         for word in label.broader:
             broader[word] = broader.get(word, 0.0) + probability
-    words.update(dict.fromkeys(word for word, total in broader.items() if total >= BROADER_PROBABILITY))
-    return list(words)
+    wider = [word for word, total in broader.items() if total >= BROADER_PROBABILITY and word not in words]
+    return list(words), wider
+
+
+_tagger: 'ImageTagger | None' = None  # one per worker process
+
+
+def read_labels(path: Path, models_dir: Path) -> tuple[list[str], list[str]]:
+    """`index_words` of an image file (a preview), with the worker process's tagger, made on first use."""
+    global _tagger
+    if _tagger is None:
+        _tagger = ImageTagger(models_dir)
+    with Image.open(path) as image:
+        image.draft('RGB', (2 * IMAGE_SIZE, 2 * IMAGE_SIZE))
+        return index_words(_tagger.labels(image, top=WORDS_TOP))
 
 
 # --- Reading the legacy .pth without PyTorch -------------------------------------------------------------------------

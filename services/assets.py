@@ -219,9 +219,11 @@ async def _insert_rows(hearth: Hearth, asset: Asset, facts: media.MediaFacts, fa
             await session.flush()
         await search_queries.refresh_words(session, [asset.id])
         # In the same transaction as the asset: a crash cannot leave an asset that never gets its faces searched.
-        await job_rows.enqueue(session, Queue.FACES, 'faces', [job_rows.asset_subject(asset.id)])
+        for queue, kind in READ_AT_UPLOAD:
+            await job_rows.enqueue(session, queue, kind, [job_rows.asset_subject(asset.id)])
         await session.commit()
-    hearth.wake(Queue.FACES)
+    for queue, _ in READ_AT_UPLOAD:
+        hearth.wake(queue)
 
 
 def facts_columns(facts: media.MediaFacts) -> dict[str, object]:
@@ -428,6 +430,8 @@ _FIELD_PERMISSIONS = {
     'tags': Permission.EDIT_TAGS,
     'position': Permission.EDIT_GPS,
 }
+# The steps each new photo is queued for, in the same transaction as the photo.
+READ_AT_UPLOAD = ((Queue.FACES, 'faces'), (Queue.LABELS, 'labels'), (Queue.TEXT, 'text'))
 SEARCHED_FIELDS = {'description', 'tags', 'position'}  # a photo's words for search follow these
 
 

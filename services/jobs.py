@@ -5,6 +5,7 @@ the admin sees no photo here."""
 from domain.errors import InvalidInput
 from domain.jobs import Queue, QueueStatus, parse_queue
 from ml import faces as ml_faces
+from ml import ocr, tagger
 from services import grouping
 from services.accounts import Actor, require_admin
 from services.runtime import Hearth
@@ -21,7 +22,8 @@ async def queue_statuses(hearth: Hearth, admin: Actor) -> list[QueueStatus]:
     await require_admin(hearth, admin, REFUSAL)
     kinds = {step.queue: step.kind for step in STEPS.values()}
     async with hearth.db.session() as session:
-        return await job_rows.statuses(session, kinds, ml_faces.MODEL_VERSION, grouping.LIBRARY_SCOPE)
+        models = job_rows.Models(ml_faces.MODEL_VERSION, tagger.MODEL_VERSION, ocr.MODEL_VERSION)
+        return await job_rows.statuses(session, kinds, models, grouping.LIBRARY_SCOPE)
 
 
 async def failed_jobs(hearth: Hearth, admin: Actor, queue: str) -> list[job_rows.FailedJob]:
@@ -47,9 +49,10 @@ async def run_for(hearth: Hearth, admin: Actor, queue: str, which: str) -> None:
 
 
 async def catch_up(hearth: Hearth) -> None:
-    """The nightly run: the steps whose missing results the database knows (faces, clustering, places) for what
-    lacks them. Thumbnails are checked file by file, so only the admin's "run for missing" does that."""
-    await _enqueue_steps(hearth, {Queue.FACES, Queue.CLUSTERING, Queue.PLACES}, 'missing')
+    """The nightly run: the steps whose missing results the database knows (faces, clustering, places, labels,
+    text) for what lacks them. Thumbnails are checked file by file, so only the admin's "run for missing" does that."""
+    known = {Queue.FACES, Queue.CLUSTERING, Queue.PLACES, Queue.LABELS, Queue.TEXT}
+    await _enqueue_steps(hearth, known, 'missing')
 
 
 async def regroup_people(hearth: Hearth) -> None:

@@ -25,7 +25,23 @@ from storage import jobs as job_rows
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY = {Queue.METADATA: 2, Queue.THUMBNAILS: 2, Queue.FACES: 1, Queue.CLUSTERING: 1, Queue.PLACES: 1}
+DEFAULT_CONCURRENCY = {
+    Queue.METADATA: 2,
+    Queue.THUMBNAILS: 2,
+    Queue.FACES: 1,
+    Queue.CLUSTERING: 1,
+    Queue.PLACES: 1,
+    Queue.LABELS: 1,
+    Queue.TEXT: 1,
+}
+
+
+def ml_concurrency(settings) -> dict[Queue, int]:
+    """The worker processes of the queues that load models, as the settings give them."""
+    search = settings.search_workers
+    return {Queue.FACES: settings.face_workers, Queue.LABELS: search, Queue.TEXT: search}
+
+
 IDLE_POLL_SECONDS = 2.0
 WORKER_NICENESS = 10
 

@@ -8,15 +8,17 @@ from sqlalchemy import Select, and_, delete, literal, select, union, update
 
 from domain.errors import NotFound
 from domain.jobs import Queue
+from domain.search import document_text
 from ml import faces as ml_faces
-from ml import media
+from ml import media, ocr, tagger
 from services import grouping, places
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
 from storage import places as place_queries
+from storage import search as search_queries
 from storage import spaces as space_queries
 from storage.jobs import ClaimedJob, asset_subject_column
-from storage.models import Asset, AssetDetails, Face, FaceScan, PartnerShare, Space
+from storage.models import Asset, AssetDetails, Face, FaceScan, PartnerShare, SearchDocument, Space
 
 
 def _live_asset_ids() -> Select:
@@ -38,6 +40,14 @@ def _photos_missing_place() -> Select:
 
 def _geotagged_photos() -> Select:
     return _live_asset_ids().where(Asset.id.in_(place_queries.geotagged_ids()))
+
+
+def _photos_without_labels() -> Select:
+    return _live_asset_ids().where(Asset.id.in_(search_queries.without_labels(tagger.MODEL_VERSION)))
+
+
+def _photos_not_read_for_text() -> Select:
+    return _live_asset_ids().where(Asset.id.in_(search_queries.without_read_text(ocr.MODEL_VERSION)))
 
 
 def _nothing_missing() -> Select:
@@ -145,6 +155,41 @@ async def place_names(runner: JobRunner, job: ClaimedJob) -> None:
     await places.fill_missing(runner.hearth, uuid.UUID(job.subject), force=job.force)
 
 
+async def labels(runner: JobRunner, job: ClaimedJob) -> None:
+    """What the image tagger sees in a photo's preview (a video's poster frame), with broader terms, as words for
+    search; once per model version unless forced."""
+    await _read_for_search(runner, job, Queue.LABELS)
+
+
+async def text(runner: JobRunner, job: ClaimedJob) -> None:
+    """The text in a photo's preview (signs, cards, shop fronts), as words for search; once per model version."""
+    await _read_for_search(runner, job, Queue.TEXT)
+
+
+async def _read_for_search(runner: JobRunner, job: ClaimedJob, queue: Queue) -> None:
+    hearth, asset_id = runner.hearth, uuid.UUID(job.subject)
+    model = tagger.MODEL_VERSION if queue is Queue.LABELS else ocr.MODEL_VERSION
+    async with hearth.db.session() as session:
+        asset = await session.get(Asset, asset_id)
+        document = await session.scalar(select(SearchDocument).where(SearchDocument.asset_id == asset_id))
+    if asset is None:
+        return  # deleted since it was queued
+    done = getattr(document, 'labels_model' if queue is Queue.LABELS else 'text_model', None)
+    if done == model and not job.force:
+        return
+    preview = hearth.files.files_of(asset).preview
+    async with hearth.db.session() as session:
+        if queue is Queue.LABELS:
+            names, broader = await runner.pools.run(queue, tagger.read_labels, preview, hearth.settings.models_dir)
+            await search_queries.save_labels(session, asset_id, document_text(*names), document_text(*broader), model)
+        else:
+            lines = await runner.pools.run(queue, ocr.read_file, preview)
+            await search_queries.save_read_text(session, asset_id, document_text(*lines), model)
+        if document is None:  # a photo stored before search: its own words too
+            await search_queries.refresh_words(session, [asset_id])
+        await session.commit()
+
+
 async def people_of_scope(runner: JobRunner, job: ClaimedJob) -> None:
     """Give a library's or a space's new faces their people (and let faces that left it go); forced (the schedule,
     "run for all"), group all its faces afresh."""
@@ -177,5 +222,8 @@ STEPS = {
         Step('people', Queue.CLUSTERING, people_of_scope, missing=_scopes_with_faces, every=_scopes_with_faces),
         # Places are named at upload; "missing" names those of photos from before, or whose lookup failed.
         Step('places', Queue.PLACES, place_names, missing=_photos_missing_place, every=_geotagged_photos),
+        # Read at upload; "missing" reads photos from before search, or read by an older model.
+        Step('labels', Queue.LABELS, labels, missing=_photos_without_labels, every=_live_asset_ids),
+        Step('text', Queue.TEXT, text, missing=_photos_not_read_for_text, every=_live_asset_ids),
     )
 }

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.jobs import LEASE, JobState, PhotoState, Queue, QueueStatus, gives_up, retry_delay
-from storage.models import Asset, AssetDetails, FaceScan, Job, JobQueue
+from storage.models import Asset, AssetDetails, FaceScan, Job, JobQueue, SearchDocument
 
 AGAIN = timedelta(seconds=5)  # after a run that news arrived during, gather a little more before the next
 
@@ -182,13 +182,22 @@ async def set_paused(session: AsyncSession, queue: Queue, paused: bool) -> None:
     await session.commit()
 
 
+@dataclass(frozen=True)
+class Models:
+    """The versions of the models whose results count as done: faces, the image tagger, the text reader."""
+
+    faces: str
+    labels: str
+    text: str
+
+
 async def statuses(
-    session: AsyncSession, kinds: dict[Queue, str], face_model: str, library_prefix: str
+    session: AsyncSession, kinds: dict[Queue, str], models: Models, library_prefix: str
 ) -> list[QueueStatus]:
     """Each queue's counts of photos by where they stand with its step. `kinds` names each queue's step,
-    `face_model` the face search that counts, and `library_prefix` + an owner's id the subject of the grouping of
-    their library's people."""
-    photos = await photo_states(session, kinds, face_model, library_prefix)
+    `models` the model versions whose results count, and `library_prefix` + an owner's id the subject of the
+    grouping of their library's people."""
+    photos = await photo_states(session, kinds, models, library_prefix)
     failed_jobs = select(Job.queue, func.count()).where(Job.state == JobState.FAILED).group_by(Job.queue)
     failed = {queue: count for queue, count in await session.execute(failed_jobs)}
     paused = set(await session.scalars(select(JobQueue.name).where(JobQueue.paused.is_(True))))
@@ -196,30 +205,38 @@ async def statuses(
 
 
 async def photo_states(
-    session: AsyncSession, kinds: dict[Queue, str], face_model: str, library_prefix: str
+    session: AsyncSession, kinds: dict[Queue, str], models: Models, library_prefix: str
 ) -> Counter[PhotoState]:
     """How many photos outside the trash are in each state. Most have no job queued, so they are counted in one
     aggregate as if none had; then the few with a job (theirs, or their library's grouping) are read one by one
     and moved to where their jobs hold them."""
-    states = await _as_if_no_job_were_queued(session, face_model)
-    for photo, count in await _photos_with_jobs(session, kinds, face_model, library_prefix):
+    states = await _as_if_no_job_were_queued(session, models)
+    for photo, count in await _photos_with_jobs(session, kinds, models, library_prefix):
         states[photo.at_rest()] -= count
         states[photo] += count
     return states
 
 
-async def _as_if_no_job_were_queued(session: AsyncSession, face_model: str) -> Counter[PhotoState]:
-    found, located = _faces_found(face_model), _located()
+async def _as_if_no_job_were_queued(session: AsyncSession, models: Models) -> Counter[PhotoState]:
+    columns = _results(models)
     statement = (
-        select(found, located, func.count())
+        select(*columns, func.count())
         .select_from(Asset)
-        .outerjoin(FaceScan, and_(FaceScan.asset_id == Asset.id, FaceScan.model == face_model))
+        .outerjoin(FaceScan, and_(FaceScan.asset_id == Asset.id, FaceScan.model == models.faces))
         .outerjoin(AssetDetails, AssetDetails.asset_id == Asset.id)
+        .outerjoin(SearchDocument, SearchDocument.asset_id == Asset.id)
         .where(Asset.trashed_at.is_(None))
-        .group_by(found, located)
+        .group_by(*columns)
     )
     rows = await session.execute(statement)
-    return Counter({PhotoState(_maybe(found), located=_maybe(located)): count for found, located, count in rows})
+    return Counter({_photo_state(*results, [None] * len(Queue)): count for *results, count in rows})
+
+
+def _results(models: Models) -> tuple:
+    """What the steps made of a photo: faces found, place looked up, labels and text read by the current models."""
+    labelled = case((SearchDocument.labels_model == models.labels, True), else_=False)
+    read = case((SearchDocument.text_model == models.text, True), else_=False)
+    return _faces_found(models.faces), _located(), labelled, read
 
 
 def _faces_found(face_model: str):
@@ -238,30 +255,33 @@ def _maybe(value) -> bool | None:
 
 
 async def _photos_with_jobs(
-    session: AsyncSession, kinds: dict[Queue, str], face_model: str, library_prefix: str
+    session: AsyncSession, kinds: dict[Queue, str], models: Models, library_prefix: str
 ) -> list[tuple[PhotoState, int]]:
     """The photos outside the trash with a job of theirs queued, or their library's grouping, counted by state."""
     job = {queue: aliased(Job, name=f'{queue.value}_job') for queue in Queue}
     photo, library = asset_subject_column(Asset.id), literal(library_prefix) + asset_subject_column(Asset.owner_id)
     subject = {queue: photo for queue in Queue} | {Queue.CLUSTERING: library}
-    columns = [_faces_found(face_model), _located(), *(job[queue].state for queue in Queue)]
+    results = _results(models)
+    columns = [*results, *(job[queue].state for queue in Queue)]
     statement = (
         select(*columns, func.count())
         .select_from(Asset)
         .outerjoin(FaceScan, FaceScan.asset_id == Asset.id)
         .outerjoin(AssetDetails, AssetDetails.asset_id == Asset.id)
+        .outerjoin(SearchDocument, SearchDocument.asset_id == Asset.id)
     )
     for queue in Queue:
         on = and_(job[queue].kind == kinds[queue], job[queue].subject == subject[queue])
         statement = statement.outerjoin(job[queue], on)
-    held = Asset.id.in_(_ids_of_photos_with_jobs(kinds, face_model, library_prefix))
+    held = Asset.id.in_(_ids_of_photos_with_jobs(kinds, models.faces, library_prefix))
     rows = await session.execute(statement.where(held, Asset.trashed_at.is_(None)).group_by(*columns))
-    return [(_photo_state(found, located, states), count) for found, located, *states, count in rows]
+    width = len(results)
+    return [(_photo_state(*row[:width], row[width:-1]), row[-1]) for row in rows]
 
 
-def _photo_state(faces_found, located, job_states: list[str | None]) -> PhotoState:
+def _photo_state(faces_found, located, labelled, read, job_states) -> PhotoState:
     jobs = {queue.value: JobState(state) if state else None for queue, state in zip(Queue, job_states, strict=True)}
-    return PhotoState(_maybe(faces_found), **jobs, located=_maybe(located))
+    return PhotoState(_maybe(faces_found), **jobs, located=_maybe(located), labelled=bool(labelled), read=bool(read))
 
 
 def _ids_of_photos_with_jobs(kinds: dict[Queue, str], face_model: str, library_prefix: str) -> Select:

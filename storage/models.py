@@ -266,8 +266,8 @@ class SearchDocument(Base):
     labels: Mapped[str] = mapped_column(Text, default='', server_default='')
     broader: Mapped[str] = mapped_column(Text, default='', server_default='')
     file: Mapped[str] = mapped_column(Text, default='', server_default='')
-    labels_model: Mapped[str | None] = mapped_column(String(40))
-    text_model: Mapped[str | None] = mapped_column(String(40))
+    labels_model: Mapped[str | None] = mapped_column(String(80))
+    text_model: Mapped[str | None] = mapped_column(String(80))
 
 
 class AssetUserState(Base):

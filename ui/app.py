@@ -9,9 +9,8 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import PlainTextResponse
 
 from api.app import create_api
-from domain.jobs import Queue
 from services import runtime
-from services.pipeline import JobRunner
+from services.pipeline import JobRunner, ml_concurrency
 from services.runtime import Hearth
 from services.schedule import start_scheduler
 from services.steps import STEPS
@@ -65,7 +64,7 @@ async def _start(hearth: Hearth, state: dict) -> None:
         await hearth.start()
         runtime.install(hearth)
         state['scheduler'] = start_scheduler(hearth)
-        hearth.runner = JobRunner(hearth, STEPS, {Queue.FACES: hearth.settings.face_workers})
+        hearth.runner = JobRunner(hearth, STEPS, ml_concurrency(hearth.settings))
         hearth.runner.start()
     except Exception as error:
         log.exception('Hearth could not start')

@@ -35,6 +35,8 @@ DESCRIPTIONS = {
     'faces': 'Faces found and recognised in photos',
     'clustering': 'Faces grouped into people',
     'places': 'Place names (town, region, country) from where photos were taken',
+    'labels': 'What is in each photo (animals, food, boats, buildings…), so that search finds it',
+    'text': 'Words written in photos (signs, cards, shop fronts), so that search finds them',
 }
 
 

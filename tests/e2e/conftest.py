@@ -55,12 +55,13 @@ def child_environment(**extra: str) -> dict[str, str]:
 class HearthProcess:
     """A Hearth with its own data folder, run as an admin would: CLI commands, then the server."""
 
-    def __init__(self, data: Path, face_workers: int = 0):
+    def __init__(self, data: Path, face_workers: int = 0, search_workers: int = 0):
         self.data = data
         self.env = child_environment(
             HEARTH_DATA=str(data / 'data'),
             NICEGUI_STORAGE_PATH=str(data / 'nicegui'),
             HEARTH_FACE_WORKERS=str(face_workers),  # journeys without people leave the face model unloaded
+            HEARTH_SEARCH_WORKERS=str(search_workers),  # and those without search the tagger and the text reader
         )
         self.env.pop('DATABASE_URL', None)
 

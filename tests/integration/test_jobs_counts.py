@@ -80,7 +80,7 @@ async def test_after_uploads_every_queue_counts_each_photo_once_and_adds_up(
 
     await run(hearth, *Queue)
     after = await counts(hearth, root, as_root)
-    for queue in ('metadata', 'thumbnails', 'faces'):
+    for queue in ('metadata', 'thumbnails', 'faces', 'labels', 'text'):  # read for search too
         assert tally(after[queue]) == (6, 6, {}, 0, 0, 0), queue
     assert tally(after['clustering']) == (6, 3, {'no_faces': 3}, 0, 0, 0)
     assert all(queue['progress'] is None for queue in after.values())

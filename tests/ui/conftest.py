@@ -13,6 +13,7 @@ def own_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv('HEARTH_DATA', str(tmp_path / 'data'))
     monkeypatch.delenv('DATABASE_URL', raising=False)
     monkeypatch.setenv('HEARTH_FACE_WORKERS', '0')  # faces wait in their queue; the faces tests turn them on
+    monkeypatch.setenv('HEARTH_SEARCH_WORKERS', '0')  # so do labels and text
 
 
 async def sign_up_admin(user, email='ann@example.com', password='hearth-admin'):

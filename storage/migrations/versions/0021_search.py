@@ -42,14 +42,21 @@ POSTGRESQL = [
 ]
 
 
+queues = sa.table(
+    'job_queues', sa.column('name'), sa.column('paused'), sa.column('done_in_run'), sa.column('done_ever')
+)
+QUEUES = ('labels', 'text')
+
+
 def upgrade() -> None:
+    op.bulk_insert(queues, [{'name': name, 'paused': False, 'done_in_run': 0, 'done_ever': 0} for name in QUEUES])
     op.create_table(
         'search_documents',
         sa.Column('doc_id', sa.Integer(), sa.Identity(), nullable=False),
         sa.Column('asset_id', sa.Uuid(), nullable=False),
         *(sa.Column(column, sa.Text(), nullable=False, server_default='') for column in COLUMNS),
-        sa.Column('labels_model', sa.String(40)),
-        sa.Column('text_model', sa.String(40)),
+        sa.Column('labels_model', sa.String(80)),
+        sa.Column('text_model', sa.String(80)),
         sa.ForeignKeyConstraint(['asset_id'], ['assets.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('doc_id'),
         sa.UniqueConstraint('asset_id', name='uq_search_documents_asset'),
@@ -59,6 +66,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in QUEUES:
+        op.execute(sa.text(f"DELETE FROM jobs WHERE queue = '{name}'"))
+        op.execute(queues.delete().where(queues.c.name == name))
     if op.get_bind().dialect.name == 'sqlite':
         op.execute('DROP TABLE search_fts')
     op.drop_table('search_documents')

@@ -1,0 +1,64 @@
+"""Search finds photos by what the image tagger and the text reader read in them (SPEC §8), with the real models in
+their worker processes: a new photo is queued for both at upload, "run for missing" reads photos from before, and
+a photo's own words stay when the models write theirs."""
+
+import pytest
+from sqlalchemy import delete, select
+
+from domain.jobs import Queue
+from services import jobs
+from services.pipeline import JobRunner
+from services.steps import STEPS
+from storage.models import Job, SearchDocument
+from tests.factories.face_photos import face_photo
+from tests.integration.api_client import uploaded
+from tests.integration.test_api_search import describe, found, hexes
+from tests.unit.test_ocr import photo_like, with_words
+
+
+async def run(hearth, *queues: Queue) -> None:
+    runner = JobRunner(hearth, STEPS)
+    try:
+        for queue in queues:
+            while await runner.run_once(queue):
+                pass
+    finally:
+        await runner.stop()
+
+
+@pytest.fixture
+def birthday_card(tmp_path):
+    path = tmp_path / 'card.jpg'
+    banner = ((220, 300), 'HAPPY BIRTHDAY', 110, 'white', (180, 30, 40))
+    with_words(photo_like(1440, 1080), banner).save(path, quality=92)
+    return path
+
+
+async def test_what_is_in_a_photo_and_the_words_on_it_find_it(hearth, as_alice, birthday_card):
+    portrait = await uploaded(as_alice, face_photo('obama.jpg'))
+    card = await uploaded(as_alice, birthday_card)
+    await describe(as_alice, portrait, description='At the office')
+    assert await found(as_alice, 'suit') == set()  # not read yet
+
+    await run(hearth, Queue.LABELS, Queue.TEXT)
+    assert await found(as_alice, 'suit') == hexes(portrait)  # what the tagger saw
+    assert await found(as_alice, 'clothing') == hexes(portrait)  # and a broader word for it
+    assert await found(as_alice, 'office suit') == hexes(portrait)  # the description stays
+    assert await found(as_alice, 'birthday') == hexes(card)  # the text on it
+    assert await found(as_alice, 'happy birthday') == hexes(card)
+
+
+async def test_run_for_missing_reads_photos_stored_before_search(hearth, root, as_alice, birthday_card):
+    card = await uploaded(as_alice, birthday_card)
+    async with hearth.db.session() as session:  # as a photo stored before search was built
+        await session.execute(delete(Job))
+        await session.execute(delete(SearchDocument))
+        await session.commit()
+    assert await found(as_alice, 'birthday') == set()
+
+    await jobs.run_for(hearth, root, 'text', 'missing')
+    await run(hearth, Queue.TEXT)
+    assert await found(as_alice, 'birthday') == hexes(card)
+    async with hearth.db.session() as session:
+        document = await session.scalar(select(SearchDocument))
+    assert 'card' in document.file.split()  # its own words written too
