@@ -23,7 +23,7 @@ from domain.assets import month_label, parse_month
 from domain.errors import InvalidInput
 from domain.search import Understood
 from domain.spaces import SpaceAction, require_space
-from services import identities
+from services import identities, meaning
 from services.accounts import Actor
 from services.places import PlaceFilter
 from services.runtime import Hearth
@@ -140,13 +140,15 @@ async def _people_names(session: AsyncSession, actor: Actor) -> dict[str, tuple[
 
 
 async def _terms(session: AsyncSession, word: str, scope: ColumnElement[bool]) -> tuple[Term, ...]:
-    """How a word is looked for: as written if a photo in scope has it, else as the start of a longer word."""
-    exact = Term((word,))
-    if await queries.has_term(session, exact, scope):
-        return (exact,)
-    prefix = Term((word,), prefix=True)
-    if len(word) >= MIN_PREFIX and await queries.has_term(session, prefix, scope):
-        return (prefix,)
+    """How a word is looked for: as written, and by the tagger's words that mean the same ("puppy": dog); else,
+    if no photo in scope has any of those, as the start of a longer word ("edinb")."""
+    near = await meaning.near(word)
+    terms = (Term((word,)), *(Term((other,), tagger_only=True) for other in near))
+    if await queries.has_any(session, terms, scope):
+        return terms
+    prefix = (Term((word,), prefix=True),)
+    if len(word) >= MIN_PREFIX and await queries.has_any(session, prefix, scope):
+        return prefix
     return ()
 
 

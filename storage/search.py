@@ -149,10 +149,10 @@ def _tsquery(term: Term) -> str:
     return '(' + ' <-> '.join(parts) + ')' if len(parts) > 1 else parts[0]
 
 
-async def has_term(session: AsyncSession, term: Term, among: ColumnElement[bool]) -> bool:
-    """Whether any photo `among` (a condition on `assets` and `asset_details`) has this term."""
+async def has_any(session: AsyncSession, terms: Iterable[Term], among: ColumnElement[bool]) -> bool:
+    """Whether any photo `among` (a condition on `assets` and `asset_details`) has any of these terms."""
     dialect = session.bind.dialect.name
-    found = match(dialect, [[term]])
+    found = match(dialect, [terms])
     statement = found.joined(select(SearchDocument.asset_id), dialect)
     statement = statement.join(Asset, Asset.id == SearchDocument.asset_id).join(
         AssetDetails, AssetDetails.asset_id == SearchDocument.asset_id

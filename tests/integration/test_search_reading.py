@@ -62,3 +62,13 @@ async def test_run_for_missing_reads_photos_stored_before_search(hearth, root, a
     async with hearth.db.session() as session:
         document = await session.scalar(select(SearchDocument))
     assert 'card' in document.file.split()  # its own words written too
+
+
+async def test_a_word_is_also_found_by_what_it_means_among_what_the_tagger_saw(hearth, as_alice):
+    portrait = await uploaded(as_alice, face_photo('obama.jpg'))
+    await describe(as_alice, portrait, description='A puppy')  # a person's word: found as written
+    await run(hearth, Queue.LABELS)
+    assert await found(as_alice, 'clothes') == hexes(portrait)  # the tagger's own word
+    assert await found(as_alice, 'garment') == hexes(portrait)  # means clothing
+    assert await found(as_alice, 'puppy') == hexes(portrait)
+    assert await found(as_alice, 'volcano') == set()
