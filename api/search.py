@@ -110,3 +110,27 @@ async def facets(params: Params, actor: CurrentActor, instance: Instance):
     return FacetsOut(
         **{name: [FacetOut(**vars(facet)) for facet in getattr(found, name)] for name in FacetsOut.model_fields}
     )
+
+
+class SuggestionOut(BaseModel):
+    kind: Literal['person', 'place', 'album', 'space']
+    value: str = Field(description="The person's, album's or space's id, or the place filter (as `place`)")
+    label: str = Field(description='As the caller knows it: a person by the name they gave them')
+
+
+@router.get('/suggestions', response_model=list[SuggestionOut])
+async def suggestions(
+    actor: CurrentActor,
+    instance: Instance,
+    q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH, description='What has been typed so far')] = '',
+):
+    """People, places, albums and spaces the caller can see whose name starts with what was typed (or has a word
+    that does), a few of each kind."""
+    return [SuggestionOut(**vars(found)) for found in await search.suggestions(instance, actor, q)]
+
+
+@router.get('/neighbours/{asset_id}', response_model=schemas.NeighboursOut)
+async def neighbours(asset_id: uuid.UUID, params: Params, actor: CurrentActor, instance: Instance):
+    """The results before (newer) and after (older) this one, in the order of the results' timeline."""
+    previous, following = await search.neighbours(instance, actor, params.query(), asset_id)
+    return schemas.NeighboursOut(previous=previous, next=following)

@@ -23,7 +23,7 @@ from domain.assets import month_label, parse_month
 from domain.errors import InvalidInput
 from domain.search import Understood
 from domain.spaces import SpaceAction, require_space
-from services import identities, meaning
+from services import albums, identities, meaning, places, spaces
 from services.accounts import Actor
 from services.places import PlaceFilter
 from services.runtime import Hearth
@@ -31,7 +31,7 @@ from storage import access
 from storage import identities as identity_queries
 from storage import search as queries
 from storage import spaces as space_queries
-from storage.assets import TimelineItem, timeline_columns
+from storage.assets import TimelineItem, neighbours_by_date, timeline_columns
 from storage.models import Asset, AssetDetails, AssetUserState, SearchDocument
 from storage.search import Term
 
@@ -305,3 +305,61 @@ async def _media(session: AsyncSession, ids) -> list[Facet]:
 
 def by_ids(values: Collection[str]) -> list[uuid.UUID]:
     return [uuid.UUID(value) for value in values]
+
+
+async def neighbours(
+    hearth: Hearth, actor: Actor, query: Query, asset_id: uuid.UUID
+) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    """The results before (newer) and after (older) this one, as the results' timeline orders them."""
+    async with hearth.db.session() as session:
+        plan = await _plan(session, actor, query)
+        if plan.understood.empty:
+            return None, None
+        found, _ = _found(session, plan, AssetDetails.asset_id)
+        return await neighbours_by_date(session, found, asset_id)
+
+
+# ---- suggestions ---------------------------------------------------------------------------------------------------
+
+MAX_SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Something to search for or open while typing: a person (by the name I know them by), a place of my photos,
+    an album or a space I can see. `value` is a person's or an album's or a space's id, or a place filter."""
+
+    kind: str
+    value: str
+    label: str
+
+
+async def suggestions(hearth: Hearth, actor: Actor, typed: str) -> list[Suggestion]:
+    """What starts with (or has a word starting with) what someone has typed so far, at most a few of each kind."""
+    wanted = ' '.join(rules.tokens(typed[: rules.MAX_QUERY_LENGTH]))
+    if not wanted:
+        return []
+    async with hearth.db.session() as session:
+        people = await identities.resolved_for(session, actor)
+    found = [Suggestion('person', str(view.id), view.name) for view in people if view.name and view.photo_count]
+    for choice in await places.timeline_choices(hearth, actor):
+        found.append(Suggestion('place', choice.value, choice.name))
+        found += [Suggestion('place', city.value, f'{city.name}, {choice.name}') for city in choice.cities]
+    found += [Suggestion('album', str(album.id), album.name) for album in await albums.list_albums(hearth, actor)]
+    found += [Suggestion('space', str(space.id), space.name) for space in await spaces.list_spaces(hearth, actor)]
+    return _best(found, wanted)
+
+
+def _best(candidates: list[Suggestion], wanted: str) -> list[Suggestion]:
+    """Those whose name starts with the words typed, then those with a later word that does; a few of each kind."""
+    ranked: dict[str, list[tuple[int, str, Suggestion]]] = {}
+    for candidate in candidates:
+        name = ' '.join(rules.tokens(candidate.label))
+        if name.startswith(wanted):
+            rank = 0
+        elif f' {wanted}' in f' {name}':
+            rank = 1
+        else:
+            continue
+        ranked.setdefault(candidate.kind, []).append((rank, name, candidate))
+    return [item for kind in ranked.values() for _, _, item in sorted(kind, key=lambda x: x[:2])[:MAX_SUGGESTIONS]]

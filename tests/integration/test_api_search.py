@@ -2,6 +2,7 @@
 prefix; dates, videos and favorites understood as filters; facets and the timeline of the results; and the scope:
 everything the caller can see, or one space, and nothing else."""
 
+import uuid
 from datetime import datetime
 
 import pytest
@@ -170,3 +171,31 @@ async def test_search_finds_what_i_can_see_partners_shown_or_not_and_spaces(as_a
 
     await as_carl.post('/assets/trash', json={'ids': [carls]})
     assert await found(as_alice, 'boat') == hexes(mine, bobs)
+
+
+async def test_suggestions_name_what_i_can_see_as_i_type(as_alice, as_bob, picture):
+    await describe(as_alice, await uploaded(as_alice, picture(1, gps=EDINBURGH)), description='castle')
+    for name in ('Edinburgh trip', 'Easter'):
+        assert (await as_alice.post('/albums', json={'name': name})).status_code == 201
+    assert (await as_bob.post('/albums', json={'name': 'Edinburgh secrets'})).status_code == 201
+    assert (await as_alice.post('/spaces', json={'name': 'Cousins in Edinburgh'})).status_code == 201
+
+    suggested = (await as_alice.get('/search/suggestions', params={'q': 'edin'})).json()
+    assert [(s['kind'], s['label']) for s in suggested] == [
+        ('place', 'Edinburgh, United Kingdom'),
+        ('album', 'Edinburgh trip'),
+        ('space', 'Cousins in Edinburgh'),  # a later word that starts so
+    ]
+    assert suggested[0]['value'] == 'city:GB/Edinburgh'
+    assert (await as_alice.get('/search/suggestions', params={'q': ''})).json() == []
+    assert (await as_bob.get('/search/suggestions', params={'q': 'united'})).json() == []  # not Alice's places
+
+
+async def test_the_viewer_steps_through_the_results_by_date(as_alice, picture):
+    ids = []
+    for index, year in enumerate((2018, 2020, 2022)):
+        ids.append(await uploaded(as_alice, picture(index, taken_at=datetime(year, 5, 1, 12))))
+        await describe(as_alice, ids[-1], description='picnic' if index != 1 else 'office')
+    oldest, _, newest = ids
+    around = (await as_alice.get(f'/search/neighbours/{newest}', params={'q': 'picnic'})).json()
+    assert (around['previous'], around['next']) == (None, str(uuid.UUID(oldest)))  # the office photo is not a result
