@@ -35,9 +35,12 @@ class SearchParams:
         str | None, Query(max_length=300, description="Narrow to a place: 'country:GB' or 'city:GB/Edinburgh'")
     ] = None
     media: Annotated[Literal['photo', 'video'] | None, Query(description='Narrow to photos or videos')] = None
+    more: Annotated[
+        bool, Query(description='Also what only looks like a word asked for (a "puppy" search: the dogs seen)')
+    ] = False
 
     def query(self) -> search.Query:
-        return search.Query(self.q, self.space, Narrowing(self.year, self.place, self.media))
+        return search.Query(self.q, self.space, Narrowing(self.year, self.place, self.media), self.more)
 
 
 Params = Annotated[SearchParams, Depends()]
@@ -53,6 +56,7 @@ class SearchOut(BaseModel):
     words: list[str] = Field(description='Words each result holds')
     unmatched: list[str] = Field(description='Words no photo in the scope holds: left out of the search')
     total: int = Field(description='How many photos the query finds in all')
+    more: int = Field(description='How many more `more=true` would find: photos that only look like a word asked for')
     assets: list[schemas.TimelineItemOut]
 
 
@@ -86,6 +90,7 @@ async def find(
         words=[word for word in understood.words if word not in found.unmatched],
         unmatched=list(found.unmatched),
         total=found.total,
+        more=found.more,
         assets=schemas.bucket_out('', found.items).assets,
     )
 

@@ -12,10 +12,10 @@ left out and said so ("kids" in "kids at the beach"), rather than emptying the r
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, false, func, literal, select
+from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import search as rules
@@ -62,6 +62,7 @@ class Query:
     text: str
     space_id: uuid.UUID | None = None
     narrowing: Narrowing = Narrowing()
+    more: bool = False  # also what only looks like what was asked ("puppy": the dogs the tagger saw)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class Plan:
     unmatched: tuple[str, ...]
     conditions: tuple[ColumnElement[bool], ...]
     viewer_id: uuid.UUID
+    wider: tuple[tuple[Term, ...], ...] | None = None  # the words with their look-alikes too, if any has some
+    first: tuple[tuple[Term, ...], ...] | None = None  # widened: the words themselves, whose photos rank first
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Results:
     unmatched: tuple[str, ...]
     total: int
     items: list[TimelineItem]
+    more: int = 0  # found by look-alikes alone: shown when asked for (`Query.more`)
 
 
 # ---- planning ------------------------------------------------------------------------------------------------------
@@ -118,11 +122,19 @@ async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
     if understood.people:
         groups = await identities.expand(session, actor, [ids[0] for ids in understood.people])
         conditions.append(AssetDetails.asset_id.in_(identity_queries.assets_with_each(groups)))
-    words, unmatched = [], []
+    words, wider, unmatched = [], [], []
     for word in understood.words:
-        terms = await _terms(session, word, scope)
-        (words if terms else unmatched).append(terms or word)
-    return Plan(understood, tuple(words), tuple(unmatched), tuple(conditions), actor.id)
+        best, alike = await _terms(session, word, scope)
+        if best:
+            words.append(best)
+            wider.append(best + alike)
+        else:
+            unmatched.append(word)
+    widened = tuple(wider) if wider != words else None
+    first = None
+    if query.more and widened:
+        words, widened, first = list(widened), None, tuple(words)
+    return Plan(understood, tuple(words), tuple(unmatched), tuple(conditions), actor.id, widened, first)
 
 
 async def _scope(session: AsyncSession, actor: Actor, space_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -139,17 +151,23 @@ async def _people_names(session: AsyncSession, actor: Actor) -> dict[str, tuple[
     return rules.people_names((view.name, view.id) for view in seen if view.name)
 
 
-async def _terms(session: AsyncSession, word: str, scope: ColumnElement[bool]) -> tuple[Term, ...]:
-    """How a word is looked for: as written, and by the tagger's words that mean the same ("puppy": dog); else,
-    if no photo in scope has any of those, as the start of a longer word ("edinb")."""
-    near = await meaning.near(word)
-    terms = (Term((word,)), *(Term((other,), tagger_only=True) for other in near))
-    if await queries.has_any(session, terms, scope):
-        return terms
+async def _terms(
+    session: AsyncSession, word: str, scope: ColumnElement[bool]
+) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+    """How a word is looked for, and its look-alikes kept for "more": as written, if a photo in scope has it (and
+    then the tagger's words that mean the same, "puppy": dog, are more); else by those look-alikes; else as the
+    start of a longer word ("edinb"). Nothing, nothing: the word is found nowhere."""
+    exact = (Term((word,)),)
+    alike = tuple(Term((other,), tagger_only=True) for other in await meaning.near(word))
+    alike = alike if alike and await queries.has_any(session, alike, scope) else ()
+    if await queries.has_any(session, exact, scope):
+        return exact, alike
+    if alike:
+        return alike, ()
     prefix = (Term((word,), prefix=True),)
     if len(word) >= MIN_PREFIX and await queries.has_any(session, prefix, scope):
-        return prefix
-    return ()
+        return prefix, ()
+    return (), ()
 
 
 def _narrowed(narrowing: Narrowing) -> list[ColumnElement[bool]]:
@@ -163,18 +181,20 @@ def _narrowed(narrowing: Narrowing) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _found(session: AsyncSession, plan: Plan, *columns) -> tuple[Select, ColumnElement]:
-    """The photos the plan finds, with these columns, and the score to rank them by."""
+def _found(session: AsyncSession, plan: Plan, *columns) -> tuple[Select, tuple[ColumnElement, ...]]:
+    """The photos the plan finds, with these columns, and what ranks them, best first: the words themselves before
+    their look-alikes, then the full-text score."""
     statement = select(*columns).select_from(AssetDetails).join(Asset, Asset.id == AssetDetails.asset_id)
     if plan.understood.words and not plan.words:
-        return statement.where(false()), literal(0.0)  # every word was unmatched: nothing is found
+        return statement.where(false()), ()  # every word was unmatched: nothing is found
     statement = statement.where(*plan.conditions)
     if not plan.words:
-        return statement, literal(0.0)
+        return statement, ()
     dialect = session.bind.dialect.name
     found = queries.match(dialect, plan.words)
     statement = statement.join(SearchDocument, SearchDocument.asset_id == AssetDetails.asset_id)
-    return found.joined(statement, dialect).where(found.condition), found.score
+    first = () if plan.first is None else (queries.holds(dialect, plan.first).desc(),)
+    return found.joined(statement, dialect).where(found.condition), (*first, found.score.desc())
 
 
 # ---- running ---------------------------------------------------------------------------------------------------------
@@ -192,14 +212,23 @@ async def search(
         plan = await _plan(session, actor, query)
         if plan.understood.empty:
             return Results(plan.understood, plan.unmatched, 0, [])
-        ids, score = _found(session, plan, AssetDetails.asset_id)
+        ids, _ = _found(session, plan, AssetDetails.asset_id)
         total = await session.scalar(select(func.count()).select_from(ids.subquery()))
-        ranked, score = _found(session, plan, AssetDetails.asset_id, AssetDetails.taken_at)
+        ranked, best = _found(session, plan, AssetDetails.asset_id, AssetDetails.taken_at)
         newest = (AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
-        ranked = ranked.order_by(*((score.desc(), *newest) if order == 'relevance' else newest))
+        ranked = ranked.order_by(*((*best, *newest) if order == 'relevance' else newest))
         page = [row[0] for row in await session.execute(ranked.limit(limit).offset(offset))]
         items = await _items(session, actor.id, page)
-    return Results(plan.understood, plan.unmatched, total or 0, items)
+        more = await _more(session, plan, total or 0)
+    return Results(plan.understood, plan.unmatched, total or 0, items, more)
+
+
+async def _more(session: AsyncSession, plan: Plan, total: int) -> int:
+    """How many more the look-alikes would find."""
+    if plan.wider is None:
+        return 0
+    wider, _ = _found(session, replace(plan, words=plan.wider, wider=None), AssetDetails.asset_id)
+    return (await session.scalar(select(func.count()).select_from(wider.subquery())) or 0) - total
 
 
 async def _items(session: AsyncSession, viewer_id: uuid.UUID, ids: list[uuid.UUID]) -> list[TimelineItem]:

@@ -136,6 +136,15 @@ def match(dialect: str, words: Iterable[Iterable[Term]]) -> Match:
     return Match(tsv.op('@@')(query), func.ts_rank(tsv, query))
 
 
+def holds(dialect: str, words: Iterable[Iterable[Term]]) -> ColumnElement[bool]:
+    """Whether a photo's document (`search_documents`, already joined) has every word: to rank those first within a
+    wider match."""
+    found = match(dialect, words)
+    if dialect == 'sqlite':
+        return SearchDocument.doc_id.in_(select(literal_column('rowid')).select_from(_fts).where(found.condition))
+    return found.condition
+
+
 def _fts5(term: Term) -> str:
     phrase = '"' + ' '.join(term.words) + '"' + ('*' if term.prefix else '')
     return f'{TAGGER_COLUMNS} : {phrase}' if term.tagger_only else phrase

@@ -12,7 +12,7 @@ from services.steps import STEPS
 from storage.models import Job, SearchDocument
 from tests.factories.face_photos import face_photo
 from tests.integration.api_client import uploaded
-from tests.integration.test_api_search import describe, found, hexes
+from tests.integration.test_api_search import describe, found, hexes, search
 from tests.unit.test_ocr import photo_like, with_words
 
 
@@ -72,3 +72,17 @@ async def test_a_word_is_also_found_by_what_it_means_among_what_the_tagger_saw(h
     assert await found(as_alice, 'garment') == hexes(portrait)  # means clothing
     assert await found(as_alice, 'puppy') == hexes(portrait)
     assert await found(as_alice, 'volcano') == set()
+
+
+async def test_what_only_looks_like_the_word_waits_behind_show_more(hearth, as_alice, birthday_card):
+    """Results stop where the word itself stops: the tagger's look-alikes come when asked for."""
+    portrait = await uploaded(as_alice, face_photo('obama.jpg'))
+    card = await uploaded(as_alice, birthday_card)
+    await describe(as_alice, card, description='From the garment shop')
+    await run(hearth, Queue.LABELS)
+
+    result = await search(as_alice, 'garment')
+    assert ({a['id'] for a in result['assets']}, result['total'], result['more']) == (hexes(card), 1, 1)
+    assert await found(as_alice, 'garment', more='true') == hexes(card, portrait)
+    first = (await search(as_alice, 'garment', more='true'))['assets'][0]['id']
+    assert first == next(iter(hexes(card)))  # the word itself first
