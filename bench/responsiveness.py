@@ -1,16 +1,19 @@
-"""How the real web server answers while its workers search 1,000 photos for faces (issue: "the UI stays responsive
-while 1,000 photos are processed").
+"""How the real web server answers while its workers read 1,000 photos: faces, and for search what is in them and
+the text on them (issues: "the UI stays responsive while 1,000 photos are processed", "indexing never blocks the web
+app"); and how much memory the whole app takes with every model loaded.
 
-python -m bench.responsiveness --photos 1000 --workers 2
+python -m bench.responsiveness --photos 1000 --workers 2 --search-workers 1
 
-Hearth runs as an admin runs it: `main.py import` puts the photos in a fresh library (which queues the faces step for
-each), then `main.py` serves with HEARTH_FACE_WORKERS worker processes. A client asks every 0.2 s for the sign-in
-page (a NiceGUI page built on the server's event loop) and for the timeline API (months, then the newest month)
-until the faces and clustering queues are empty; the same requests on the same server once it is idle are the
-baseline.
+Hearth runs as an admin runs it: `main.py import` puts the photos in a fresh library (which queues the faces, labels
+and text steps for each), then `main.py` serves with HEARTH_FACE_WORKERS and HEARTH_SEARCH_WORKERS worker processes.
+A client asks every 0.2 s for the sign-in page (a NiceGUI page built on the server's event loop), the timeline API
+(months, then the newest month) and a search, until the faces, clustering, labels and text queues are empty; the
+same requests on the same server once it is idle are the baseline. Meanwhile the resident memory of the server and
+all its worker processes is summed every probe; the peak is reported.
 """
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +27,9 @@ from bench.faces import distinct_photos
 from tests.e2e.conftest import ROOT, child_environment, running_server
 
 PROBE_EVERY_SECONDS = 0.2
+PROBES = ('page /login', 'API months', 'API month', 'API search')
+READING = ('faces', 'clustering', 'labels', 'text')
+PEAK = {'rss': 0}
 ADMIN = ('bench@example.com', 'bench password')
 
 
@@ -36,6 +42,7 @@ def main(arguments: argparse.Namespace) -> None:
         HEARTH_DATA=str(data / 'data'),
         NICEGUI_STORAGE_PATH=str(data / 'nicegui'),
         HEARTH_FACE_WORKERS=str(arguments.workers),
+        HEARTH_SEARCH_WORKERS=str(arguments.search_workers),
     )
     env.pop('DATABASE_URL', None)
     cli(env, 'user', 'create', '--email', ADMIN[0], '--name', 'Bench', '--password', ADMIN[1], '--admin')
@@ -53,14 +60,15 @@ def main(arguments: argparse.Namespace) -> None:
         assert searched == len(photos), f'{searched} photos searched of {len(photos)}: duplicates among them?'
         idle = probe(client, seconds=arguments.idle_seconds)
         client.close()
-    print(f'{len(photos)} photos imported in {imported:.0f} s; faces searched in {elapsed:.0f} s')
+    print(f'{len(photos)} photos imported in {imported:.0f} s; faces, labels and text read in {elapsed:.0f} s')
     rate = len(photos) / elapsed
-    print(f'{arguments.workers} worker(s): {rate:.2f} photos/s; requests every {PROBE_EVERY_SECONDS} s')
+    print(f'{arguments.workers} face worker(s), {arguments.search_workers} per search queue: {rate:.2f} photos/s')
+    print(f'peak memory of the whole app (server and workers): {PEAK["rss"] / 1024:.0f} MB')
     rows = []
-    for name in ('page /login', 'API months', 'API month'):
+    for name in PROBES:
         (idle_p50, idle_p95), (busy_p50, busy_p95) = p50_p95(idle[name]), p50_p95(during[name])
         rows.append([name, len(during[name]), f'{idle_p50:.1f} / {idle_p95:.1f}', f'{busy_p50:.1f} / {busy_p95:.1f}'])
-    print_table(['request', 'samples during', 'idle p50 / p95', 'during the face run p50 / p95'], rows)
+    print_table(['request', 'samples during', 'idle p50 / p95', 'during the run p50 / p95'], rows)
 
 
 def cli(env: dict[str, str], *args: str) -> None:
@@ -69,7 +77,7 @@ def cli(env: dict[str, str], *args: str) -> None:
 
 def probe(client: httpx.Client, seconds: float | None = None, until=None) -> dict[str, list[float]]:
     """Milliseconds per kind of request, every PROBE_EVERY_SECONDS, for `seconds` or until `until()` holds."""
-    samples: dict[str, list[float]] = {'page /login': [], 'API months': [], 'API month': []}
+    samples: dict[str, list[float]] = {name: [] for name in PROBES}
     deadline = time.perf_counter() + (seconds or 0)
     checked = 0.0
     while True:
@@ -78,6 +86,8 @@ def probe(client: httpx.Client, seconds: float | None = None, until=None) -> dic
         samples['API months'].append(milliseconds)
         if months.json():
             samples['API month'].append(timed(client, f'/api/timeline/buckets/{months.json()[0]["month"]}')[0])
+        samples['API search'].append(timed(client, '/api/search?q=suit')[0])
+        PEAK['rss'] = max(PEAK['rss'], rss_of_children())
         if seconds is not None and time.perf_counter() >= deadline:
             return samples
         if until is not None and time.perf_counter() - checked > 2:
@@ -95,7 +105,25 @@ def timed(client: httpx.Client, path: str) -> tuple[float, httpx.Response]:
 
 def pipeline_done(client: httpx.Client) -> bool:
     queues = {queue['queue']: queue for queue in client.get('/api/admin/jobs').json()}
-    return all(queues[name]['waiting'] + queues[name]['running'] == 0 for name in ('faces', 'clustering'))
+    return all(queues[name]['waiting'] + queues[name]['running'] == 0 for name in READING)
+
+
+def rss_of_children() -> int:
+    """The resident memory (KB) of this process's descendants: the server and its worker processes."""
+    parents: dict[int, int] = {}
+    for status in Path('/proc').glob('[0-9]*/status'):
+        try:
+            fields = dict(line.split(':', 1) for line in status.read_text().splitlines() if ':' in line)
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(status.parent.name)] = (int(fields['PPid']), int(fields.get('VmRSS', '0 kB').split()[0]))
+    wanted, total = {os.getpid()}, 0
+    for _ in range(4):  # server, its pool's processes, their helpers
+        for pid, (parent, rss) in parents.items():
+            if parent in wanted and pid not in wanted:
+                wanted.add(pid)
+                total += rss
+    return total
 
 
 def photos_searched(client: httpx.Client) -> int:
@@ -106,6 +134,7 @@ def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--photos', type=int, default=1000, help='photos to import and search (default 1,000)')
     parser.add_argument('--workers', type=int, default=2, help='face worker processes (default 2)')
+    parser.add_argument('--search-workers', type=int, default=1, help='processes per search queue (default 1)')
     parser.add_argument('--idle-seconds', type=float, default=20, help='baseline probing afterwards (default 20)')
     parser.add_argument('--workdir', type=Path, default=OUT / 'responsiveness')
     main(parser.parse_args())
