@@ -7,23 +7,12 @@ from sqlalchemy import delete, select
 
 from domain.jobs import Queue
 from services import jobs
-from services.pipeline import JobRunner
-from services.steps import STEPS
 from storage.models import Job, SearchDocument
 from tests.factories.face_photos import face_photo
 from tests.integration.api_client import uploaded
 from tests.integration.test_api_search import describe, found, hexes, search
+from tests.integration.test_jobs_counts import run
 from tests.unit.test_ocr import photo_like, with_words
-
-
-async def run(hearth, *queues: Queue) -> None:
-    runner = JobRunner(hearth, STEPS)
-    try:
-        for queue in queues:
-            while await runner.run_once(queue):
-                pass
-    finally:
-        await runner.stop()
 
 
 @pytest.fixture
