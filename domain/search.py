@@ -15,6 +15,7 @@ from enum import StrEnum
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8  # more words than this are not a search but a paste
 MAX_TOKEN_LENGTH = 40
+MIN_NAME_PART = 3  # "Al" of "Al Smith" is too short to stand for him alone
 STOP_WORDS = frozenset(
     {
         'a',
@@ -91,6 +92,19 @@ HOLIDAYS = {
     ('valentine',): ((2, 14),),
     ('valentines',): ((2, 14),),
     ('valentine', 's', 'day'): ((2, 14),),
+}
+# Other names people use for a country than the one its photos' places carry: searched as the place too.
+COUNTRY_ALIASES = {
+    'GB': ('UK', 'Britain', 'Great Britain'),
+    'US': ('USA', 'America', 'United States of America'),
+    'NL': ('Holland',),
+    'AE': ('UAE', 'Emirates'),
+    'CZ': ('Czech Republic',),
+    'KR': ('Korea',),
+    'CH': ('Schweiz', 'Suisse', 'Svizzera'),
+    'DE': ('Deutschland',),
+    'ES': ('España',),
+    'IT': ('Italia',),
 }
 VIDEO_WORDS = frozenset({'video', 'videos', 'movie', 'movies', 'clip', 'clips', 'film', 'films'})
 FAVORITE_WORDS = frozenset({'favorite', 'favorites', 'favourite', 'favourites', 'starred', 'loved'})
@@ -240,10 +254,19 @@ class _Parts:
 
 
 def people_names(named: Iterable[tuple[str, uuid.UUID]]) -> dict[str, tuple[uuid.UUID, ...]]:
-    """(name, person id) pairs as `understand` takes them: folded names, each with every id that bears it."""
+    """(name, person id) pairs as `understand` takes them: folded names, each with every id that bears it; and each
+    part of a name that no other name has ("Messi" for Lionel Messi), as people say a surname or a first name."""
     found: dict[str, list[uuid.UUID]] = {}
     for name, person_id in named:
         key = ' '.join(tokens(name))
         if key:
             found.setdefault(key, []).append(person_id)
+    parts: dict[str, set[str]] = {}
+    for name in found:
+        words = name.split()
+        for part in words if len(words) > 1 else ():
+            parts.setdefault(part, set()).add(name)
+    for part, names in parts.items():
+        if len(names) == 1 and part not in found and part not in STOP_WORDS and len(part) >= MIN_NAME_PART:
+            found[part] = found[next(iter(names))]
     return {name: tuple(ids) for name, ids in found.items()}

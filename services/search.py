@@ -23,6 +23,7 @@ from domain.assets import month_label, parse_month
 from domain.errors import InvalidInput
 from domain.search import Understood
 from domain.spaces import SpaceAction, require_space
+from ml.text_embedding import whole_words
 from services import albums, identities, meaning, places, spaces
 from services.accounts import Actor
 from services.places import PlaceFilter
@@ -165,9 +166,15 @@ async def _terms(
     if alike:
         return alike, ()
     prefix = (Term((word,), prefix=True),)
-    if len(word) >= MIN_PREFIX and await queries.has_any(session, prefix, scope):
+    if _typed_in_part(word) and await queries.has_any(session, prefix, scope):
         return prefix, ()
     return (), ()
+
+
+def _typed_in_part(word: str) -> bool:
+    """Whether a word may be the start of a longer one: not a whole word ("cat" is one, and must not find Catalonia;
+    "edinb" is not)."""
+    return len(word) >= MIN_PREFIX and word not in whole_words()
 
 
 def _narrowed(narrowing: Narrowing) -> list[ColumnElement[bool]]:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.search import When, document_text
+from domain.search import COUNTRY_ALIASES, When, document_text
 from storage.models import Asset, AssetDetails, AssetTag, SearchDocument
 
 # bm25 weights of words, place, read_text, labels, broader, file (SQLite); PostgreSQL weighs them A, B, B, C, D, D.
@@ -58,19 +58,20 @@ async def refresh_words(session: AsyncSession, asset_ids: Collection[uuid.UUID])
         AssetDetails.place_county,
         AssetDetails.place_state,
         AssetDetails.place_country,
+        AssetDetails.place_country_code,
         Asset.original_filename,
         Asset.camera_make,
         Asset.camera_model,
     ).join(Asset, Asset.id == AssetDetails.asset_id)
     rows = []
-    for asset_id, description, city, county, state, country, filename, make, model in await session.execute(
+    for asset_id, description, city, county, state, country, code, filename, make, model in await session.execute(
         details.where(AssetDetails.asset_id.in_(asset_ids))
     ):
         rows.append(
             {
                 'asset_id': asset_id,
                 'words': document_text(description, *tags.get(asset_id, ())),
-                'place': document_text(city, county, state, country),
+                'place': document_text(city, county, state, country, *COUNTRY_ALIASES.get(code, ())),
                 'file': document_text(filename.rsplit('.', 1)[0], make, model),
             }
         )

@@ -56,10 +56,13 @@ async def test_words_of_descriptions_tags_places_cameras_and_file_names_find_pho
     assert await found(as_alice, 'holiday') == hexes(beach)  # the file name
     assert await found(as_alice, 'Edinburgh') == hexes(castle)  # the place, from the position
     assert await found(as_alice, 'scotland') == hexes(castle)
+    assert await found(as_alice, 'UK') == await found(as_alice, 'Britain') == hexes(castle)  # as people say it
     assert await found(as_alice, 'canon') == hexes(castle)  # the camera
     assert await found(as_alice, 'zurichsee fruhling') == hexes(lake)  # accents folded
     assert await found(as_alice, 'Switzerland') == hexes(lake)
     assert await found(as_alice, 'edinb') == hexes(castle)  # no photo has the word: the start of a longer one
+    await describe(as_alice, lake, description='Catalonia')
+    assert await found(as_alice, 'cat') == set()  # a whole word is not the start of another
     assert await found(as_alice, 'volcano') == set()
 
 

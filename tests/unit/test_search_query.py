@@ -65,3 +65,15 @@ def test_a_long_paste_keeps_a_few_words_and_repeats_count_once():
     understood = understand(' '.join(f'word{n}' for n in range(50)) + ' word1', {}, TODAY)
     assert len(understood.words) == 8 and understood.words[0] == 'word0'
     assert understand('dog dog DOG', {}, TODAY).words == ('dog',)
+
+
+def test_a_part_of_a_name_no_one_else_has_stands_for_the_person():
+    messi, hopper, kelly = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    names = people_names(
+        [('Lionel Messi', messi), ('Grace Hopper', hopper), ('Grace Kelly', kelly), ('Al Bo', GRANDMA)]
+    )
+    assert understand('Messi goal', names, TODAY).people == ((messi,),)
+    assert understand('hopper 1984', names, TODAY).people == ((hopper,),)
+    grace = understand('grace', names, TODAY)  # two people are called Grace: a word, not a guess
+    assert (grace.people, grace.words) == ((), ('grace',))
+    assert understand('al', names, TODAY).words == ('al',)  # too short to stand for Al Bo

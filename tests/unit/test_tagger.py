@@ -152,3 +152,9 @@ def test_words_are_lowercase_and_unique():
 def test_model_version_names_the_weights_the_converter_and_the_label_data():
     assert tagger.MODEL_VERSION.startswith(f'efficientnet-lite2-0.1.0-c{tagger.CONVERTER_VERSION}-')
     assert tagger.MODEL_VERSION.endswith(f'-labels-{tagger._labels_digest()}')
+
+
+def test_a_black_and_white_photo_says_so_and_a_colour_one_does_not():
+    colour = preview('obama.jpg')
+    assert tagger.look_words(colour) == []
+    assert {'black', 'white', 'monochrome'} <= set(tagger.look_words(colour.convert('L')))
