@@ -8,12 +8,14 @@ from nicegui import ui
 from services.accounts import Actor
 from ui.components.bottom_nav import bottom_nav
 from ui.components.family_step import family_step
+from ui.components.search_box import SearchBox
 from ui.components.theme_mode import ThemeMode
 from ui.session import sign_out
 from ui.theme import apply_theme
 
 NAVIGATION = [
     ('Photos', 'photo_library', '/'),
+    ('Search', 'search', '/search'),
     ('Spaces', 'diversity_3', '/spaces'),
     ('People', 'face', '/people'),
     ('Albums', 'photo_album', '/albums'),
@@ -28,8 +30,8 @@ ADMIN_NAVIGATION = [
     ('Members', 'group', '/admin/members'),
     ('Jobs', 'pending_actions', '/admin/jobs'),
 ]
-# The phone's bottom bar; the rest of NAVIGATION goes under More. Search joins the bar by adding '/search' here.
-PHONE_TABS = ('/', '/spaces', '/people')
+# The phone's bottom bar (four fit beside More at 390 px); the rest of NAVIGATION goes under More.
+PHONE_TABS = ('/', '/search', '/spaces', '/people')
 HEADER_PX = 59  # the header bar with its border, as the browser lays it out
 
 
@@ -45,8 +47,8 @@ def frame(
         'items-center gap-2 px-3 py-2 bg-white text-stone-800 border-b border-stone-200'
     ):
         menu = ui.button(icon='menu').props('flat round dense aria-label="Menu"').classes('lg:hidden max-sm:hidden')
-        ui.link('Hearth', '/').classes('text-xl font-semibold no-underline text-amber-800 mr-4').mark('brand')
-        ui.space()
+        ui.link('Hearth', '/').classes('text-xl font-semibold no-underline text-amber-800 mr-2 sm:mr-4').mark('brand')
+        _search(actor, current)
         if on_upload:
             ui.button('Upload', icon='cloud_upload', on_click=on_upload).props('unelevated color=primary').mark(
                 'upload-button'
@@ -69,6 +71,17 @@ def frame(
         if current == '/':
             family_step(actor)
         yield
+
+
+def _search(actor: Actor, current: str) -> None:
+    """The box from tablets up; a button to the search page on phones. The search page has its own, larger box."""
+    if current != '/search':
+        SearchBox(actor).classes('flex-1 max-w-xl max-sm:hidden').mark('header-search-box')
+    ui.space()
+    if current != '/search':
+        ui.button(icon='search', on_click=lambda: ui.navigate.to('/search')).props(
+            'flat round aria-label="Search" data-testid=header-search-button'
+        ).classes('sm:hidden').mark('header-search-button')
 
 
 def _nav_item(label: str, icon: str, target: str, active: bool) -> None:

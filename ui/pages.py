@@ -13,6 +13,7 @@ from ui import (
     map_page,
     people,
     public_link,
+    search_page,
     sharing,
     space_page,
     spaces,
@@ -32,6 +33,7 @@ def register() -> None:
     ui.page('/libraries')(libraries.libraries_page)
     ui.page('/spaces')(spaces.spaces_page)
     ui.page('/map')(map_page.map_page)
+    ui.page('/search')(search_page.search_page)
     ui.page('/people')(people.people_page)
     ui.page('/people/{person_id}')(people.person_page)
     ui.page('/spaces/{space_id}')(space_page.space_page)

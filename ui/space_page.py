@@ -166,6 +166,14 @@ class SpaceView:
                 ui.tab('map', 'Map', icon='map').mark('tab-map').props('data-testid=tab-map')
             ui.space()
             self.shown = ui.label().classes('text-sm text-stone-500 max-sm:hidden').mark('space-shown')
+            self.search_button = (
+                ui.button(icon='search', on_click=lambda: ui.navigate.to(f'/search?space={self.space_id}'))
+                .props('flat no-caps dense aria-label="Search this space" data-testid=space-search')
+                .tooltip('Search this space')
+                .mark('space-search')
+            )
+            with self.search_button:
+                ui.label('Search').classes('ml-1 max-sm:hidden')
             self.filter_button = (
                 ui.button('Filters', icon='tune', on_click=lambda: self.filter_panel.toggle())
                 .props('flat no-caps dense data-testid=space-filters')
@@ -212,6 +220,7 @@ class SpaceView:
         self.selected = [uuid.UUID(value) for value in event.args.get('ids', [])]
         self.selection_bar.show(len(self.selected))
         self.filter_button.visible = not self.selected
+        self.search_button.visible = not self.selected
 
     async def _switch_tab(self, event) -> None:
         showing_photos = event.value == 'photos'

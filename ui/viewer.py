@@ -11,12 +11,13 @@ from nicegui import ui
 
 from domain.access import Permission
 from domain.errors import HearthError, NotFound
-from services import albums, assets, faces, people, places, runtime, spaces
+from services import albums, assets, faces, people, places, runtime, search, spaces
 from services.accounts import Actor
 from services.assets import AssetView
 from ui.albums import add_to_album
 from ui.components.local_date import LocalDate
 from ui.components.place_map import mini_map
+from ui.components.search_box import SearchContext
 from ui.components.zoom_image import ZoomImage
 from ui.library import VIEWS
 from ui.session import require_sign_in
@@ -47,27 +48,44 @@ SHEET_TOUCH_END = """(e) => { const el = e.currentTarget, t = e.changedTouches[0
   if (Number(el.dataset.top) <= 0 && dy > 60 && dy > 1.5 * Math.abs(dx)) emit(); }"""
 
 
-async def viewer_page(asset_id: str, view: str = 'timeline', album: str = '', space: str = '', person: str = ''):
+async def viewer_page(
+    asset_id: str,
+    view: str = 'timeline',
+    album: str = '',
+    space: str = '',
+    person: str = '',
+    q: str = '',
+    year: str = '',
+    place: str = '',
+    media: str = '',
+):
     """`view` is the library view to step through; `album`, `space` or `person` (one of my people: the photos
-    they are in), when given, what to step through instead."""
+    they are in), when given, what to step through instead; or with `q`, a search's results (`space` its scope)."""
     actor = await require_sign_in()
     if isinstance(actor, RedirectResponse):
         return actor
-    album_id = await _album_in_reach(actor, album)
-    space_id = None if album_id else await _space_in_reach(actor, space)
-    person_id = None if album_id or space_id else await _person_in_reach(actor, person)
+    found = await _search_in_reach(actor, SearchContext.parse(q, space, year, place, media))
+    album_id = None if found else await _album_in_reach(actor, album)
+    space_id = None if found or album_id else await _space_in_reach(actor, space)
+    person_id = None if found or album_id or space_id else await _person_in_reach(actor, person)
     try:
         asset = await assets.get_asset(runtime.current(), actor, uuid.UUID(asset_id))
     except (ValueError, NotFound):
-        return RedirectResponse(_context_path(view, album_id, space_id, person_id))
-    viewer = Viewer(actor, view if view in VIEWS else 'timeline', album_id, space_id, person_id)
+        return RedirectResponse(_context_path(view, album_id, space_id, person_id, found))
+    viewer = Viewer(actor, view if view in VIEWS else 'timeline', album_id, space_id, person_id, found)
     await viewer.show(asset)
 
 
 def _context_path(
-    view: str, album_id: uuid.UUID | None, space_id: uuid.UUID | None, person_id: uuid.UUID | None = None
+    view: str,
+    album_id: uuid.UUID | None,
+    space_id: uuid.UUID | None,
+    person_id: uuid.UUID | None = None,
+    found: SearchContext | None = None,
 ) -> str:
     """Where the viewer came from, and goes back to."""
+    if found:
+        return found.url()
     if album_id:
         return f'/albums/{album_id}'
     if space_id:
@@ -84,6 +102,15 @@ async def _album_in_reach(actor: Actor, album: str) -> uuid.UUID | None:
         return (await albums.get_album_summary(runtime.current(), actor, uuid.UUID(album))).id
     except (ValueError, HearthError):
         return None
+
+
+async def _search_in_reach(actor: Actor, context: SearchContext) -> SearchContext | None:
+    """A search to step through: one with words, in everything I see or in a space I am in."""
+    if not context.q:
+        return None
+    if context.space_id and not await _space_in_reach(actor, str(context.space_id)):
+        return None
+    return context
 
 
 async def _person_in_reach(actor: Actor, person: str) -> uuid.UUID | None:
@@ -112,9 +139,10 @@ class Viewer:
         album_id: uuid.UUID | None = None,
         space_id: uuid.UUID | None = None,
         person_id: uuid.UUID | None = None,
+        found: SearchContext | None = None,
     ):
         self.actor, self.view, self.album_id, self.hearth = actor, view, album_id, runtime.current()
-        self.space_id, self.person_id = space_id, person_id
+        self.space_id, self.person_id, self.found = space_id, person_id, found
         self.asset: AssetView | None = None
         self.previous = self.following = None
         self._turn = asyncio.Lock()  # steps and keys act one after another, each on the photo the last one left
@@ -190,9 +218,15 @@ class Viewer:
         context = f'album={self.album_id}' if self.album_id else f'view={self.view}'
         context = f'space={self.space_id}' if self.space_id else context
         context = f'person={self.person_id}' if self.person_id else context
+        context = self.found.encoded() if self.found else context
         ui.run_javascript(f'history.replaceState(null, "", "/photo/{asset.id}?{context}")')
 
     async def _neighbours(self, asset_id: uuid.UUID) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+        if self.found:
+            try:
+                return await search.neighbours(self.hearth, self.actor, self.found.query(), asset_id)
+            except HearthError:
+                return None, None
         if self.album_id is None and self.space_id is None:
             with_people = [self.person_id] if self.person_id else []
             return await assets.neighbours(self.hearth, self.actor, asset_id, self.view, with_people)
@@ -226,7 +260,7 @@ class Viewer:
             await self._next()
 
     def close(self) -> None:
-        ui.navigate.to(_context_path(self.view, self.album_id, self.space_id, self.person_id))
+        ui.navigate.to(_context_path(self.view, self.album_id, self.space_id, self.person_id, self.found))
 
     async def _key(self, event) -> None:
         modifiers = event.modifiers
