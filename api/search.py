@@ -35,12 +35,13 @@ class SearchParams:
         str | None, Query(max_length=300, description="Narrow to a place: 'country:GB' or 'city:GB/Edinburgh'")
     ] = None
     media: Annotated[Literal['photo', 'video'] | None, Query(description='Narrow to photos or videos')] = None
+    camera: Annotated[str | None, Query(max_length=100, description='Narrow to a camera model (a facet)')] = None
     more: Annotated[
         bool, Query(description='Also what only looks like a word asked for (a "puppy" search: the dogs seen)')
     ] = False
 
     def query(self) -> search.Query:
-        return search.Query(self.q, self.space, Narrowing(self.year, self.place, self.media), self.more)
+        return search.Query(self.q, self.space, Narrowing(self.year, self.place, self.media, self.camera), self.more)
 
 
 Params = Annotated[SearchParams, Depends()]

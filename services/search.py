@@ -49,6 +49,7 @@ class Narrowing:
     year: int | None = None
     place: str | None = None
     media: str | None = None
+    camera: str | None = None  # a camera model, as the facet gives it
 
     def __post_init__(self):
         if self.media is not None and self.media not in MEDIA:
@@ -77,6 +78,7 @@ class Plan:
     viewer_id: uuid.UUID
     wider: tuple[tuple[Term, ...], ...] | None = None  # the words with their look-alikes too, if any has some
     first: tuple[tuple[Term, ...], ...] | None = None  # widened: the words themselves, whose photos rank first
+    empty: bool = False  # nothing asked: no word, no filter, no facet
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
     first = None
     if query.more and widened:
         words, widened, first = list(widened), None, tuple(words)
-    return Plan(understood, tuple(words), tuple(unmatched), tuple(conditions), actor.id, widened, first)
+    empty = understood.empty and query.narrowing == Narrowing()
+    return Plan(understood, tuple(words), tuple(unmatched), tuple(conditions), actor.id, widened, first, empty)
 
 
 async def _scope(session: AsyncSession, actor: Actor, space_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -185,6 +188,8 @@ def _narrowed(narrowing: Narrowing) -> list[ColumnElement[bool]]:
         conditions.append(place.condition())
     if narrowing.media is not None:
         conditions.append(Asset.media_type == MEDIA[narrowing.media])
+    if narrowing.camera is not None:
+        conditions.append(Asset.camera_model == narrowing.camera)
     return conditions
 
 
@@ -217,7 +222,7 @@ async def search(
         raise InvalidInput(f'A page holds 1 to {MAX_PAGE} results, from an offset of 0 or more')
     async with hearth.db.session() as session:
         plan = await _plan(session, actor, query)
-        if plan.understood.empty:
+        if plan.empty:
             return Results(plan.understood, plan.unmatched, 0, [])
         ids, _ = _found(session, plan, AssetDetails.asset_id)
         total = await session.scalar(select(func.count()).select_from(ids.subquery()))
@@ -260,7 +265,7 @@ async def buckets(hearth: Hearth, actor: Actor, query: Query) -> list[tuple[str,
     """What the query finds as a timeline: its months, newest first, with counts."""
     async with hearth.db.session() as session:
         plan = await _plan(session, actor, query)
-        if plan.understood.empty:
+        if plan.empty:
             return []
         per_month, _ = _found(session, plan, AssetDetails.month_key, func.count())
         rows = await session.execute(per_month.group_by(AssetDetails.month_key))
@@ -272,7 +277,7 @@ async def bucket(hearth: Hearth, actor: Actor, query: Query, month: str) -> list
     key = parse_month(month)
     async with hearth.db.session() as session:
         plan = await _plan(session, actor, query)
-        if plan.understood.empty:
+        if plan.empty:
             return []
         ids, _ = _found(session, plan, AssetDetails.asset_id)
         ids = ids.where(AssetDetails.month_key == key).order_by(
@@ -285,7 +290,7 @@ async def facets(hearth: Hearth, actor: Actor, query: Query) -> Facets:
     """What the results hold, to narrow them: years, places, cameras, photos or videos, each with a count."""
     async with hearth.db.session() as session:
         plan = await _plan(session, actor, query)
-        if plan.understood.empty:
+        if plan.empty:
             return Facets([], [], [], [])
         found, _ = _found(session, plan, AssetDetails.asset_id)
         ids = found.subquery()
@@ -349,7 +354,7 @@ async def neighbours(
     """The results before (newer) and after (older) this one, as the results' timeline orders them."""
     async with hearth.db.session() as session:
         plan = await _plan(session, actor, query)
-        if plan.understood.empty:
+        if plan.empty:
             return None, None
         found, _ = _found(session, plan, AssetDetails.asset_id)
         return await neighbours_by_date(session, found, asset_id)

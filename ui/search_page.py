@@ -25,11 +25,13 @@ ORDERS = {'relevance': 'Best match', 'date': 'Newest first'}
 PAGE = 60
 
 
-async def search_page(q: str = '', space: str = '', year: str = '', place: str = '', media: str = '', order: str = ''):
+async def search_page(
+    q: str = '', space: str = '', year: str = '', place: str = '', media: str = '', camera: str = '', order: str = ''
+):
     actor = await require_sign_in()
     if isinstance(actor, RedirectResponse):
         return actor
-    context = SearchContext.parse(q, space, year, place, media)
+    context = SearchContext.parse(q, space, year, place, media, camera)
     space_name = None
     if space:
         try:
@@ -57,7 +59,7 @@ class SearchView:
                 self.summary = ui.row().classes('w-full items-center no-wrap gap-2 min-h-[40px]')
             self.results = ui.element('div').classes('relative flex-1 min-h-0 w-full')
         with self.results:
-            if context.q:
+            if context.asked:
                 ui.spinner(size='lg').classes('absolute left-1/2 top-12 -translate-x-1/2').mark('search-loading')
                 ui.timer(0, self._load, once=True)
             else:
@@ -67,7 +69,7 @@ class SearchView:
         with ui.row().classes('w-full items-center gap-2 text-stone-600').mark('search-scope'):
             ui.icon('diversity_3').classes('text-xl')
             ui.label(f'Searching {space_name}').classes('font-medium')
-            everywhere = self.context.with_(space_id=None, year=None, place=None, media=None)
+            everywhere = self.context.with_(space_id=None, year=None, place=None, media=None, camera=None)
             ui.link('Search everything instead', everywhere.url()).classes('text-primary').mark('search-everything')
 
     def _search(self, text: str) -> None:
@@ -95,8 +97,9 @@ class SearchView:
     def _nothing(self) -> None:
         with ui.column().classes('w-full items-center py-12 px-4 gap-2 text-center').mark('search-nothing'):
             ui.icon('search_off').classes('text-6xl text-stone-300')
-            ui.label(f'Nothing found for “{self.context.q}”').classes('text-lg font-medium break-words max-w-full')
-            narrowed = self.context.year or self.context.place or self.context.media
+            said = f'Nothing found for “{self.context.q}”' if self.context.q else 'Nothing found'
+            ui.label(said).classes('text-lg font-medium break-words max-w-full')
+            narrowed = self.context.year or self.context.place or self.context.media or self.context.camera
             hint = 'Try fewer words, or take away a choice above.' if narrowed else 'Try fewer words, or other ones.'
             ui.label(hint).classes('text-stone-500')
 
@@ -147,7 +150,7 @@ class SearchView:
         with self.facets:
             facet_menu('Years', 'event', facets.years, str(context.year or ''), self._narrow('year', int))
             facet_menu('Places', 'place', facets.places, context.place or '', self._narrow('place', str))
-            facet_menu('Cameras', 'photo_camera', facets.cameras, '', self._by_camera)
+            facet_menu('Cameras', 'photo_camera', facets.cameras, context.camera or '', self._narrow('camera', str))
             facet_menu('Photos and videos', 'perm_media', facets.media, context.media or '', self._narrow('media', str))
 
     def _narrow(self, name: str, kind: type):
@@ -155,11 +158,6 @@ class SearchView:
             self._to(self.context.with_(**{name: kind(facet.value) if facet else None}))
 
         return choose
-
-    def _by_camera(self, facet: Facet | None) -> None:
-        # No camera narrowing in the service: a camera's name is among a photo's words, so it joins the query.
-        if facet:
-            self._to(self.context.with_(q=f'{self.context.q} {facet.value}'))
 
     # ---- newest first, with a selection ----------------------------------------------------------------------------
 

@@ -111,7 +111,7 @@ def test_searching_on_a_desktop(browser, server):
     page.wait_for_timeout(400)  # the menu fades in
     screenshot(page, 'search-desktop-suggestions')
     page.get_by_test_id('suggestion-place').first.click()
-    page.wait_for_url('**/search?q=Paris&place=*', timeout=15_000)
+    page.wait_for_url('**/search?place=*', timeout=15_000)  # a place alone is a search
     results_say(page, '1 photo')
 
     search_in_box(page, 'kids at the beach')

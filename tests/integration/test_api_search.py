@@ -136,6 +136,9 @@ async def test_results_by_relevance_by_date_in_months_and_with_facets(as_alice, 
     assert await found(as_alice, 'dog', year=2018) == hexes(old)
     assert await found(as_alice, 'dog', place='country:GB') == hexes(old)
     assert await found(as_alice, 'dog', media='video') == set()
+    assert await found(as_alice, 'dog', camera='HC-1') == hexes(old, new)
+    assert await found(as_alice, 'dog', camera='EOS') == set()
+    assert await found(as_alice, '', place='country:GB') == hexes(old)  # a facet alone is a search
 
 
 async def test_bad_searches_get_clear_errors(as_alice, anonymous):

@@ -26,33 +26,52 @@ KINDS = {  # kind: heading, icon
 
 @dataclass(frozen=True)
 class SearchContext:
-    """A search as its address holds it: /search?q=...&space=...&year=...&place=...&media=..."""
+    """A search as its address holds it: /search?q=...&space=...&year=...&place=...&media=...&camera=..."""
 
     q: str = ''
     space_id: uuid.UUID | None = None
     year: int | None = None
     place: str | None = None
     media: str | None = None
+    camera: str | None = None
 
     @classmethod
-    def parse(cls, q: str = '', space: str = '', year: str = '', place: str = '', media: str = '') -> 'SearchContext':
+    def parse(
+        cls, q: str = '', space: str = '', year: str = '', place: str = '', media: str = '', camera: str = ''
+    ) -> 'SearchContext':
         """From the address's parameters; a value that makes no sense is dropped, as a typo in an address would be."""
-        context = cls(q.strip(), _uuid(space), int(year) if year.isdigit() else None, place or None, media or None)
+        year_ = int(year) if year.isdigit() else None
+        context = cls(q.strip(), _uuid(space), year_, place or None, media or None, camera[:100] or None)
         try:
-            Narrowing(context.year, context.place, context.media)
+            context.narrowing()
         except InvalidInput:
             return replace(context, place=None, media=None)
         return context
+
+    def narrowing(self) -> Narrowing:
+        return Narrowing(self.year, self.place, self.media, self.camera)
+
+    @property
+    def asked(self) -> bool:
+        """Whether there is anything to search for: words, or a facet alone (a place picked from the suggestions)."""
+        return bool(self.q) or self.narrowing() != Narrowing()
 
     def with_(self, **changes) -> 'SearchContext':
         return replace(self, **changes)
 
     def query(self) -> search.Query:
-        return search.Query(self.q, self.space_id, Narrowing(self.year, self.place, self.media))
+        return search.Query(self.q, self.space_id, self.narrowing())
 
     def params(self) -> dict[str, str]:
         """As URL parameters (the timeline grid's `query` too), leaving out what is not set."""
-        values = {'q': self.q, 'space': self.space_id, 'year': self.year, 'place': self.place, 'media': self.media}
+        values = {
+            'q': self.q,
+            'space': self.space_id,
+            'year': self.year,
+            'place': self.place,
+            'media': self.media,
+            'camera': self.camera,
+        }
         return {key: str(value) for key, value in values.items() if value not in (None, '')}
 
     def encoded(self) -> str:
@@ -170,6 +189,4 @@ class SearchBox(ui.element):
             self.input.value = f'{kept} {suggestion.label}'.strip()
             self.submit()
         else:
-            # A place alone is not a search the service runs: its name stands for it when nothing else was typed.
-            text = kept or suggestion.label.split(',')[0]
-            ui.navigate.to(SearchContext(text, self.space_id, place=suggestion.value).url())
+            ui.navigate.to(SearchContext(kept, self.space_id, place=suggestion.value).url())
