@@ -7,7 +7,7 @@ merely look French)."""
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -15,6 +15,7 @@ from enum import StrEnum
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8  # more words than this are not a search but a paste
 MAX_TOKEN_LENGTH = 40
+MIN_JOINED, MAX_JOINED = 6, 3  # words run together: at least this long, of at most this many words
 MIN_NAME_PART = 3  # "Al" of "Al Smith" is too short to stand for him alone
 STOP_WORDS = frozenset(
     {
@@ -119,6 +120,21 @@ def fold(text: str) -> str:
 def tokens(text: str | None) -> list[str]:
     """The words of a text, folded, in order; punctuation and underscores separate them."""
     return [token[:MAX_TOKEN_LENGTH] for token in TOKEN.findall(fold(text or ''))]
+
+
+def split_joined(token: str, known: Collection[str]) -> list[str]:
+    """A token the text reader ran together ('happybirthday', 'stationroad') as the fewest known words it is made
+    of, two to MAX_JOINED; [] when it is a known word itself, too short, or not made of known words."""
+    if len(token) < MIN_JOINED or token in known:
+        return []
+    fewest: dict[int, list[str]] = {0: []}
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - MAX_TOKEN_LENGTH), end - 1):
+            piece = token[start:end]
+            if start in fewest and piece in known and len(fewest[start]) + 1 < len(fewest.get(end, token)):
+                fewest[end] = [*fewest[start], piece]
+    found = fewest.get(len(token), [])
+    return found if 1 < len(found) <= MAX_JOINED else []
 
 
 def document_text(*texts: str | None) -> str:

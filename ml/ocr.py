@@ -33,7 +33,7 @@ from pathlib import Path
 from PIL import Image
 
 # Derived text carries this: a change of model or of the reading rules below means reading the photos again.
-MODEL_VERSION = 'rapidocr-1.4.4-ppocrv4-v1'
+MODEL_VERSION = 'rapidocr-1.4.4-ppocrv4-v2'  # v2: words run together are split
 LONG_SIDE = 1280
 MIN_SCORE = 0.6
 MIN_ALNUM = 2

@@ -8,9 +8,10 @@ from sqlalchemy import Select, and_, delete, literal, select, union, update
 
 from domain.errors import NotFound
 from domain.jobs import Queue
-from domain.search import document_text
+from domain.search import document_text, split_joined, tokens
 from ml import faces as ml_faces
 from ml import media, ocr, tagger
+from ml.text_embedding import whole_words
 from services import grouping, places
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
@@ -184,10 +185,16 @@ async def _read_for_search(runner: JobRunner, job: ClaimedJob, queue: Queue) -> 
             await search_queries.save_labels(session, asset_id, document_text(*names), document_text(*broader), model)
         else:
             lines = await runner.pools.run(queue, ocr.read_file, preview)
-            await search_queries.save_read_text(session, asset_id, document_text(*lines), model)
+            await search_queries.save_read_text(session, asset_id, _read_words(lines), model)
         if document is None:  # a photo stored before search: its own words too
             await search_queries.refresh_words(session, [asset_id])
         await session.commit()
+
+
+def _read_words(lines: list[str]) -> str:
+    """The words of the lines read, and the words of those the reader ran together ('HAPPYBIRTHDAY')."""
+    joined = (split_joined(token, whole_words()) for token in tokens(' '.join(lines)))
+    return document_text(*lines, *(word for words in joined for word in words))
 
 
 async def people_of_scope(runner: JobRunner, job: ClaimedJob) -> None:

@@ -4,7 +4,7 @@ the other words are folded and kept for the words index."""
 import uuid
 from datetime import date
 
-from domain.search import Kind, When, document_text, fold, people_names, tokens, understand
+from domain.search import Kind, When, document_text, fold, people_names, split_joined, tokens, understand
 
 GRANDMA, MAY, AUNT_MAY = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 PEOPLE = people_names([('Grandma', GRANDMA), ('Aunt May', AUNT_MAY), ('May', MAY)])
@@ -77,3 +77,12 @@ def test_a_part_of_a_name_no_one_else_has_stands_for_the_person():
     grace = understand('grace', names, TODAY)  # two people are called Grace: a word, not a guess
     assert (grace.people, grace.words) == ((), ('grace',))
     assert understand('al', names, TODAY).words == ('al',)  # too short to stand for Al Bo
+
+
+def test_words_the_text_reader_ran_together_are_split_into_known_words():
+    known = {'happy', 'birthday', 'station', 'road', 'no', 'parking', 'park', 'in', 'g', 'hotel', 'be', 'ach'}
+    assert split_joined('happybirthday', known) == ['happy', 'birthday']
+    assert split_joined('noparking', known) == ['no', 'parking']  # the fewest words: not no-park-in-g
+    assert split_joined('hotel', known) == []  # a word already
+    assert split_joined('xqzvbnm', known) == []  # not made of words
+    assert split_joined('stationroadhappybirthday', known) == []  # four words: more likely a name than a phrase
