@@ -313,7 +313,7 @@ def _over(ids, *columns) -> Select:
 
 
 async def _years(session: AsyncSession, ids) -> list[Facet]:
-    year = AssetDetails.month_key / 100
+    year = AssetDetails.month_key // 100
     rows = await session.execute(_over(ids, year))
     return [Facet(str(int(value)), str(int(value)), count) for value, count in sorted(rows.all(), reverse=True)]
 

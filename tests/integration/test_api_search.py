@@ -205,3 +205,11 @@ async def test_the_viewer_steps_through_the_results_by_date(as_alice, picture):
     oldest, _, newest = ids
     around = (await as_alice.get(f'/search/neighbours/{newest}', params={'q': 'picnic'})).json()
     assert (around['previous'], around['next']) == (None, str(uuid.UUID(oldest)))  # the office photo is not a result
+
+
+async def test_the_years_facet_counts_each_year_once(as_alice, picture):
+    for index, month in enumerate((3, 7, 11)):
+        photo = await uploaded(as_alice, picture(index, taken_at=datetime(2018, month, 1, 9)))
+        await describe(as_alice, photo, description='dog')
+    facets = (await as_alice.get('/search/facets', params={'q': 'dog'})).json()
+    assert [(f['value'], f['label'], f['count']) for f in facets['years']] == [('2018', '2018', 3)]
