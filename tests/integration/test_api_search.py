@@ -213,3 +213,21 @@ async def test_the_years_facet_counts_each_year_once(as_alice, picture):
         await describe(as_alice, photo, description='dog')
     facets = (await as_alice.get('/search/facets', params={'q': 'dog'})).json()
     assert [(f['value'], f['label'], f['count']) for f in facets['years']] == [('2018', '2018', 3)]
+
+
+async def test_an_album_member_finds_its_photos_until_removed_and_the_admin_finds_no_ones(
+    as_alice, as_bob, as_root, picture, bob
+):
+    photo = await uploaded(as_alice, picture(1))
+    await describe(as_alice, photo, description='lighthouse')
+    album = (await as_alice.post('/albums', json={'name': 'Coast'})).json()['id']
+    assert (await as_alice.put(f'/albums/{album}/assets', json={'asset_ids': [photo]})).status_code == 200
+    assert await found(as_bob, 'lighthouse') == set()
+
+    shared = await as_alice.post(f'/albums/{album}/members', json={'email': 'bob@example.com', 'trust_level': 'guest'})
+    assert shared.status_code == 201
+    assert await found(as_bob, 'lighthouse') == hexes(photo)  # the album is not on his timeline: still his to find
+    assert (await as_alice.delete(f'/albums/{album}/members/{bob.id}')).status_code == 204
+    assert await found(as_bob, 'lighthouse') == set()  # an ex-member
+    assert await found(as_root, 'lighthouse') == set()  # the admin sees no one's photos
+    assert (await as_root.get('/search/suggestions', params={'q': 'coa'})).json() == []
