@@ -11,11 +11,10 @@ no photo I may see has that exact word, as the start of a longer one ("edinb"). 
 left out and said so ("kids" in "kids at the beach"), rather than emptying the results."""
 
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, false, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, false, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import search as rules
@@ -287,49 +286,56 @@ async def bucket(hearth: Hearth, actor: Actor, query: Query, month: str) -> list
 
 
 async def facets(hearth: Hearth, actor: Actor, query: Query) -> Facets:
-    """What the results hold, to narrow them: years, places, cameras, photos or videos, each with a count."""
+    """What the results hold, to narrow them: years, places, cameras, photos or videos, each with a count. One
+    statement: the search runs once, into a materialised set that the four tallies read."""
     async with hearth.db.session() as session:
         plan = await _plan(session, actor, query)
         if plan.empty:
             return Facets([], [], [], [])
-        found, _ = _found(session, plan, AssetDetails.asset_id)
-        ids = found.subquery()
-        return Facets(
-            await _years(session, ids),
-            await _places(session, ids),
-            await _cameras(session, ids),
-            await _media(session, ids),
+        columns = (
+            (AssetDetails.month_key // 100).label('year'),
+            AssetDetails.place_country_code.label('code'),
+            AssetDetails.place_country.label('country'),
+            Asset.camera_make.label('make'),
+            Asset.camera_model.label('model'),
+            Asset.media_type.label('media'),
         )
-
-
-def _over(ids, *columns) -> Select:
-    return (
-        select(*columns, func.count())
-        .select_from(ids)
-        .join(AssetDetails, AssetDetails.asset_id == ids.c[0])
-        .join(Asset, Asset.id == ids.c[0])
-        .group_by(*columns)
+        found, _ = _found(session, plan, *columns)
+        rows = found.cte('found').prefix_with('MATERIALIZED').c
+        count = func.count()
+        tallies = union_all(
+            select(literal('year'), cast(rows.year, String), null(), count).group_by(rows.year),
+            select(literal('place'), rows.code, func.max(rows.country), count)
+            .where(rows.code.is_not(None))
+            .group_by(rows.code),
+            select(literal('camera'), rows.model, func.max(rows.make), count)
+            .where(rows.model.is_not(None))
+            .group_by(rows.model),
+            select(literal('media'), rows.media, null(), count).group_by(rows.media),
+        )
+        tallied: dict[str, list[tuple]] = {}
+        for kind, value, name, counted in await session.execute(tallies):
+            tallied.setdefault(kind, []).append((value, name, counted))
+    return Facets(
+        _years(tallied.get('year', [])),
+        _places(tallied.get('place', [])),
+        _cameras(tallied.get('camera', [])),
+        _media(tallied.get('media', [])),
     )
 
 
-async def _years(session: AsyncSession, ids) -> list[Facet]:
-    year = AssetDetails.month_key // 100
-    rows = await session.execute(_over(ids, year))
-    return [Facet(str(int(value)), str(int(value)), count) for value, count in sorted(rows.all(), reverse=True)]
+def _years(rows: list[tuple]) -> list[Facet]:
+    years = sorted(((int(value), counted) for value, _, counted in rows), reverse=True)
+    return [Facet(str(year), str(year), counted) for year, counted in years]
 
 
-async def _places(session: AsyncSession, ids) -> list[Facet]:
-    columns = (AssetDetails.place_country_code, AssetDetails.place_country)
-    rows = await session.execute(_over(ids, *columns).where(AssetDetails.place_country_code.is_not(None)))
-    found = [Facet(str(PlaceFilter(code)), country or code, count) for code, country, count in rows]
+def _places(rows: list[tuple]) -> list[Facet]:
+    found = [Facet(str(PlaceFilter(code)), country or code, counted) for code, country, counted in rows]
     return sorted(found, key=lambda facet: (-facet.count, facet.label))
 
 
-async def _cameras(session: AsyncSession, ids) -> list[Facet]:
-    rows = await session.execute(
-        _over(ids, Asset.camera_make, Asset.camera_model).where(Asset.camera_model.is_not(None))
-    )
-    found = [Facet(model, _camera_label(make, model), count) for make, model, count in rows]
+def _cameras(rows: list[tuple]) -> list[Facet]:
+    found = [Facet(model, _camera_label(make, model), counted) for model, make, counted in rows]
     return sorted(found, key=lambda facet: (-facet.count, facet.label))
 
 
@@ -338,14 +344,10 @@ def _camera_label(make: str | None, model: str) -> str:
     return model if not make or model.lower().startswith(make.lower().split()[0]) else f'{make} {model}'
 
 
-async def _media(session: AsyncSession, ids) -> list[Facet]:
-    rows = dict((await session.execute(_over(ids, Asset.media_type))).all())
+def _media(rows: list[tuple]) -> list[Facet]:
+    stored = {value: counted for value, _, counted in rows}
     labels = {'photo': 'Photos', 'video': 'Videos'}
-    return [Facet(said, labels[said], rows[stored]) for said, stored in MEDIA.items() if rows.get(stored)]
-
-
-def by_ids(values: Collection[str]) -> list[uuid.UUID]:
-    return [uuid.UUID(value) for value in values]
+    return [Facet(said, labels[said], stored[kind]) for said, kind in MEDIA.items() if stored.get(kind)]
 
 
 async def neighbours(
