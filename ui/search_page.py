@@ -26,12 +26,19 @@ PAGE = 60
 
 
 async def search_page(
-    q: str = '', space: str = '', year: str = '', place: str = '', media: str = '', camera: str = '', order: str = ''
+    q: str = '',
+    space: str = '',
+    year: str = '',
+    place: str = '',
+    media: str = '',
+    camera: str = '',
+    more: str = '',
+    order: str = '',
 ):
     actor = await require_sign_in()
     if isinstance(actor, RedirectResponse):
         return actor
-    context = SearchContext.parse(q, space, year, place, media, camera)
+    context = SearchContext.parse(q, space, year, place, media, camera, more)
     space_name = None
     if space:
         try:
@@ -121,7 +128,7 @@ class SearchView:
                 understood_row(found)
         self._show_facets(facets)
         total = found.total if found else 0
-        self._summary(total)
+        self._summary(total, found.more if found else 0)
         with self.results:
             if not total:
                 self._nothing()
@@ -133,10 +140,14 @@ class SearchView:
     async def _more(self, offset: int) -> Results:
         return await search.search(self.hearth, self.actor, self.context.query(), 'relevance', PAGE, offset)
 
-    def _summary(self, total: int) -> None:
+    def _summary(self, total: int, look_alikes: int = 0) -> None:
         with self.summary:
             noun = 'video' if self.context.media == 'video' else 'photo'
             ui.label(plural(total, noun) if total else '').classes('text-stone-600 font-medium').mark('search-count')
+            if look_alikes:  # the tagger's look-alikes of a word ("puppy": dogs), shown when asked for
+                wider = self.context.with_(more=True).url()
+                link = ui.link(f'+ {look_alikes} more that look like it', wider).classes('text-primary text-sm')
+                link.mark('look-alikes')
             ui.space()
             if total:
                 self.selection_bar = SelectionBar(self._actions(), on_clear=lambda: self.grid.clear_selection())

@@ -59,13 +59,14 @@ async def viewer_page(
     place: str = '',
     media: str = '',
     camera: str = '',
+    more: str = '',
 ):
     """`view` is the library view to step through; `album`, `space` or `person` (one of my people: the photos
     they are in), when given, what to step through instead; or with `q`, a search's results (`space` its scope)."""
     actor = await require_sign_in()
     if isinstance(actor, RedirectResponse):
         return actor
-    found = await _search_in_reach(actor, SearchContext.parse(q, space, year, place, media, camera))
+    found = await _search_in_reach(actor, SearchContext.parse(q, space, year, place, media, camera, more))
     album_id = None if found else await _album_in_reach(actor, album)
     space_id = None if found or album_id else await _space_in_reach(actor, space)
     person_id = None if found or album_id or space_id else await _person_in_reach(actor, person)

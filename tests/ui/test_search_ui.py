@@ -8,7 +8,9 @@ from datetime import datetime
 import pytest
 from nicegui.testing import User
 
+from ml import tagger
 from services import accounts, albums, assets, meaning, people, runtime, spaces
+from storage import search as search_queries
 from tests.ui.conftest import add_photo, member, sign_up_admin
 from tests.ui.test_people_ui import person_in_photos
 
@@ -79,6 +81,21 @@ async def test_what_was_understood_is_shown_and_a_word_no_photo_has_is_left_out(
     await user.should_see('2019 · year', retries=50)
     await user.should_see('No photo has “kids”, so it was left out.')
     await user.should_see('1 photo')
+
+
+async def test_what_only_looks_like_the_word_is_one_click_away(user: User, tmp_path):
+    me = await ann(user)
+    await described(me, tmp_path, 'shop.jpg', 'The garment shop')
+    suit = await add_photo(me, tmp_path, 'suit.jpg', color=(20, 20, 60))
+    async with runtime.current().db.session() as session:  # as the image tagger reads a man in a suit
+        await search_queries.save_labels(session, suit, 'suit', 'clothing clothes', tagger.MODEL_VERSION)
+        await session.commit()
+
+    await user.open('/search?q=garment')
+    await user.should_see('1 photo', retries=50)
+    user.find(marker='look-alikes').click()
+    await user.should_see('2 photos', retries=50)
+    await user.should_not_see(marker='look-alikes')
 
 
 async def test_a_facet_narrows_the_results_and_can_be_taken_away(user: User, tmp_path):

@@ -34,14 +34,24 @@ class SearchContext:
     place: str | None = None
     media: str | None = None
     camera: str | None = None
+    more: bool = False  # also what only looks like a word asked for
 
     @classmethod
     def parse(
-        cls, q: str = '', space: str = '', year: str = '', place: str = '', media: str = '', camera: str = ''
+        cls,
+        q: str = '',
+        space: str = '',
+        year: str = '',
+        place: str = '',
+        media: str = '',
+        camera: str = '',
+        more: str = '',
     ) -> 'SearchContext':
         """From the address's parameters; a value that makes no sense is dropped, as a typo in an address would be."""
         year_ = int(year) if year.isdigit() else None
-        context = cls(q.strip(), _uuid(space), year_, place or None, media or None, camera[:100] or None)
+        context = cls(
+            q.strip(), _uuid(space), year_, place or None, media or None, camera[:100] or None, more == 'true'
+        )
         try:
             context.narrowing()
         except InvalidInput:
@@ -60,7 +70,7 @@ class SearchContext:
         return replace(self, **changes)
 
     def query(self) -> search.Query:
-        return search.Query(self.q, self.space_id, self.narrowing())
+        return search.Query(self.q, self.space_id, self.narrowing(), self.more)
 
     def params(self) -> dict[str, str]:
         """As URL parameters (the timeline grid's `query` too), leaving out what is not set."""
@@ -71,6 +81,7 @@ class SearchContext:
             'place': self.place,
             'media': self.media,
             'camera': self.camera,
+            'more': 'true' if self.more else None,
         }
         return {key: str(value) for key, value in values.items() if value not in (None, '')}
 
