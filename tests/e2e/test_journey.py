@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, HearthProcess, connected, screenshot
 from tests.factories.media_files import make_jpeg, make_mp4, make_text_file
 
 pytestmark = pytest.mark.e2e
@@ -65,6 +65,7 @@ def test_onboard_upload_browse_and_view(browser, hearth_server, photos):
 
     page.locator('[data-testid=timeline-grid] .htg-open').nth(1).click()
     expect(page.get_by_test_id('zoom-image')).to_be_visible(timeout=15_000)
+    connected(page)  # the viewer is a new page: a click before its socket is up is lost (CI, under load)
     page.get_by_role('button', name='Details').click()
     expect(page.get_by_text('Hearthcam HC-1')).to_be_visible()
     expect(page.get_by_text('45.43000, 12.33000')).to_be_visible()
