@@ -74,7 +74,6 @@ class Plan:
     words: tuple[tuple[Term, ...], ...]
     unmatched: tuple[str, ...]
     conditions: tuple[ColumnElement[bool], ...]
-    viewer_id: uuid.UUID
     wider: tuple[tuple[Term, ...], ...] | None = None  # the words with their look-alikes too, if any has some
     first: tuple[tuple[Term, ...], ...] | None = None  # widened: the words themselves, whose photos rank first
     empty: bool = False  # nothing asked: no word, no filter, no facet
@@ -115,7 +114,7 @@ async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
     understood = rules.understand(query.text, names, date.today())
     conditions = [scope, *queries.taken_when(understood.when), *_narrowed(query.narrowing)]
     if understood.videos:
-        conditions.append(Asset.media_type == 'video')
+        conditions.append(Asset.media_type == MEDIA['video'])
     if understood.favorites:
         favorites = select(AssetUserState.asset_id).where(
             AssetUserState.user_id == actor.id, AssetUserState.favorite.is_(True)
@@ -137,7 +136,7 @@ async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
     if query.more and widened:
         words, widened, first = list(widened), None, tuple(words)
     empty = understood.empty and query.narrowing == Narrowing()
-    return Plan(understood, tuple(words), tuple(unmatched), tuple(conditions), actor.id, widened, first, empty)
+    return Plan(understood, tuple(words), tuple(unmatched), tuple(conditions), widened, first, empty)
 
 
 async def _scope(session: AsyncSession, actor: Actor, space_id: uuid.UUID | None) -> ColumnElement[bool]:
