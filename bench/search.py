@@ -40,6 +40,7 @@ from storage.places import GEOCODER, NAME_COLUMNS
 USERS, PARTNERS = 6, 2
 SPACE_SHARE = 0.025  # of the whole library, added to each space
 MIGRATION = importlib.import_module('storage.migrations.versions.0021_search')
+SCOPE_MIGRATION = importlib.import_module('storage.migrations.versions.0022_search_scope')
 TEXT_MODEL = 'bench-ocr'
 
 # Everyday words of captions, most frequent first (drawn with Zipf weights 1/rank); the last is the rare word.
@@ -165,8 +166,20 @@ def batches(owner_ids: list[uuid.UUID], count: int):
             details.append(detail)
             if state:
                 states.append(state)
-            documents.append(words.document(asset, place))
+            documents.append({**words.document(asset, place), **scope_copies(asset, detail, state)})
         yield assets, details, states, documents
+
+
+def scope_copies(asset: dict, detail: dict, state: dict | None) -> dict:
+    """What migration 0022's triggers copy onto a photo's words (the bench inserts them with those triggers off)."""
+    return {
+        'owner_id': asset['owner_id'],
+        'library_id': None,
+        'taken_at': detail['taken_at'],
+        'month_key': detail['month_key'],
+        'trashed': asset['trashed_at'] is not None,
+        'owner_archived': bool(state and state['archived']),
+    }
 
 
 async def fill(hearth: Hearth, owner_ids: list[uuid.UUID], count: int) -> dict[str, float]:
@@ -176,6 +189,9 @@ async def fill(hearth: Hearth, owner_ids: list[uuid.UUID], count: int) -> dict[s
     async with hearth.db.engine.begin() as connection:
         if sqlite:
             await connection.execute(text('DROP TRIGGER search_documents_ai'))
+            await connection.execute(text('DROP TRIGGER search_documents_scope'))
+        else:
+            await connection.execute(text('ALTER TABLE search_documents DISABLE TRIGGER search_documents_scope'))
         for asset_batch, details_batch, state_batch, documents in batches(owner_ids, count):
             start = time.perf_counter()
             await connection.execute(insert(Asset.__table__), asset_batch)
@@ -193,7 +209,10 @@ async def fill(hearth: Hearth, owner_ids: list[uuid.UUID], count: int) -> dict[s
             start = time.perf_counter()
             await connection.execute(text("INSERT INTO search_fts(search_fts) VALUES('rebuild')"))
             await connection.execute(text(MIGRATION.SQLITE[1]))  # the insert trigger, as the migration made it
+            await connection.execute(text(SCOPE_MIGRATION.SQLITE[0]))
             seconds['index'] = time.perf_counter() - start
+        else:
+            await connection.execute(text('ALTER TABLE search_documents ENABLE TRIGGER search_documents_scope'))
     async with hearth.db.session() as session:
         await asset_queries.recount_library_months(session)
         await session.commit()

@@ -67,16 +67,32 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Row:
+    """Where a search reads each photo's id, date and month: its words' row when it has words to match (the scope is
+    judged there too, on the copies the database keeps), its details otherwise."""
+
+    asset_id: ColumnElement
+    taken_at: ColumnElement
+    month_key: ColumnElement
+
+
+DOCUMENT = Row(SearchDocument.asset_id, SearchDocument.taken_at, SearchDocument.month_key)
+DETAILS = Row(AssetDetails.asset_id, AssetDetails.taken_at, AssetDetails.month_key)
+
+
+@dataclass(frozen=True)
 class Plan:
     """A query made ready to run: the filters and the terms of each word found in the scope."""
 
     understood: Understood
+    row: Row
     words: tuple[tuple[Term, ...], ...]
     unmatched: tuple[str, ...]
     conditions: tuple[ColumnElement[bool], ...]
     wider: tuple[tuple[Term, ...], ...] | None = None  # the words with their look-alikes too, if any has some
     first: tuple[tuple[Term, ...], ...] | None = None  # widened: the words themselves, whose photos rank first
     empty: bool = False  # nothing asked: no word, no filter, no facet
+    details: bool = False  # a condition reads the photo's details or asset row (a place, a camera, videos)
 
 
 @dataclass(frozen=True)
@@ -109,20 +125,22 @@ class Results:
 async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
     if len(query.text) > rules.MAX_QUERY_LENGTH:
         raise InvalidInput(f'A search is at most {rules.MAX_QUERY_LENGTH} characters')
-    scope = await _scope(session, actor, query.space_id)
     names = await _people_names(session, actor)
     understood = rules.understand(query.text, names, date.today())
-    conditions = [scope, *queries.taken_when(understood.when), *_narrowed(query.narrowing)]
+    row = DOCUMENT if understood.words else DETAILS
+    scope = await _scope(session, actor, query.space_id, row)
+    narrowed = _narrowed(query.narrowing, row)
+    conditions = [scope, *queries.taken_when(understood.when, row.month_key, row.taken_at), *narrowed]
     if understood.videos:
         conditions.append(Asset.media_type == MEDIA['video'])
     if understood.favorites:
         favorites = select(AssetUserState.asset_id).where(
             AssetUserState.user_id == actor.id, AssetUserState.favorite.is_(True)
         )
-        conditions.append(AssetDetails.asset_id.in_(favorites))
+        conditions.append(row.asset_id.in_(favorites))
     if understood.people:
         groups = await identities.expand(session, actor, [ids[0] for ids in understood.people])
-        conditions.append(AssetDetails.asset_id.in_(identity_queries.assets_with_each(groups)))
+        conditions.append(row.asset_id.in_(identity_queries.assets_with_each(groups)))
     words, wider, unmatched = [], [], []
     for word in understood.words:
         best, alike = await _terms(session, word, scope)
@@ -136,15 +154,21 @@ async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
     if query.more and widened:
         words, widened, first = list(widened), None, tuple(words)
     empty = understood.empty and query.narrowing == Narrowing()
-    return Plan(understood, tuple(words), tuple(unmatched), tuple(conditions), widened, first, empty)
+    narrowing = query.narrowing
+    details = understood.videos or any(
+        value is not None for value in (narrowing.place, narrowing.media, narrowing.camera)
+    )
+    return Plan(understood, row, tuple(words), tuple(unmatched), tuple(conditions), widened, first, empty, details)
 
 
-async def _scope(session: AsyncSession, actor: Actor, space_id: uuid.UUID | None) -> ColumnElement[bool]:
-    """A condition on `assets` joined with `asset_details`: everything I can see, or one space's photos."""
+async def _scope(session: AsyncSession, actor: Actor, space_id: uuid.UUID | None, row: Row) -> ColumnElement[bool]:
+    """Everything I can see, or one space's photos: a condition on the words' row, or on `assets` joined with
+    `asset_details`."""
+    on_document = row is DOCUMENT
     if space_id is None:
-        return access.is_visible(actor.id)
+        return access.is_visible_document(actor.id) if on_document else access.is_visible(actor.id)
     require_space(SpaceAction.VIEW, await space_queries.member_role(session, space_id, actor.id))
-    return space_queries.in_space(space_id)
+    return space_queries.in_space_document(space_id) if on_document else space_queries.in_space(space_id)
 
 
 async def _people_names(session: AsyncSession, actor: Actor) -> dict[str, tuple[uuid.UUID, ...]]:
@@ -178,10 +202,11 @@ def _typed_in_part(word: str) -> bool:
     return len(word) >= MIN_PREFIX and word not in whole_words()
 
 
-def _narrowed(narrowing: Narrowing) -> list[ColumnElement[bool]]:
+def _narrowed(narrowing: Narrowing, row: Row) -> list[ColumnElement[bool]]:
     conditions = []
     if narrowing.year is not None:
-        conditions.extend(queries.taken_when(rules.When(years=frozenset({narrowing.year}))))
+        year = rules.When(years=frozenset({narrowing.year}))
+        conditions.extend(queries.taken_when(year, row.month_key, row.taken_at))
     if place := PlaceFilter.parse(narrowing.place):
         conditions.append(place.condition())
     if narrowing.media is not None:
@@ -191,20 +216,27 @@ def _narrowed(narrowing: Narrowing) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _found(session: AsyncSession, plan: Plan, *columns) -> tuple[Select, tuple[ColumnElement, ...]]:
-    """The photos the plan finds, with these columns, and what ranks them, best first: the words themselves before
-    their look-alikes, then the full-text score."""
-    statement = select(*columns).select_from(AssetDetails).join(Asset, Asset.id == AssetDetails.asset_id)
-    if plan.understood.words and not plan.words:
-        return statement.where(false()), ()  # every word was unmatched: nothing is found
-    statement = statement.where(*plan.conditions)
+def _found(
+    session: AsyncSession, plan: Plan, *columns, details: bool = False
+) -> tuple[Select, tuple[ColumnElement, ...]]:
+    """The photos the plan finds, with these columns (of the plan's row; of `asset_details` and `assets` too when
+    `details`), and what ranks them, best first: the words themselves before their look-alikes, then the full-text
+    score."""
+    if plan.row is DETAILS:
+        statement = select(*columns).select_from(AssetDetails).join(Asset, Asset.id == AssetDetails.asset_id)
+        return statement.where(*plan.conditions), ()
+    statement = select(*columns).select_from(SearchDocument)
+    if details or plan.details:
+        statement = statement.join(AssetDetails, AssetDetails.asset_id == SearchDocument.asset_id).join(
+            Asset, Asset.id == SearchDocument.asset_id
+        )
     if not plan.words:
-        return statement, ()
+        return statement.where(false()), ()  # every word was unmatched: nothing is found
     dialect = session.bind.dialect.name
     found = queries.match(dialect, plan.words)
-    statement = statement.join(SearchDocument, SearchDocument.asset_id == AssetDetails.asset_id)
-    first = () if plan.first is None else (queries.holds(dialect, plan.first).desc(),)
-    return found.joined(statement, dialect).where(found.condition), (*first, found.score.desc())
+    first = () if plan.first is None else (queries.holds(dialect, plan.first),)
+    statement = found.joined(statement, dialect).where(found.condition, *plan.conditions)
+    return statement, (*first, found.score)
 
 
 # ---- running ---------------------------------------------------------------------------------------------------------
@@ -222,22 +254,38 @@ async def search(
         plan = await _plan(session, actor, query)
         if plan.empty:
             return Results(plan.understood, plan.unmatched, 0, [])
-        ids, _ = _found(session, plan, AssetDetails.asset_id)
-        total = await session.scalar(select(func.count()).select_from(ids.subquery()))
-        ranked, best = _found(session, plan, AssetDetails.asset_id, AssetDetails.taken_at)
-        newest = (AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc())
-        ranked = ranked.order_by(*((*best, *newest) if order == 'relevance' else newest))
-        page = [row[0] for row in await session.execute(ranked.limit(limit).offset(offset))]
+        page, total = await _page(session, plan, order == 'relevance', limit, offset)
         items = await _items(session, actor.id, page)
-        more = await _more(session, plan, total or 0)
-    return Results(plan.understood, plan.unmatched, total or 0, items, more)
+        more = await _more(session, plan, total)
+    return Results(plan.understood, plan.unmatched, total, items, more)
+
+
+async def _page(
+    session: AsyncSession, plan: Plan, by_relevance: bool, limit: int, offset: int
+) -> tuple[list[uuid.UUID], int]:
+    """One page of what the plan finds and how many it finds in all, from one pass over the matches: they are
+    gathered once (materialised: SQLite's bm25 cannot sit beside a window function), then counted and sorted."""
+    row = plan.row
+    found, ranks = _found(session, plan, row.asset_id.label('id'), row.taken_at.label('taken'))
+    ranks = ranks if by_relevance else ()
+    found = found.add_columns(*(rank.label(f'rank{number}') for number, rank in enumerate(ranks)))
+    gathered = found.cte('found').prefix_with('MATERIALIZED')
+    rows = gathered.c
+    total = select(func.count()).select_from(gathered).scalar_subquery()
+    order = (*(rows[f'rank{number}'].desc() for number in range(len(ranks))), rows.taken.desc(), rows.id.desc())
+    statement = select(rows.id, total).order_by(*order).limit(limit).offset(offset)
+    page = (await session.execute(statement)).all()
+    if page:
+        return [row.id for row in page], page[0][1]
+    counted = select(func.count()).select_from(found.subquery())
+    return [], await session.scalar(counted) or 0
 
 
 async def _more(session: AsyncSession, plan: Plan, total: int) -> int:
     """How many more the look-alikes would find."""
     if plan.wider is None:
         return 0
-    wider, _ = _found(session, replace(plan, words=plan.wider, wider=None), AssetDetails.asset_id)
+    wider, _ = _found(session, replace(plan, words=plan.wider, wider=None), plan.row.asset_id)
     return (await session.scalar(select(func.count()).select_from(wider.subquery())) or 0) - total
 
 
@@ -265,8 +313,8 @@ async def buckets(hearth: Hearth, actor: Actor, query: Query) -> list[tuple[str,
         plan = await _plan(session, actor, query)
         if plan.empty:
             return []
-        per_month, _ = _found(session, plan, AssetDetails.month_key, func.count())
-        rows = await session.execute(per_month.group_by(AssetDetails.month_key))
+        per_month, _ = _found(session, plan, plan.row.month_key, func.count())
+        rows = await session.execute(per_month.group_by(plan.row.month_key))
     return [(month_label(month), count) for month, count in sorted(rows.all(), reverse=True) if count]
 
 
@@ -277,10 +325,9 @@ async def bucket(hearth: Hearth, actor: Actor, query: Query, month: str) -> list
         plan = await _plan(session, actor, query)
         if plan.empty:
             return []
-        ids, _ = _found(session, plan, AssetDetails.asset_id)
-        ids = ids.where(AssetDetails.month_key == key).order_by(
-            AssetDetails.taken_at.desc(), AssetDetails.asset_id.desc()
-        )
+        row = plan.row
+        ids, _ = _found(session, plan, row.asset_id)
+        ids = ids.where(row.month_key == key).order_by(row.taken_at.desc(), row.asset_id.desc())
         return await _items(session, actor.id, list(await session.scalars(ids)))
 
 
@@ -292,14 +339,14 @@ async def facets(hearth: Hearth, actor: Actor, query: Query) -> Facets:
         if plan.empty:
             return Facets([], [], [], [])
         columns = (
-            (AssetDetails.month_key // 100).label('year'),
+            (plan.row.month_key // 100).label('year'),
             AssetDetails.place_country_code.label('code'),
             AssetDetails.place_country.label('country'),
             Asset.camera_make.label('make'),
             Asset.camera_model.label('model'),
             Asset.media_type.label('media'),
         )
-        found, _ = _found(session, plan, *columns)
+        found, _ = _found(session, plan, *columns, details=True)
         rows = found.cte('found').prefix_with('MATERIALIZED').c
         count = func.count()
         tallies = union_all(
@@ -357,7 +404,7 @@ async def neighbours(
         plan = await _plan(session, actor, query)
         if plan.empty:
             return None, None
-        found, _ = _found(session, plan, AssetDetails.asset_id)
+        found, _ = _found(session, plan, AssetDetails.asset_id, details=True)
         return await neighbours_by_date(session, found, asset_id)
 
 

@@ -39,6 +39,7 @@ from storage.models import (
     AssetDetails,
     AssetUserState,
     PartnerShare,
+    SearchDocument,
     SpaceAsset,
     SpaceLibrary,
     SpaceMember,
@@ -171,10 +172,23 @@ def connected_library_ids(actor_id: uuid.UUID, on_timeline_only: bool = False) -
 
 def is_visible(actor_id: uuid.UUID) -> ColumnElement[bool]:
     """Live (not trashed) assets the actor can see, as a filter on the `assets` table."""
-    partners = and_(Asset.owner_id.in_(partner_owner_ids(actor_id)), ~archived_by_its_owner())
-    albums = Asset.id.in_(album_asset_ids(actor_id))
-    spaces = or_(Asset.id.in_(space_asset_ids(actor_id)), Asset.library_id.in_(connected_library_ids(actor_id)))
-    return and_(Asset.trashed_at.is_(None), or_(Asset.owner_id == actor_id, partners, albums, spaces))
+    return _visible(actor_id, Asset.id, Asset.owner_id, Asset.library_id, Asset.trashed_at.is_(None))
+
+
+def is_visible_document(actor_id: uuid.UUID) -> ColumnElement[bool]:
+    """`is_visible` on a photo's `search_documents` row, from the copies of its owner, library, trash and owner's
+    archive that the database keeps there: a search judges each match on the row its full-text index points at."""
+    row = SearchDocument
+    archived = row.owner_archived.is_(True)
+    return _visible(actor_id, row.asset_id, row.owner_id, row.library_id, row.trashed.is_(False), archived)
+
+
+def _visible(actor_id, asset_id, owner_id, library_id, live, archived_by_owner=None) -> ColumnElement[bool]:
+    archived_by_owner = archived_by_its_owner() if archived_by_owner is None else archived_by_owner
+    partners = and_(owner_id.in_(partner_owner_ids(actor_id)), ~archived_by_owner)
+    albums = asset_id.in_(album_asset_ids(actor_id))
+    spaces = or_(asset_id.in_(space_asset_ids(actor_id)), library_id.in_(connected_library_ids(actor_id)))
+    return and_(live, or_(owner_id == actor_id, partners, albums, spaces))
 
 
 def is_in_my_trash(actor_id: uuid.UUID) -> ColumnElement[bool]:

@@ -268,6 +268,14 @@ class SearchDocument(Base):
     file: Mapped[str] = mapped_column(Text, default='', server_default='')
     labels_model: Mapped[str | None] = mapped_column(String(80))
     text_model: Mapped[str | None] = mapped_column(String(80))
+    # Copies of what a search's scope and order test, kept by the database's triggers (migration 0022), so that a
+    # match is judged on the row the full-text index points at.
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    library_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)
+    month_key: Mapped[int | None] = mapped_column(Integer)
+    trashed: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    owner_archived: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class AssetUserState(Base):

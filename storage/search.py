@@ -160,31 +160,27 @@ def _tsquery(term: Term) -> str:
 
 
 async def has_any(session: AsyncSession, terms: Iterable[Term], among: ColumnElement[bool]) -> bool:
-    """Whether any photo `among` (a condition on `assets` and `asset_details`) has any of these terms."""
+    """Whether any photo `among` (a condition on `search_documents`) has any of these terms."""
     dialect = session.bind.dialect.name
     found = match(dialect, [terms])
     statement = found.joined(select(SearchDocument.asset_id), dialect)
-    statement = statement.join(Asset, Asset.id == SearchDocument.asset_id).join(
-        AssetDetails, AssetDetails.asset_id == SearchDocument.asset_id
-    )
     return await session.scalar(statement.where(found.condition, among).limit(1)) is not None
 
 
 # ---- filters ---------------------------------------------------------------------------------------------------------
 
 
-def taken_when(when: When) -> list[ColumnElement[bool]]:
-    """`When` on `asset_details`: years and months from the month key (its index), days from the date taken."""
+def taken_when(
+    when: When, month_key: ColumnElement = AssetDetails.month_key, taken_at: ColumnElement = AssetDetails.taken_at
+) -> list[ColumnElement[bool]]:
+    """`When` on `asset_details` (or the copies on `search_documents`): years and months from the month key (its
+    index), days from the date taken."""
     conditions = []
     if when.years:
-        conditions.append(
-            or_(*(AssetDetails.month_key.between(year * 100 + 1, year * 100 + 12) for year in when.years))
-        )
+        conditions.append(or_(*(month_key.between(year * 100 + 1, year * 100 + 12) for year in when.years)))
     if when.months:
-        conditions.append((AssetDetails.month_key % 100).in_(sorted(when.months)))
+        conditions.append((month_key % 100).in_(sorted(when.months)))
     if when.days:
-        day = func.extract('day', AssetDetails.taken_at)
-        conditions.append(
-            or_(*(and_(AssetDetails.month_key % 100 == month, day == number) for month, number in sorted(when.days)))
-        )
+        day = func.extract('day', taken_at)
+        conditions.append(or_(*(and_(month_key % 100 == month, day == number) for month, number in sorted(when.days))))
     return conditions

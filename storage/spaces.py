@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.spaces import SpaceRole
 from storage.access import archived_by_its_owner
-from storage.models import Asset, AssetDetails, SpaceAsset, SpaceLibrary, SpaceMember
+from storage.models import Asset, AssetDetails, SearchDocument, SpaceAsset, SpaceLibrary, SpaceMember
 
 
 def added_ids(space_id: uuid.UUID) -> Select:
@@ -43,6 +43,13 @@ def in_space(space_id: uuid.UUID) -> ColumnElement[bool]:
         or_(AssetDetails.asset_id.in_(added_ids(space_id)), AssetDetails.library_id.in_(connected_ids(space_id))),
         Asset.trashed_at.is_(None),
     )
+
+
+def in_space_document(space_id: uuid.UUID) -> ColumnElement[bool]:
+    """`in_space` on a photo's `search_documents` row, from the copies of its library and trash kept there."""
+    row = SearchDocument
+    in_it = or_(row.asset_id.in_(added_ids(space_id)), row.library_id.in_(connected_ids(space_id)))
+    return and_(in_it, row.trashed.is_(False))
 
 
 def live_asset_ids(space_id: uuid.UUID) -> Select:

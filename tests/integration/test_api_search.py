@@ -231,3 +231,30 @@ async def test_an_album_member_finds_its_photos_until_removed_and_the_admin_find
     assert await found(as_bob, 'lighthouse') == set()  # an ex-member
     assert await found(as_root, 'lighthouse') == set()  # the admin sees no one's photos
     assert (await as_root.get('/search/suggestions', params={'q': 'coa'})).json() == []
+
+
+async def test_a_new_date_trash_and_the_owners_archive_reach_search_at_once(as_alice, as_bob, picture):
+    """A search judges each match on its words' row, where the database keeps copies of the photo's date, trash and
+    owner's archive (migration 0022's triggers): every change to them shows in the next search."""
+    photo = await uploaded(as_alice, picture(1, taken_at=datetime(2019, 7, 1, 12, 0)))
+    await describe(as_alice, photo, description='sailing')
+    assert (await as_alice.post('/partners', json={'email': 'bob@example.com'})).status_code == 201
+    assert await found(as_bob, 'sailing 2019') == hexes(photo)
+
+    await describe(as_alice, photo, taken_at='2021-08-02T10:00:00')
+    assert await found(as_bob, 'sailing 2019') == set()
+    assert await found(as_bob, 'sailing 2021') == hexes(photo)
+    assert [bucket['month'] for bucket in (await as_bob.get('/search/buckets', params={'q': 'sailing'})).json()] == [
+        '2021-08'
+    ]
+
+    await as_alice.put(f'/assets/{photo}/state', json={'archived': True})
+    assert await found(as_bob, 'sailing') == set()  # an owner's archive is theirs alone
+    assert await found(as_alice, 'sailing') == hexes(photo)
+    await as_alice.put(f'/assets/{photo}/state', json={'archived': False})
+    assert await found(as_bob, 'sailing') == hexes(photo)
+
+    assert (await as_alice.post('/assets/trash', json={'ids': [photo]})).status_code == 200
+    assert await found(as_alice, 'sailing') == await found(as_bob, 'sailing') == set()
+    assert (await as_alice.post('/assets/restore', json={'ids': [photo]})).status_code == 200
+    assert await found(as_alice, 'sailing 2021') == hexes(photo)
