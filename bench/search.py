@@ -177,6 +177,11 @@ def scope_copies(asset: dict, detail: dict, state: dict | None) -> dict:
         'library_id': None,
         'taken_at': detail['taken_at'],
         'month_key': detail['month_key'],
+        'place_country_code': detail['place_country_code'],
+        'place_country': detail['place_country'],
+        'media_type': asset['media_type'],
+        'camera_make': asset['camera_make'],
+        'camera_model': asset['camera_model'],
         'trashed': asset['trashed_at'] is not None,
         'owner_archived': bool(state and state['archived']),
     }

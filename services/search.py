@@ -338,15 +338,18 @@ async def facets(hearth: Hearth, actor: Actor, query: Query) -> Facets:
         plan = await _plan(session, actor, query)
         if plan.empty:
             return Facets([], [], [], [])
+        # With words, the words' row carries copies of the place, camera and media type; else the photo's rows.
+        on_document = plan.row is DOCUMENT
+        places, assets = (SearchDocument, SearchDocument) if on_document else (AssetDetails, Asset)
         columns = (
             (plan.row.month_key // 100).label('year'),
-            AssetDetails.place_country_code.label('code'),
-            AssetDetails.place_country.label('country'),
-            Asset.camera_make.label('make'),
-            Asset.camera_model.label('model'),
-            Asset.media_type.label('media'),
+            places.place_country_code.label('code'),
+            places.place_country.label('country'),
+            assets.camera_make.label('make'),
+            assets.camera_model.label('model'),
+            assets.media_type.label('media'),
         )
-        found, _ = _found(session, plan, *columns, details=True)
+        found, _ = _found(session, plan, *columns)
         rows = found.cte('found').prefix_with('MATERIALIZED').c
         count = func.count()
         tallies = union_all(

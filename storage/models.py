@@ -268,12 +268,17 @@ class SearchDocument(Base):
     file: Mapped[str] = mapped_column(Text, default='', server_default='')
     labels_model: Mapped[str | None] = mapped_column(String(80))
     text_model: Mapped[str | None] = mapped_column(String(80))
-    # Copies of what a search's scope and order test, kept by the database's triggers (migration 0022), so that a
-    # match is judged on the row the full-text index points at.
+    # Copies of what a search's scope, order and facets read, kept by the database's triggers (migration 0022), so
+    # that a match is judged and tallied on the row the full-text index points at.
     owner_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     library_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     taken_at: Mapped[datetime | None] = mapped_column(DateTime)
     month_key: Mapped[int | None] = mapped_column(Integer)
+    place_country_code: Mapped[str | None] = mapped_column(String(2))
+    place_country: Mapped[str | None] = mapped_column(String(100))
+    media_type: Mapped[str | None] = mapped_column(String(10))
+    camera_make: Mapped[str | None] = mapped_column(String(100))
+    camera_model: Mapped[str | None] = mapped_column(String(100))
     trashed: Mapped[bool] = mapped_column(Boolean, server_default=false())
     owner_archived: Mapped[bool] = mapped_column(Boolean, server_default=false())
 

@@ -1,5 +1,6 @@
-"""Migration 0022: the words of photos stored before it carry their owner, date, trash and the owner's archive, so
-that searching them after the upgrade finds what it found before, and the triggers keep those copies from then on."""
+"""Migration 0022: the words of photos stored before it carry their owner, date, country, media type, trash and the
+owner's archive, so that searching them after the upgrade finds what it found before, and the triggers keep those
+copies from then on."""
 
 from datetime import UTC, datetime
 from uuid import uuid4
@@ -19,6 +20,7 @@ OLD_DETAILS = sa.table(
     sa.column('owner_id', sa.Uuid),
     sa.column('taken_at', sa.DateTime),
     sa.column('month_key', sa.Integer),
+    sa.column('place_country_code', sa.String),
 )
 _documents = Base.metadata.tables['search_documents'].c
 COPIES = sa.select(
@@ -28,6 +30,8 @@ COPIES = sa.select(
     _documents.month_key,
     _documents.trashed,
     _documents.owner_archived,
+    _documents.place_country_code,
+    _documents.media_type,
 )
 
 
@@ -50,7 +54,13 @@ async def test_words_stored_before_carry_their_photos_scope_and_keep_it(database
                 await connection.execute(
                     tables['assets'].insert().values(**_photo(asset_id, owner, now, asset_id == trashed))
                 )
-                details = {'asset_id': asset_id, 'owner_id': owner, 'taken_at': taken, 'month_key': 201907}
+                details = {
+                    'asset_id': asset_id,
+                    'owner_id': owner,
+                    'taken_at': taken,
+                    'month_key': 201907,
+                    'place_country_code': 'GB',
+                }
                 await connection.execute(OLD_DETAILS.insert().values(**details))
                 await connection.execute(OLD_DOCUMENTS.insert().values(asset_id=asset_id, words='sailing'))
             state = {'user_id': owner, 'asset_id': archived, 'owner_id': owner, 'archived': True, 'updated_at': now}
@@ -59,21 +69,23 @@ async def test_words_stored_before_carry_their_photos_scope_and_keep_it(database
         async with database.engine.begin() as connection:
             copies = {row[0]: tuple(row[1:]) for row in await connection.execute(COPIES)}
             assert copies == {
-                live: (owner, taken, 201907, False, False),
-                trashed: (owner, taken, 201907, True, False),
-                archived: (owner, taken, 201907, False, True),
+                live: (owner, taken, 201907, False, False, 'GB', 'image'),
+                trashed: (owner, taken, 201907, True, False, 'GB', 'image'),
+                archived: (owner, taken, 201907, False, True, 'GB', 'image'),
             }
             assets, details, states = tables['assets'], tables['asset_details'], tables['asset_user_state']
             await connection.execute(assets.update().where(assets.c.id == live).values(trashed_at=now))
             await connection.execute(assets.update().where(assets.c.id == trashed).values(trashed_at=None))
             moved = details.update().where(details.c.asset_id == archived)
-            await connection.execute(moved.values(taken_at=datetime(2021, 8, 2), month_key=202108))
+            await connection.execute(
+                moved.values(taken_at=datetime(2021, 8, 2), month_key=202108, place_country_code='FR')
+            )
             await connection.execute(states.delete().where(states.c.asset_id == archived))
             copies = {row[0]: tuple(row[1:]) for row in await connection.execute(COPIES)}
             assert copies == {
-                live: (owner, taken, 201907, True, False),
-                trashed: (owner, taken, 201907, False, False),
-                archived: (owner, datetime(2021, 8, 2), 202108, False, False),
+                live: (owner, taken, 201907, True, False, 'GB', 'image'),
+                trashed: (owner, taken, 201907, False, False, 'GB', 'image'),
+                archived: (owner, datetime(2021, 8, 2), 202108, False, False, 'FR', 'image'),
             }
     finally:
         await database.dispose()

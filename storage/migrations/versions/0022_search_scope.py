@@ -1,6 +1,7 @@
-"""search scope on the document: each photo's owner, library, date, trash and owner's archive copied onto its
-`search_documents` row and kept there by triggers, so that a search tests what the searcher may see on the row the
-full-text index points at, without looking up the photo twice more per match
+"""search scope on the document: each photo's owner, library, date, country, camera, media type, trash and owner's
+archive copied onto its `search_documents` row and kept there by triggers, so that a search tests what the searcher
+may see, orders and tallies its facets on the row the full-text index points at, without looking up the photo twice
+more per match
 
 Revision ID: 0022
 Revises: 0021
@@ -15,11 +16,19 @@ down_revision = '0021'
 branch_labels = None
 depends_on = None
 
+# Copied from asset_details and assets as they are (same names); trash and the owner's archive as flags.
+FROM_DETAILS = ('owner_id', 'library_id', 'taken_at', 'month_key', 'place_country_code', 'place_country')
+FROM_ASSETS = ('media_type', 'camera_make', 'camera_model')
 COLUMNS = (
     sa.Column('owner_id', sa.Uuid()),
     sa.Column('library_id', sa.Uuid()),
     sa.Column('taken_at', sa.DateTime()),
     sa.Column('month_key', sa.Integer()),
+    sa.Column('place_country_code', sa.String(2)),
+    sa.Column('place_country', sa.String(100)),
+    sa.Column('media_type', sa.String(10)),
+    sa.Column('camera_make', sa.String(100)),
+    sa.Column('camera_model', sa.String(100)),
     sa.Column('trashed', sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column('owner_archived', sa.Boolean(), nullable=False, server_default=sa.false()),
 )
@@ -40,26 +49,35 @@ def _fts_on_update(only_text_columns: bool) -> list[str]:
     ]
 
 
-SCOPE_OF_ASSET = """
-    owner_id = (SELECT d.owner_id FROM asset_details d WHERE d.asset_id = search_documents.asset_id),
-    library_id = (SELECT d.library_id FROM asset_details d WHERE d.asset_id = search_documents.asset_id),
-    taken_at = (SELECT d.taken_at FROM asset_details d WHERE d.asset_id = search_documents.asset_id),
-    month_key = (SELECT d.month_key FROM asset_details d WHERE d.asset_id = search_documents.asset_id),
-    trashed = (SELECT a.trashed_at IS NOT NULL FROM assets a WHERE a.id = search_documents.asset_id),
-    owner_archived = coalesce((SELECT s.archived FROM asset_user_state s JOIN assets a ON a.id = s.asset_id
-        AND s.user_id = a.owner_id WHERE s.asset_id = search_documents.asset_id), {false})"""
+def _copies(names: tuple[str, ...], source: str) -> str:
+    return ', '.join(f'{name} = {source}.{name}' for name in names)
+
+
+def _each(names: tuple[str, ...], table: str, key: str) -> str:
+    return ',\n'.join(
+        f'{name} = (SELECT t.{name} FROM {table} t WHERE t.{key} = search_documents.asset_id)' for name in names
+    )
+
+
+OWNER_ARCHIVED = """coalesce((SELECT s.archived FROM asset_user_state s JOIN assets a ON a.id = s.asset_id
+    AND s.user_id = a.owner_id WHERE s.asset_id = search_documents.asset_id), {false})"""
+SCOPE_OF_ASSET = f"""{_each(FROM_DETAILS, 'asset_details', 'asset_id')},
+{_each(FROM_ASSETS, 'assets', 'id')},
+trashed = (SELECT t.trashed_at IS NOT NULL FROM assets t WHERE t.id = search_documents.asset_id),
+owner_archived = {OWNER_ARCHIVED}"""
+DETAILS_CHANGED = 'taken_at, month_key, place_country_code, place_country'
+ASSETS_CHANGED = 'trashed_at, camera_make, camera_model'
 
 SQLITE = [
     f"""CREATE TRIGGER search_documents_scope AFTER INSERT ON search_documents BEGIN
         UPDATE search_documents SET {SCOPE_OF_ASSET.format(false='0')} WHERE doc_id = new.doc_id; END""",
-    """CREATE TRIGGER asset_details_search_ai AFTER INSERT ON asset_details BEGIN
-        UPDATE search_documents SET owner_id = new.owner_id, library_id = new.library_id, taken_at = new.taken_at,
-            month_key = new.month_key WHERE asset_id = new.asset_id; END""",
-    """CREATE TRIGGER asset_details_search_au AFTER UPDATE OF taken_at, month_key ON asset_details BEGIN
-        UPDATE search_documents SET taken_at = new.taken_at, month_key = new.month_key
-            WHERE asset_id = new.asset_id; END""",
-    """CREATE TRIGGER assets_search_trash AFTER UPDATE OF trashed_at ON assets BEGIN
-        UPDATE search_documents SET trashed = new.trashed_at IS NOT NULL WHERE asset_id = new.id; END""",
+    f"""CREATE TRIGGER asset_details_search_ai AFTER INSERT ON asset_details BEGIN
+        UPDATE search_documents SET {_copies(FROM_DETAILS, 'new')} WHERE asset_id = new.asset_id; END""",
+    f"""CREATE TRIGGER asset_details_search_au AFTER UPDATE OF {DETAILS_CHANGED} ON asset_details BEGIN
+        UPDATE search_documents SET {_copies(FROM_DETAILS, 'new')} WHERE asset_id = new.asset_id; END""",
+    f"""CREATE TRIGGER assets_search_au AFTER UPDATE OF {ASSETS_CHANGED} ON assets BEGIN
+        UPDATE search_documents SET {_copies(FROM_ASSETS, 'new')}, trashed = new.trashed_at IS NOT NULL
+            WHERE asset_id = new.id; END""",
     """CREATE TRIGGER asset_user_state_search_ai AFTER INSERT ON asset_user_state WHEN new.user_id = new.owner_id
         BEGIN UPDATE search_documents SET owner_archived = new.archived WHERE asset_id = new.asset_id; END""",
     """CREATE TRIGGER asset_user_state_search_au AFTER UPDATE OF archived ON asset_user_state
@@ -72,34 +90,41 @@ SQLITE_TRIGGERS = (
     'search_documents_scope',
     'asset_details_search_ai',
     'asset_details_search_au',
-    'assets_search_trash',
+    'assets_search_au',
     'asset_user_state_search_ai',
     'asset_user_state_search_au',
     'asset_user_state_search_ad',
 )
 
+
+def _into_new(names: tuple[str, ...], table: str, key: str) -> str:
+    fields = ', '.join(f'NEW.{name}' for name in names)
+    return (
+        f'SELECT {", ".join(f"t.{name}" for name in names)} INTO {fields} FROM {table} t WHERE t.{key} = NEW.asset_id;'
+    )
+
+
 POSTGRESQL = [
-    """CREATE FUNCTION search_documents_scope() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-        SELECT d.owner_id, d.library_id, d.taken_at, d.month_key
-            INTO NEW.owner_id, NEW.library_id, NEW.taken_at, NEW.month_key
-            FROM asset_details d WHERE d.asset_id = NEW.asset_id;
+    f"""CREATE FUNCTION search_documents_scope() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        {_into_new(FROM_DETAILS, 'asset_details', 'asset_id')}
+        {_into_new(FROM_ASSETS, 'assets', 'id')}
         NEW.trashed := coalesce((SELECT a.trashed_at IS NOT NULL FROM assets a WHERE a.id = NEW.asset_id), false);
         NEW.owner_archived := coalesce((SELECT s.archived FROM asset_user_state s JOIN assets a ON a.id = s.asset_id
             AND s.user_id = a.owner_id WHERE s.asset_id = NEW.asset_id), false);
         RETURN NEW; END $$""",
     """CREATE TRIGGER search_documents_scope BEFORE INSERT ON search_documents
         FOR EACH ROW EXECUTE FUNCTION search_documents_scope()""",
-    """CREATE FUNCTION asset_details_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-        UPDATE search_documents SET owner_id = NEW.owner_id, library_id = NEW.library_id, taken_at = NEW.taken_at,
-            month_key = NEW.month_key WHERE asset_id = NEW.asset_id;
+    f"""CREATE FUNCTION asset_details_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        UPDATE search_documents SET {_copies(FROM_DETAILS, 'NEW')} WHERE asset_id = NEW.asset_id;
         RETURN NULL; END $$""",
-    """CREATE TRIGGER asset_details_search AFTER INSERT OR UPDATE OF taken_at, month_key ON asset_details
+    f"""CREATE TRIGGER asset_details_search AFTER INSERT OR UPDATE OF {DETAILS_CHANGED} ON asset_details
         FOR EACH ROW EXECUTE FUNCTION asset_details_search()""",
-    """CREATE FUNCTION assets_search_trash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-        UPDATE search_documents SET trashed = NEW.trashed_at IS NOT NULL WHERE asset_id = NEW.id;
+    f"""CREATE FUNCTION assets_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        UPDATE search_documents SET {_copies(FROM_ASSETS, 'NEW')}, trashed = NEW.trashed_at IS NOT NULL
+            WHERE asset_id = NEW.id;
         RETURN NULL; END $$""",
-    """CREATE TRIGGER assets_search_trash AFTER UPDATE OF trashed_at ON assets
-        FOR EACH ROW WHEN (OLD.trashed_at IS DISTINCT FROM NEW.trashed_at) EXECUTE FUNCTION assets_search_trash()""",
+    f"""CREATE TRIGGER assets_search AFTER UPDATE OF {ASSETS_CHANGED} ON assets
+        FOR EACH ROW EXECUTE FUNCTION assets_search()""",
     """CREATE FUNCTION asset_user_state_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
         IF TG_OP = 'DELETE' THEN
             IF OLD.user_id = OLD.owner_id THEN
@@ -115,7 +140,7 @@ POSTGRESQL = [
 POSTGRESQL_TRIGGERS = {
     'search_documents_scope': 'search_documents',
     'asset_details_search': 'asset_details',
-    'assets_search_trash': 'assets',
+    'assets_search': 'assets',
     'asset_user_state_search': 'asset_user_state',
 }
 
