@@ -7,7 +7,7 @@ merely look French)."""
 import re
 import unicodedata
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -16,6 +16,9 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8  # more words than this are not a search but a paste
 MAX_TOKEN_LENGTH = 40
 MIN_JOINED, MAX_JOINED = 6, 3  # words run together: at least this long, of at most this many words
+# Endings that make a word from a word ('segment', 'segmentation'), and the shortest word they are added to.
+WORD_ENDINGS = ('ation', 'ations', 'ment', 'ments', 'ness', 'ing', 'ings', 'ers', 'er', 'ed', 'es', 's', 'ly')
+MIN_STEM = 4
 MIN_NAME_PART = 3  # "Al" of "Al Smith" is too short to stand for him alone
 STOP_WORDS = frozenset(
     {
@@ -38,6 +41,7 @@ STOP_WORDS = frozenset(
         'on',
         'or',
         'our',
+        's',  # of "Grandma's": the possessive, read and stored as a word of its own
         'show',
         'the',
         'their',
@@ -48,6 +52,7 @@ STOP_WORDS = frozenset(
     }
 )
 TOKEN = re.compile(r'[^\W_]+')
+LETTERS_OR_DIGITS = re.compile(r'[^\W\d_]+|\d+')
 YEAR = re.compile(r'(19|20)\d\d')
 FIRST_YEAR, LAST_YEAR = 1900, 2099
 
@@ -124,22 +129,109 @@ def tokens(text: str | None) -> list[str]:
 
 def split_joined(token: str, known: Collection[str]) -> list[str]:
     """A token the text reader ran together ('happybirthday', 'stationroad') as the fewest known words it is made
-    of, two to MAX_JOINED; [] when it is a known word itself, too short, or not made of known words."""
-    if len(token) < MIN_JOINED or token in known:
+    of, two to MAX_JOINED; [] when it is a known word itself, too short, or not made of known words. A known word
+    with a common ending is known too ('segment' + 'ation': 'basedsegmentation' is 'based segmentation'): a
+    vocabulary of whole words (the meaning model's) keeps few derived ones."""
+    if len(token) < MIN_JOINED or _is_word(token, known):
         return []
     fewest: dict[int, list[str]] = {0: []}
     for end in range(1, len(token) + 1):
         for start in range(max(0, end - MAX_TOKEN_LENGTH), end - 1):
             piece = token[start:end]
-            if start in fewest and piece in known and len(fewest[start]) + 1 < len(fewest.get(end, token)):
+            if start in fewest and _is_word(piece, known) and len(fewest[start]) + 1 < len(fewest.get(end, token)):
                 fewest[end] = [*fewest[start], piece]
     found = fewest.get(len(token), [])
     return found if 1 < len(found) <= MAX_JOINED else []
 
 
+def _is_word(piece: str, known: Collection[str]) -> bool:
+    if piece in known:
+        return True
+    return any(
+        piece.endswith(ending) and len(piece) - len(ending) >= MIN_STEM and piece[: -len(ending)] in known
+        for ending in WORD_ENDINGS
+    )
+
+
+# English plurals that no rule makes, both ways.
+IRREGULAR_PLURALS = {
+    'child': 'children',
+    'foot': 'feet',
+    'goose': 'geese',
+    'man': 'men',
+    'mouse': 'mice',
+    'person': 'people',
+    'tooth': 'teeth',
+    'woman': 'women',
+}
+IRREGULAR_SINGULARS = {plural: singular for singular, plural in IRREGULAR_PLURALS.items()}
+# Words ending in s that are no plural of the word without it ('news' is not more than one 'new').
+NOT_PLURALS = frozenset({'always', 'christmas', 'lens', 'news', 'perhaps', 'physics', 'series', 'species', 'swiss'})
+MIN_FORM = 3  # 'bus', 'car': shorter words have no forms ('us' is no plural of 'u')
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    """The singular and plural of a folded query word, besides the word itself, to search for as well ('books':
+    'book'; 'church': 'churches'; 'leaves': 'leaf'; 'puppy': 'puppies'): a photo whose words say 'book' is a
+    photo of books. English only, by the spelling rules and the few irregular nouns families use; a rule that can
+    go two ways gives both ('houses': 'house' and 'hous'), the wrong one matching nothing. Words with digits and
+    short words have none."""
+    if len(word) < MIN_FORM or not word.isalpha() or word in NOT_PLURALS:
+        return ()
+    if word in IRREGULAR_PLURALS:
+        return (IRREGULAR_PLURALS[word],)
+    if word in IRREGULAR_SINGULARS:
+        return (IRREGULAR_SINGULARS[word],)
+    forms = _singulars(word) or _plurals(word)  # a word that looks plural is taken for one
+    return tuple(form for form in dict.fromkeys(forms) if form != word and len(form) >= MIN_FORM)
+
+
+def _singulars(word: str) -> list[str]:
+    if not word.endswith('s') or word.endswith(('ss', 'us', 'is')):
+        return []
+    if word.endswith('ies'):
+        return [word[:-3] + 'y', word[:-1]]  # puppies, movies
+    if word.endswith('ves'):
+        return [word[:-3] + 'f', word[:-3] + 'fe', word[:-1]]  # leaves, knives, caves
+    if word.endswith(('ches', 'shes', 'xes', 'zes', 'sses', 'oes', 'ses')):
+        return [word[:-2], word[:-1]]  # churches, boxes, glasses, potatoes, buses; shoes, houses
+    return [word[:-1]]
+
+
+def _plurals(word: str) -> list[str]:
+    if word.endswith(('s', 'x', 'z', 'ch', 'sh')):
+        return [word + 'es']
+    if word.endswith('y') and word[-2] not in 'aeiou':
+        return [word[:-1] + 'ies']
+    if word.endswith('f'):
+        return [word[:-1] + 'ves', word + 's']
+    if word.endswith('fe'):
+        return [word[:-2] + 'ves', word + 's']
+    return [word + 's']
+
+
+def run_together(words: Sequence[str], index: int) -> tuple[str, ...]:
+    """The query word at `index` run together with the word before it and with the word after ('us' of 'let us
+    c': 'letus', 'usc'), to search for as well: the text reader misses spaces ('LET USC' on a book cover), and
+    signs and models are written both ways ('GM125'). Searched as an alternative to each of the two words, so a
+    photo has both words or the two as one."""
+    pairs = [words[start : start + 2] for start in (index - 1, index) if start >= 0 and start + 1 < len(words)]
+    return tuple(joined for joined in map(''.join, pairs) if len(joined) <= MAX_TOKEN_LENGTH)
+
+
 def document_text(*texts: str | None) -> str:
-    """Texts as the index stores them: folded words, each once, in order of first appearance."""
-    return ' '.join(dict.fromkeys(token for text in texts for token in tokens(text)))
+    """Texts as the index stores them: folded words, each once, in order of first appearance; a word of letters and
+    digits is stored with its parts too ('gm125': 'gm', '125'), so that a sign or a model number read or written
+    without its space ('GM125', 'M6', 'A38') is found as people type it ('GM 125')."""
+    words = (token for text in texts for token in tokens(text))
+    return ' '.join(dict.fromkeys(part for token in words for part in (token, *letters_and_digits(token))))
+
+
+def letters_and_digits(token: str) -> list[str]:
+    """The runs of letters and of digits a token is made of, when it has both: 'gm125' is 'gm', '125'; a letter
+    alone is left out ('m6': '6'), as a query word it would be found nearly everywhere."""
+    parts = LETTERS_OR_DIGITS.findall(token)
+    return [part for part in parts if len(part) > 1 or part.isdigit()] if len(parts) > 1 else []
 
 
 class Kind(StrEnum):

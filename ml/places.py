@@ -19,6 +19,14 @@ The rules, in order (tuned on the coordinate table in tests/unit/test_places.py)
    recognise them ('Haslingfield, Cambridgeshire'); larger places leave it empty (see `domain.places`).
 6. No town within 25 km: the country whose outline holds the position, with no town (a desert, Antarctica); outside
    every outline (the open sea, the North Pole): None.
+7. For search only (`around_many`; the place shown stays as above), a photo's words also carry what people call
+   the spot besides its own names: the naming town's county whatever its size ('Falmouth' is in Cornwall); any
+   larger town whose footprint (rule 4's) covers the position, though not 5 times larger (Heverlee's streets by
+   Leuven's centre are Leuven's too); and a city (100,000 people or more) at least 5 times the naming town within
+   15 km (North Queensferry, at the Forth Bridge 13 km from Edinburgh's centre: 'Edinburgh'; Covington across the
+   river from Cincinnati). Kept to cities close by, so that a small town is not filed under a market town (Maintenon,
+   17 km from Chartres, 44,000 people) or a larger neighbour of under 100,000 (Nassau Bay, 5 km from League City;
+   Houston is 35 km away).
 
 Country names are GeoNames' (ISO 3166 short names) where people say them that way, else the common name
 (`COMMON_NAMES`: 'South Korea', not 'Korea, Republic of').
@@ -34,6 +42,7 @@ import json
 import math
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +58,7 @@ NEAREST_CANDIDATES, LARGE_CANDIDATES = 16, 4
 LARGE_POPULATION = 100_000
 NEAREST_TOWN_KM = 25.0
 LARGER_FACTOR = 5
+NEARBY_CITY_KM = 15.0
 PEOPLE_PER_KM2 = 15_000
 VILLAGE_POPULATION = 10_000
 EARTH_RADIUS_KM = 6371.0
@@ -131,6 +141,24 @@ class Geocoder:
     def lookup_many(self, positions: Sequence[tuple[float, float]]) -> list[Place | None]:
         if not len(positions):
             return []
+        named = self._name(positions)
+        return [
+            self._place(town, outline) if is_valid else None
+            for is_valid, town, outline in zip(named.valid, named.towns, named.outlines, strict=True)
+        ]
+
+    def around_many(self, positions: Sequence[tuple[float, float]]) -> list[tuple[str, ...]]:
+        """For search, the names that a position's place does not say but people use for it (rule 7): the naming
+        town's county, and the larger towns around it. () where no town names the position."""
+        if not len(positions):
+            return []
+        named = self._name(positions)
+        return [
+            self._around(town, named.candidates[row], named.distances[row], named.near[row]) if is_valid else ()
+            for row, (is_valid, town) in enumerate(zip(named.valid, named.towns, strict=True))
+        ]
+
+    def _name(self, positions: Sequence[tuple[float, float]]) -> '_Named':
         latitudes, longitudes = np.asarray(positions, dtype=float).reshape(-1, 2).T
         valid = np.isfinite(latitudes) & np.isfinite(longitudes) & (abs(latitudes) <= 90) & (abs(longitudes) <= 180)
         latitudes, longitudes = np.where(valid, latitudes, 0.0), np.where(valid, longitudes, 0.0)
@@ -140,10 +168,20 @@ class Geocoder:
         outlines = self._outlines_where_needed(latitudes, longitudes, candidates, near)
         near &= ~self._beyond_the_border(candidates, near, outlines)
         towns = self._naming_towns(candidates, distances, near)
-        return [
-            self._place(town, outline) if is_valid else None
-            for is_valid, town, outline in zip(valid, towns, outlines, strict=True)
-        ]
+        return _Named(valid, towns, outlines, candidates, distances, near)
+
+    def _around(self, town: int, candidates: np.ndarray, distances: np.ndarray, near: np.ndarray) -> tuple[str, ...]:
+        if town < 0:
+            return ()
+        names = [self._towns[town].get('county')]
+        population = self._populations[town]
+        for number, distance, is_near in sorted(zip(candidates, distances, near, strict=True), key=lambda c: c[1]):
+            other = self._populations[number]
+            covering = other > population and distance <= footprint_radius_km(other)
+            much_larger = other >= max(LARGE_POPULATION, LARGER_FACTOR * population) and distance <= NEARBY_CITY_KM
+            if is_near and number != town and (covering or much_larger):
+                names.append(self._towns[number]['city'])
+        return tuple(dict.fromkeys(name for name in names if name))
 
     def _candidates(self, latitudes: np.ndarray, longitudes: np.ndarray) -> np.ndarray:
         """Rule 1, by town number: the nearest towns, then the nearest large ones."""
@@ -211,6 +249,19 @@ class Geocoder:
                 country_code=town['country_code'],
             )
         return self._town_places[number]
+
+
+@dataclass(frozen=True)
+class _Named:
+    """Positions and the towns that name them, by row: the town's number (-1: none), the outline looked up (or
+    UNKNOWN), and the candidate towns with their distances and whether each is near enough to count."""
+
+    valid: np.ndarray
+    towns: np.ndarray
+    outlines: np.ndarray
+    candidates: np.ndarray
+    distances: np.ndarray
+    near: np.ndarray
 
 
 def great_circle_km(latitude, longitude, latitudes, longitudes) -> np.ndarray:

@@ -142,8 +142,9 @@ async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
         groups = await identities.expand(session, actor, [ids[0] for ids in understood.people])
         conditions.append(row.asset_id.in_(identity_queries.assets_with_each(groups)))
     words, wider, unmatched = [], [], []
-    for word in understood.words:
+    for index, word in enumerate(understood.words):
         best, alike = await _terms(session, word, scope)
+        best += await _other_forms(session, understood.words, index, scope)
         if best:
             words.append(best)
             wider.append(best + alike)
@@ -194,6 +195,16 @@ async def _terms(
     if _typed_in_part(word) and await queries.has_any(session, prefix, scope):
         return prefix, ()
     return (), ()
+
+
+async def _other_forms(
+    session: AsyncSession, words: tuple[str, ...], index: int, scope: ColumnElement[bool]
+) -> tuple[Term, ...]:
+    """The word's singular or plural ('books': book) and the word run together with its neighbour ('let us c':
+    'usc', as the text reader reads a cover), when a photo in scope has them: alternatives to the word."""
+    word = words[index]
+    others = tuple(Term((other,)) for other in (*rules.word_forms(word), *rules.run_together(words, index)))
+    return others if others and await queries.has_any(session, others, scope) else ()
 
 
 def _typed_in_part(word: str) -> bool:

@@ -5,6 +5,8 @@ ranked by bm25 with a weight per column, or PostgreSQL's tsquery over the weight
 Words are folded (`domain.search.fold`) before they are stored and before they are asked for, so both databases
 see the same plain lowercase tokens."""
 
+import asyncio
+import logging
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -15,12 +17,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.search import COUNTRY_ALIASES, When, document_text
+from ml import places as ml_places
 from storage.models import Asset, AssetDetails, AssetTag, SearchDocument
+from storage.places import GEOCODER
 
 # bm25 weights of words, place, read_text, labels, broader, file (SQLite); PostgreSQL weighs them A, B, B, C, D, D.
 FTS_WEIGHTS = '10.0, 6.0, 5.0, 4.0, 1.5, 1.5'
 TAGGER_COLUMNS = '{labels broader}'
 _fts = table('search_fts')
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,9 @@ def _upsert(session: AsyncSession):
 
 
 async def refresh_words(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> None:
-    """Write again the words these photos' own details give: description and tags, place names, camera and file
-    name. What the models read (labels, text) stays."""
+    """Write again the words these photos' own details give: description and tags, place names (with the names
+    people use around a place the geocoder named: `places_around`), camera and file name. What the models read
+    (labels, text) stays."""
     if not asset_ids:
         return
     tags: dict[uuid.UUID, list[str]] = {}
@@ -62,16 +68,20 @@ async def refresh_words(session: AsyncSession, asset_ids: Collection[uuid.UUID])
         Asset.original_filename,
         Asset.camera_make,
         Asset.camera_model,
+        AssetDetails.place_source,
+        AssetDetails.latitude,
+        AssetDetails.longitude,
     ).join(Asset, Asset.id == AssetDetails.asset_id)
+    found = list(await session.execute(details.where(AssetDetails.asset_id.in_(asset_ids))))
+    around = await places_around([(row[0], *row[-3:]) for row in found])
     rows = []
-    for asset_id, description, city, county, state, country, code, filename, make, model in await session.execute(
-        details.where(AssetDetails.asset_id.in_(asset_ids))
-    ):
+    for asset_id, description, city, county, state, country, code, filename, make, model, *_ in found:
+        place = (city, county, state, country, *COUNTRY_ALIASES.get(code, ()), *around.get(asset_id, ()))
         rows.append(
             {
                 'asset_id': asset_id,
                 'words': document_text(description, *tags.get(asset_id, ())),
-                'place': document_text(city, county, state, country, *COUNTRY_ALIASES.get(code, ())),
+                'place': document_text(*place),
                 'file': document_text(filename.rsplit('.', 1)[0], make, model),
             }
         )
@@ -79,6 +89,29 @@ async def refresh_words(session: AsyncSession, asset_ids: Collection[uuid.UUID])
         statement = _upsert(session)(SearchDocument).values(rows)
         changed = {name: statement.excluded[name] for name in ('words', 'place', 'file')}
         await session.execute(statement.on_conflict_do_update(index_elements=['asset_id'], set_=changed))
+
+
+async def places_around(
+    photos: Collection[tuple[uuid.UUID, str | None, float | None, float | None]],
+) -> dict[uuid.UUID, tuple[str, ...]]:
+    """For (asset id, place source, latitude, longitude) rows, the names around each place the geocoder named
+    (`ml.places.Geocoder.around_many`: its county, a larger town it lies by), which search finds it by though the
+    place shown does not say them. A place set by hand has none: its names are the person's. Looked up in a thread
+    (the geocoder loads in about a second, once per process); when the lookup fails, none, as the place itself
+    stays."""
+    located = {
+        asset_id: (latitude, longitude)
+        for asset_id, source, latitude, longitude in photos
+        if source == GEOCODER and latitude is not None and longitude is not None
+    }
+    if not located:
+        return {}
+    try:
+        names = await asyncio.to_thread(lambda: ml_places.geocoder().around_many(list(located.values())))
+    except Exception:  # a broken geocoder must not stop an edit
+        log.exception('the geocoder could not name the places around %d photos', len(located))
+        return {}
+    return dict(zip(located, names, strict=True))
 
 
 async def save_labels(session: AsyncSession, asset_id: uuid.UUID, labels: str, broader: str, model: str) -> None:

@@ -172,10 +172,12 @@ FAMILY_WORDS = {
     'dessert.n.01': ('dessert',),
     'dish.n.02': ('dish', 'meal'),
     'beverage.n.01': ('drink',),
+    'coffee.n.01': ('coffee',),
     'vehicle.n.01': ('vehicle',),
     'car.n.01': ('car',),
     'truck.n.01': ('truck',),
     'bus.n.01': ('bus',),
+    'motorcycle.n.01': ('motorbike', 'motorcycle'),
     'bicycle.n.01': ('bicycle', 'bike'),
     'locomotive.n.01': ('train',),
     'aircraft.n.01': ('aircraft',),
@@ -209,6 +211,7 @@ FAMILY_WORDS = {
     'clock.n.01': ('clock',),
     'timepiece.n.01': ('clock', 'watch'),
     'weapon.n.01': ('weapon',),
+    'rocket.n.01': ('rocket',),
     'tool.n.01': ('tool',),
     'kitchen_utensil.n.01': ('kitchen',),
     'home_appliance.n.01': ('appliance',),
@@ -267,6 +270,16 @@ PLACE_WORDS = {
     'breakwater': ('sea', 'harbour'),
     'dock': ('harbour',),
     'restaurant': ('food',),
+    # WordNet files a motor scooter under wheeled vehicles, apart from motorcycles; people call it a motorbike
+    'motor scooter': ('motorbike',),
+    'space shuttle': ('space', 'rocket'),
+    'bookshop': ('book',),
+    'library': ('book',),
+    'bookcase': ('book',),
+    'book jacket': ('book',),
+    'comic book': ('book',),
+    'confectionery': ('sweets', 'candy'),
+    'toyshop': ('toy',),
 }
 
 

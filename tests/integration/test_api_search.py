@@ -258,3 +258,15 @@ async def test_a_new_date_trash_and_the_owners_archive_reach_search_at_once(as_a
     assert await found(as_alice, 'sailing') == await found(as_bob, 'sailing') == set()
     assert (await as_alice.post('/assets/restore', json={'ids': [photo]})).status_code == 200
     assert await found(as_alice, 'sailing 2021') == hexes(photo)
+
+
+async def test_plurals_and_words_run_together_are_found_as_people_type_them(as_alice, picture):
+    shelf = await uploaded(as_alice, picture(1))
+    await describe(as_alice, shelf, description='Books on the shelf')
+    cover = await uploaded(as_alice, picture(2))
+    await describe(as_alice, cover, description='LET USC')  # as the text reader reads a cover that says "Let Us C"
+
+    assert await found(as_alice, 'book') == hexes(shelf)
+    assert await found(as_alice, 'shelves') == hexes(shelf)
+    assert await found(as_alice, 'let us c') == hexes(cover)
+    assert await found(as_alice, 'books let') == set()  # each word must still be in the photo

