@@ -1,4 +1,4 @@
-"""The command line: serve (default), user create, import, worker, people rebuild."""
+"""The command line: serve (default), user create, import, worker, people rebuild, models install and status."""
 
 import argparse
 import asyncio
@@ -24,6 +24,8 @@ def main(argv: list[str]) -> None:
         asyncio.run(_work(settings, args.queue, args.faces))
     elif args.command == 'people':
         asyncio.run(_rebuild_people(settings))
+    elif args.command == 'models':
+        asyncio.run(_install_model(settings, args.source) if args.action == 'install' else _model_status(settings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
         help='group the faces of every library and space into people afresh, keeping what members named and '
         'confirmed (the weekly full regroup, now); beside a running web app only with HEARTH_CHROMA_URL',
     )
+    models = commands.add_parser('models', help='optional models an administrator installs')
+    model_actions = models.add_subparsers(dest='action', required=True)
+    install = model_actions.add_parser(
+        'install',
+        help='install a CLIP model (ONNX) for search by what photos look like, from a folder, a .zip or .tar of one, '
+        'or an http(s) URL of an archive (downloaded now); every photo is then queued to be embedded with it',
+    )
+    install.add_argument('kind', choices=['clip'])
+    install.add_argument('source')
+    model_actions.add_parser('status', help='which optional models are installed, and how far their jobs are')
     return parser
 
 
@@ -130,6 +142,29 @@ async def _rebuild_people(settings: Settings) -> None:
         f'Regrouped libraries {rebuilt.libraries}, spaces {rebuilt.spaces}: '
         f'people {rebuilt.people}, of them named {rebuilt.named}.'
     )
+
+
+async def _install_model(settings: Settings, source: str) -> None:
+    from ml.clip import InstallError
+    from services import clip_search
+
+    async with _running(settings) as hearth:
+        try:
+            model = await clip_search.install(hearth, source)
+        except InstallError as error:
+            sys.exit(f'error: {error}')
+    print(f'Installed CLIP model {model.version} ({model.spec.dimensions} dimensions); every photo is queued')
+
+
+async def _model_status(settings: Settings) -> None:
+    from services import clip_search
+
+    async with _running(settings) as hearth:
+        status = await clip_search.status(hearth)
+    if status is None:
+        print('CLIP: not installed (main.py models install clip <folder, archive or URL>)')
+    else:
+        print(f'CLIP: {status.version} ({status.dimensions} dimensions), embedded {status.embedded} of {status.photos}')
 
 
 class _running:

@@ -19,6 +19,7 @@ class Queue(StrEnum):
     PLACES = 'places'
     LABELS = 'labels'  # what is in each photo, for search
     TEXT = 'text'  # the text in each photo, for search: slow, so a queue of its own
+    CLIP = 'clip'  # each photo embedded by the CLIP model an admin installed, if any (ml.clip)
 
 
 class JobState(StrEnum):
@@ -82,16 +83,20 @@ class PhotoState:
     places: JobState | None = None
     labels: JobState | None = None
     text: JobState | None = None
+    clip: JobState | None = None
     located: bool | None = None
     labelled: bool = False  # read by the current image tagger
     read: bool = False  # read for text by the current model
+    embedded: bool = False  # embedded by the installed CLIP model
 
     def job(self, queue: Queue) -> JobState | None:
         return getattr(self, queue.value)
 
     def at_rest(self) -> 'PhotoState':
         """The same photo with no job queued."""
-        return PhotoState(self.faces_found, located=self.located, labelled=self.labelled, read=self.read)
+        return PhotoState(
+            self.faces_found, located=self.located, labelled=self.labelled, read=self.read, embedded=self.embedded
+        )
 
 
 def outcome(queue: Queue, photo: PhotoState) -> Outcome | Skip:
@@ -107,6 +112,8 @@ def outcome(queue: Queue, photo: PhotoState) -> Outcome | Skip:
     if queue is Queue.PLACES and not photo.located:
         return Skip.NO_POSITION if photo.located is None else Outcome.NOT_STARTED
     if (queue is Queue.LABELS and not photo.labelled) or (queue is Queue.TEXT and not photo.read):
+        return Outcome.NOT_STARTED
+    if queue is Queue.CLIP and not photo.embedded:
         return Outcome.NOT_STARTED
     return Outcome.DONE
 

@@ -30,7 +30,7 @@ from domain.errors import InvalidInput, NotFound, PayloadTooLarge
 from domain.jobs import Queue
 from domain.libraries import is_inside
 from ml import media
-from services import identities, places
+from services import clip_search, identities, places
 from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
@@ -219,10 +219,11 @@ async def _insert_rows(hearth: Hearth, asset: Asset, facts: media.MediaFacts, fa
             await session.flush()
         await search_queries.refresh_words(session, [asset.id])
         # In the same transaction as the asset: a crash cannot leave an asset that never gets its faces searched.
-        for queue, kind in READ_AT_UPLOAD:
+        reading = (*READ_AT_UPLOAD, *clip_search.read_at_upload(hearth))
+        for queue, kind in reading:
             await job_rows.enqueue(session, queue, kind, [job_rows.asset_subject(asset.id)])
         await session.commit()
-    for queue, _ in READ_AT_UPLOAD:
+    for queue, _ in reading:
         hearth.wake(queue)
 
 

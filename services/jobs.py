@@ -6,7 +6,7 @@ from domain.errors import InvalidInput
 from domain.jobs import Queue, QueueStatus, parse_queue
 from ml import faces as ml_faces
 from ml import ocr, tagger
-from services import grouping
+from services import clip_search, grouping
 from services.accounts import Actor, require_admin
 from services.runtime import Hearth
 from services.steps import STEPS
@@ -22,7 +22,8 @@ async def queue_statuses(hearth: Hearth, admin: Actor) -> list[QueueStatus]:
     await require_admin(hearth, admin, REFUSAL)
     kinds = {step.queue: step.kind for step in STEPS.values()}
     async with hearth.db.session() as session:
-        models = job_rows.Models(ml_faces.MODEL_VERSION, tagger.MODEL_VERSION, ocr.MODEL_VERSION)
+        clip = clip_search.model(hearth)
+        models = job_rows.Models(ml_faces.MODEL_VERSION, tagger.MODEL_VERSION, ocr.MODEL_VERSION, clip and clip.version)
         return await job_rows.statuses(session, kinds, models, grouping.LIBRARY_SCOPE)
 
 
@@ -61,6 +62,8 @@ async def regroup_people(hearth: Hearth) -> None:
 
 
 async def _enqueue_steps(hearth: Hearth, queues: set[Queue], which: str) -> None:
+    if clip_search.model(hearth) is None:
+        queues = queues - {Queue.CLIP}
     async with hearth.db.session() as session:
         for step in (step for step in STEPS.values() if step.queue in queues):
             subjects = step.every() if which == 'all' else step.missing()

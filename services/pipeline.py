@@ -1,7 +1,9 @@
 """The background pipeline: a runner per process that claims jobs from the database queue by queue and runs their
 steps, with heavy computing in worker processes so the web app's event loop stays free.
 
-Each queue has its own concurrency (that many jobs in flight, and that many worker processes for its heavy part).
+Each queue has its own concurrency (that many jobs in flight, and that many worker processes for its heavy part),
+except that queues of one pool group share their worker processes: labels and text are read in the same processes,
+so the tagger and the text reader share one Python and one onnxruntime.
 Steps are idempotent: a step first checks whether its result is already there (unless the job says `force`).
 """
 
@@ -33,13 +35,21 @@ DEFAULT_CONCURRENCY = {
     Queue.PLACES: 1,
     Queue.LABELS: 1,
     Queue.TEXT: 1,
+    Queue.CLIP: 1,
 }
 
 
+# Queues whose heavy parts run in the same worker processes (their pool is as large as the largest of their
+# concurrencies); any other queue has a pool of its own.
+POOL_GROUPS = {Queue.LABELS: 'search', Queue.TEXT: 'search', Queue.CLIP: 'search'}
+
+
 def ml_concurrency(settings) -> dict[Queue, int]:
-    """The worker processes of the queues that load models, as the settings give them."""
+    """The queues that load models, as the settings give them: faces in their worker processes, labels, text and
+    CLIP in the search worker processes they share (each queue keeps that many jobs in flight, so all make
+    progress)."""
     search = settings.search_workers
-    return {Queue.FACES: settings.face_workers, Queue.LABELS: search, Queue.TEXT: search}
+    return {Queue.FACES: settings.face_workers, **dict.fromkeys((Queue.LABELS, Queue.TEXT, Queue.CLIP), search)}
 
 
 IDLE_POLL_SECONDS = 2.0
@@ -58,23 +68,32 @@ class Step:
 
 
 class WorkerPools:
-    """A process pool per queue, started on first use; processes are spawned (not forked from the web app)."""
+    """A process pool per queue, or per group of queues (POOL_GROUPS), started on first use; processes are spawned
+    (not forked from the web app). A group's pool is as large as the largest concurrency among its queues; their
+    calls wait their turn in it, first come first served, so each queue's jobs keep moving."""
 
-    def __init__(self, concurrency: dict[Queue, int]):
+    def __init__(self, concurrency: dict[Queue, int], groups: dict[Queue, str] = POOL_GROUPS):
         self._concurrency = concurrency
-        self._pools: dict[Queue, ProcessPoolExecutor] = {}
+        self._groups = groups
+        self._pools: dict[Queue, ProcessPoolExecutor] = {}  # a group's pool under each of its queues
+
+    def _sharing(self, queue: Queue) -> list[Queue]:
+        """The queues whose calls run in the same pool as this one's (itself included)."""
+        group = self._groups.get(queue)
+        return [queue] if group is None else [other for other, name in self._groups.items() if name == group]
 
     async def run(self, queue: Queue, function: Callable[..., Any], *args: Any) -> Any:
         pool = self._pools.get(queue)
         if pool is None:
             context = multiprocessing.get_context('spawn')
-            slots = self._concurrency.get(queue, 1)
+            sharing = self._sharing(queue)
+            slots = max(1, *(self._concurrency.get(other, 1) for other in sharing))
             pool = ProcessPoolExecutor(slots, mp_context=context, initializer=_yield_to_the_web_app)
-            self._pools[queue] = pool
+            self._pools.update(dict.fromkeys(sharing, pool))
         return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
 
     def shutdown(self) -> None:
-        for pool in self._pools.values():
+        for pool in {id(pool): pool for pool in self._pools.values()}.values():
             pool.shutdown(wait=False, cancel_futures=True)
         self._pools.clear()
 

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, String, cast, false, func, literal, null, select, union_all
+from sqlalchemy import ColumnElement, Select, String, case, cast, false, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import search as rules
@@ -23,7 +23,7 @@ from domain.errors import InvalidInput
 from domain.search import Understood
 from domain.spaces import SpaceAction, require_space
 from ml.text_embedding import whole_words
-from services import albums, identities, meaning, places, spaces
+from services import albums, clip_search, identities, meaning, places, spaces
 from services.accounts import Actor
 from services.places import PlaceFilter
 from services.runtime import Hearth
@@ -93,6 +93,7 @@ class Plan:
     first: tuple[tuple[Term, ...], ...] | None = None  # widened: the words themselves, whose photos rank first
     empty: bool = False  # nothing asked: no word, no filter, no facet
     details: bool = False  # a condition reads the photo's details or asset row (a place, a camera, videos)
+    looks: tuple[uuid.UUID, ...] | None = None  # what an installed CLIP model sees for the words no photo holds
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class Results:
 # ---- planning ------------------------------------------------------------------------------------------------------
 
 
-async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
+async def _plan(hearth: Hearth, session: AsyncSession, actor: Actor, query: Query) -> Plan:
     if len(query.text) > rules.MAX_QUERY_LENGTH:
         raise InvalidInput(f'A search is at most {rules.MAX_QUERY_LENGTH} characters')
     names = await _people_names(session, actor)
@@ -159,7 +160,18 @@ async def _plan(session: AsyncSession, actor: Actor, query: Query) -> Plan:
     details = understood.videos or any(
         value is not None for value in (narrowing.place, narrowing.media, narrowing.camera)
     )
-    return Plan(understood, row, tuple(words), tuple(unmatched), tuple(conditions), widened, first, empty, details)
+    looks = await _looks(hearth, session, actor, query.space_id, understood.words) if unmatched else None
+    unmatched = () if looks else tuple(unmatched)
+    return Plan(understood, row, tuple(words), unmatched, tuple(conditions), widened, first, empty, details, looks)
+
+
+async def _looks(
+    hearth: Hearth, session: AsyncSession, actor: Actor, space_id: uuid.UUID | None, words: tuple[str, ...]
+) -> tuple[uuid.UUID, ...] | None:
+    """When some words are in no photo's words ("sunset": no tagger class says it), the photos an installed CLIP
+    model finds most like the whole query, in scope, best first; None without a model, or when it finds none."""
+    found = await clip_search.ranked(hearth, session, actor, space_id, ' '.join(words))
+    return tuple(asset_id for asset_id, _ in found) if found else None
 
 
 async def _scope(session: AsyncSession, actor: Actor, space_id: uuid.UUID | None, row: Row) -> ColumnElement[bool]:
@@ -241,13 +253,18 @@ def _found(
         statement = statement.join(AssetDetails, AssetDetails.asset_id == SearchDocument.asset_id).join(
             Asset, Asset.id == SearchDocument.asset_id
         )
+    statement = statement.where(*plan.conditions)
+    looked = ()
+    if plan.looks is not None:
+        statement = statement.where(plan.row.asset_id.in_(plan.looks))
+        looked = (-case({asset_id: rank for rank, asset_id in enumerate(plan.looks)}, value=plan.row.asset_id),)
     if not plan.words:
-        return statement.where(false()), ()  # every word was unmatched: nothing is found
+        return (statement, looked) if plan.looks is not None else (statement.where(false()), ())  # nothing found
     dialect = session.bind.dialect.name
     found = queries.match(dialect, plan.words)
     first = () if plan.first is None else (queries.holds(dialect, plan.first),)
-    statement = found.joined(statement, dialect).where(found.condition, *plan.conditions)
-    return statement, (*first, found.score)
+    statement = found.joined(statement, dialect).where(found.condition)
+    return statement, (*first, *looked, found.score)
 
 
 # ---- running ---------------------------------------------------------------------------------------------------------
@@ -262,7 +279,7 @@ async def search(
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise InvalidInput(f'A page holds 1 to {MAX_PAGE} results, from an offset of 0 or more')
     async with hearth.db.session() as session:
-        plan = await _plan(session, actor, query)
+        plan = await _plan(hearth, session, actor, query)
         if plan.empty:
             return Results(plan.understood, plan.unmatched, 0, [])
         page, total = await _page(session, plan, order == 'relevance', limit, offset)
@@ -321,7 +338,7 @@ async def _items(session: AsyncSession, viewer_id: uuid.UUID, ids: list[uuid.UUI
 async def buckets(hearth: Hearth, actor: Actor, query: Query) -> list[tuple[str, int]]:
     """What the query finds as a timeline: its months, newest first, with counts."""
     async with hearth.db.session() as session:
-        plan = await _plan(session, actor, query)
+        plan = await _plan(hearth, session, actor, query)
         if plan.empty:
             return []
         per_month, _ = _found(session, plan, plan.row.month_key, func.count())
@@ -333,7 +350,7 @@ async def bucket(hearth: Hearth, actor: Actor, query: Query, month: str) -> list
     """One month of what the query finds, newest first."""
     key = parse_month(month)
     async with hearth.db.session() as session:
-        plan = await _plan(session, actor, query)
+        plan = await _plan(hearth, session, actor, query)
         if plan.empty:
             return []
         row = plan.row
@@ -346,7 +363,7 @@ async def facets(hearth: Hearth, actor: Actor, query: Query) -> Facets:
     """What the results hold, to narrow them: years, places, cameras, photos or videos, each with a count. One
     statement: the search runs once, into a materialised set that the four tallies read."""
     async with hearth.db.session() as session:
-        plan = await _plan(session, actor, query)
+        plan = await _plan(hearth, session, actor, query)
         if plan.empty:
             return Facets([], [], [], [])
         # With words, the words' row carries copies of the place, camera and media type; else the photo's rows.
@@ -415,7 +432,7 @@ async def neighbours(
 ) -> tuple[uuid.UUID | None, uuid.UUID | None]:
     """The results before (newer) and after (older) this one, as the results' timeline orders them."""
     async with hearth.db.session() as session:
-        plan = await _plan(session, actor, query)
+        plan = await _plan(hearth, session, actor, query)
         if plan.empty:
             return None, None
         found, _ = _found(session, plan, AssetDetails.asset_id, details=True)

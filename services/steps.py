@@ -12,7 +12,7 @@ from domain.search import document_text, split_joined, tokens
 from ml import faces as ml_faces
 from ml import media, ocr, tagger
 from ml.text_embedding import whole_words
-from services import grouping, places
+from services import clip_search, grouping, places
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
 from storage import places as place_queries
@@ -232,5 +232,8 @@ STEPS = {
         # Read at upload; "missing" reads photos from before search, or read by an older model.
         Step('labels', Queue.LABELS, labels, missing=_photos_without_labels, every=_live_asset_ids),
         Step('text', Queue.TEXT, text, missing=_photos_not_read_for_text, every=_live_asset_ids),
+        # Only while an admin's CLIP model is installed. Which model embedded a photo is known with the models folder
+        # at hand: "missing" queues every photo, as for thumbnails, and each job skips what the model embedded.
+        Step(clip_search.KIND, Queue.CLIP, clip_search.embed, missing=_live_asset_ids, every=_live_asset_ids),
     )
 }

@@ -184,11 +184,13 @@ async def set_paused(session: AsyncSession, queue: Queue, paused: bool) -> None:
 
 @dataclass(frozen=True)
 class Models:
-    """The versions of the models whose results count as done: faces, the image tagger, the text reader."""
+    """The versions of the models whose results count as done: faces, the image tagger, the text reader, and the
+    CLIP model if one is installed."""
 
     faces: str
     labels: str
     text: str
+    clip: str | None = None
 
 
 async def statuses(
@@ -201,7 +203,8 @@ async def statuses(
     failed_jobs = select(Job.queue, func.count()).where(Job.state == JobState.FAILED).group_by(Job.queue)
     failed = {queue: count for queue, count in await session.execute(failed_jobs)}
     paused = set(await session.scalars(select(JobQueue.name).where(JobQueue.paused.is_(True))))
-    return [QueueStatus.of(queue, photos, failed.get(queue, 0), queue in paused) for queue in Queue]
+    shown = [queue for queue in Queue if queue is not Queue.CLIP or models.clip]  # CLIP: when a model is installed
+    return [QueueStatus.of(queue, photos, failed.get(queue, 0), queue in paused) for queue in shown]
 
 
 async def photo_states(
@@ -233,10 +236,12 @@ async def _as_if_no_job_were_queued(session: AsyncSession, models: Models) -> Co
 
 
 def _results(models: Models) -> tuple:
-    """What the steps made of a photo: faces found, place looked up, labels and text read by the current models."""
+    """What the steps made of a photo: faces found, place looked up, labels and text read and the photo embedded
+    by the current models."""
     labelled = case((SearchDocument.labels_model == models.labels, True), else_=False)
     read = case((SearchDocument.text_model == models.text, True), else_=False)
-    return _faces_found(models.faces), _located(), labelled, read
+    embedded = case((SearchDocument.clip_model == (models.clip or ''), True), else_=False)
+    return _faces_found(models.faces), _located(), labelled, read, embedded
 
 
 def _faces_found(face_model: str):
@@ -279,9 +284,10 @@ async def _photos_with_jobs(
     return [(_photo_state(*row[:width], row[width:-1]), row[-1]) for row in rows]
 
 
-def _photo_state(faces_found, located, labelled, read, job_states) -> PhotoState:
+def _photo_state(faces_found, located, labelled, read, embedded, job_states) -> PhotoState:
     jobs = {queue.value: JobState(state) if state else None for queue, state in zip(Queue, job_states, strict=True)}
-    return PhotoState(_maybe(faces_found), **jobs, located=_maybe(located), labelled=bool(labelled), read=bool(read))
+    results = {'labelled': bool(labelled), 'read': bool(read), 'embedded': bool(embedded)}
+    return PhotoState(_maybe(faces_found), **jobs, located=_maybe(located), **results)
 
 
 def _ids_of_photos_with_jobs(kinds: dict[Queue, str], face_model: str, library_prefix: str) -> Select:

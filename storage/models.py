@@ -268,6 +268,7 @@ class SearchDocument(Base):
     file: Mapped[str] = mapped_column(Text, default='', server_default='')
     labels_model: Mapped[str | None] = mapped_column(String(80))
     text_model: Mapped[str | None] = mapped_column(String(80))
+    clip_model: Mapped[str | None] = mapped_column(String(80))  # the CLIP model that embedded it (0023)
     # Copies of what a search's scope, order and facets read, kept by the database's triggers (migration 0022), so
     # that a match is judged and tallied on the row the full-text index points at.
     owner_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -32,17 +32,7 @@ class FaceVectors:
             return self._collection
 
     def _client(self):
-        import chromadb  # imported on first use: it takes a second, and only the runner's process needs it
-        from chromadb.config import Settings
-
-        settings = Settings(anonymized_telemetry=False)
-        if self._server_url:
-            url = urlparse(self._server_url)
-            return chromadb.HttpClient(
-                host=url.hostname, port=url.port or 8000, ssl=url.scheme == 'https', settings=settings
-            )
-        self._folder.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self._folder), settings=settings)
+        return chroma_client(self._folder, self._server_url)
 
     # Chroma's embedded store answers one SQLite statement per call, with a variable per id: a library's 40,000
     # faces in one call fail ("too many SQL variables"), so calls go in batches.
@@ -66,6 +56,21 @@ class FaceVectors:
 
     def count(self) -> int:
         return self._faces().count()
+
+
+def chroma_client(folder: Path, server_url: str | None):
+    """The embedded store in `folder`, or the Chroma server at `server_url`."""
+    import chromadb  # imported on first use: it takes a second, and only the runner's process needs it
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if server_url:
+        url = urlparse(server_url)
+        return chromadb.HttpClient(
+            host=url.hostname, port=url.port or 8000, ssl=url.scheme == 'https', settings=settings
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(folder), settings=settings)
 
 
 BATCH = 5000

@@ -37,6 +37,7 @@ DESCRIPTIONS = {
     'places': 'Place names (town, region, country) from where photos were taken',
     'labels': 'What is in each photo (animals, food, boats, buildings…), so that search finds it',
     'text': 'Words written in photos (signs, cards, shop fronts), so that search finds them',
+    'clip': 'What each photo looks like, for the image search model the administrator installed',
 }
 
 

@@ -3,6 +3,7 @@ backoff, failed jobs kept with their error, pause, progress, and jobs that outli
 
 import asyncio
 import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -220,6 +221,34 @@ async def test_heavy_work_runs_in_a_worker_process(hearth):
     assert pids and pids[0] != os.getpid()
 
 
+async def test_labels_and_text_share_their_worker_process_and_both_keep_moving(hearth):
+    """The search worker process holds the tagger and the text reader: with jobs of both queues waiting and one
+    process, each queue's jobs run in it in turn, neither waiting for the other's backlog."""
+    finished: list[tuple[Queue, int]] = []
+
+    def step_of(queue: Queue) -> Step:
+        async def in_worker(runner: JobRunner, job) -> None:
+            await runner.pools.run(queue, time.sleep, 0.05)
+            finished.append((queue, await runner.pools.run(queue, os.getpid)))
+
+        return Step(queue.value, queue, in_worker, missing=None, every=None)
+
+    steps = {step.kind: step for step in (step_of(Queue.LABELS), step_of(Queue.TEXT))}
+    runner = JobRunner(hearth, steps, {Queue.LABELS: 1, Queue.TEXT: 1})
+    await enqueue(hearth, subjects(4), kind='labels', queue=Queue.LABELS)
+    await enqueue(hearth, subjects(4), kind='text', queue=Queue.TEXT)
+    runner.start()
+    try:
+        async with asyncio.timeout(60):
+            while len(finished) < 8:
+                await asyncio.sleep(0.05)
+    finally:
+        await runner.stop()
+    assert len({pid for _, pid in finished}) == 1 and finished[0][1] != os.getpid()
+    order = [queue for queue, _ in finished]
+    assert order.index(Queue.TEXT) < 4 and order.index(Queue.LABELS) < 4  # interleaved, not one queue then the other
+
+
 async def test_the_runner_picks_up_new_work_on_its_own(hearth):
     recorder = Recorder()
     runner = runner_with(hearth, recorder)
@@ -249,4 +278,5 @@ async def test_only_the_admin_manages_jobs_and_bad_input_is_refused(hearth, alic
         await jobs.set_paused(hearth, root, 'everything', True)
     with pytest.raises(InvalidInput):
         await jobs.run_for(hearth, root, 'thumbnails', 'some')
-    assert [status.queue for status in await jobs.queue_statuses(hearth, root)] == list(Queue)
+    without_clip = [queue for queue in Queue if queue is not Queue.CLIP]  # shown once a CLIP model is installed
+    assert [status.queue for status in await jobs.queue_statuses(hearth, root)] == without_clip
