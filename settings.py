@@ -19,7 +19,7 @@ class Settings:
     storage_secret: str = field(default='', repr=False)
     chroma_url: str | None = None  # a Chroma server for face vectors; by default they are kept in the data folder
     face_workers: int = 2  # worker processes for faces; each holds the model (about 330 MB)
-    search_workers: int = 1  # worker processes reading photos for search, per queue (labels, text)
+    search_workers: int = 1  # worker processes reading photos for search (labels and text in the same ones)
     map_tiles: str | None = None  # street-level detail: an http(s) tile URL template or a local .mbtiles archive
     map_attribution: str = ''  # credit for those tiles, shown on the map
 

@@ -2,14 +2,15 @@
 the text on them (issues: "the UI stays responsive while 1,000 photos are processed", "indexing never blocks the web
 app"); and how much memory the whole app takes with every model loaded.
 
-python -m bench.responsiveness --photos 1000 --workers 2 --search-workers 1
+python -m bench.responsiveness --photos 1000 --workers 1 --search-workers 1
 
 Hearth runs as an admin runs it: `main.py import` puts the photos in a fresh library (which queues the faces, labels
 and text steps for each), then `main.py` serves with HEARTH_FACE_WORKERS and HEARTH_SEARCH_WORKERS worker processes.
 A client asks every 0.2 s for the sign-in page (a NiceGUI page built on the server's event loop), the timeline API
 (months, then the newest month) and a search, until the faces, clustering, labels and text queues are empty; the
 same requests on the same server once it is idle are the baseline. Meanwhile the resident memory of the server and
-all its worker processes is summed every probe; the peak is reported.
+all its worker processes is summed every probe; the peak of the sum is reported, and each process's own peak (a
+worker's role is told by the libraries it has loaded: dlib for faces, onnxruntime for search).
 """
 
 import argparse
@@ -30,6 +31,7 @@ PROBE_EVERY_SECONDS = 0.2
 PROBES = ('page /login', 'API months', 'API month', 'API search')
 READING = ('faces', 'clustering', 'labels', 'text')
 PEAK = {'rss': 0}
+PEAK_PER_PROCESS: dict[int, tuple[str, int]] = {}  # pid: role, highest resident KB
 ADMIN = ('bench@example.com', 'bench password')
 
 
@@ -62,8 +64,10 @@ def main(arguments: argparse.Namespace) -> None:
         client.close()
     print(f'{len(photos)} photos imported in {imported:.0f} s; faces, labels and text read in {elapsed:.0f} s')
     rate = len(photos) / elapsed
-    print(f'{arguments.workers} face worker(s), {arguments.search_workers} per search queue: {rate:.2f} photos/s')
+    print(f'{arguments.workers} face worker(s), {arguments.search_workers} search worker(s): {rate:.2f} photos/s')
     print(f'peak memory of the whole app (server and workers): {PEAK["rss"] / 1024:.0f} MB')
+    peaks = sorted(PEAK_PER_PROCESS.values(), key=lambda peak: (peak[0], -peak[1]))
+    print('peak per process: ' + ', '.join(f'{role} {rss / 1024:.0f} MB' for role, rss in peaks))
     rows = []
     for name in PROBES:
         (idle_p50, idle_p95), (busy_p50, busy_p95) = p50_p95(idle[name]), p50_p95(during[name])
@@ -123,7 +127,26 @@ def rss_of_children() -> int:
             if parent in wanted and pid not in wanted:
                 wanted.add(pid)
                 total += rss
+                role, peak = PEAK_PER_PROCESS.get(pid, ('worker', 0))
+                if role not in ('server', 'faces worker'):  # told once it has loaded its models
+                    role = role_of(pid, parent == os.getpid())
+                PEAK_PER_PROCESS[pid] = (role, max(peak, rss))
     return total
+
+
+def role_of(pid: int, child: bool) -> str:
+    """'server' for this process's child; a worker by the libraries it has loaded so far."""
+    if child:
+        return 'server'
+    try:
+        maps = Path(f'/proc/{pid}/maps').read_text()
+    except OSError:
+        return 'worker'
+    if 'dlib' in maps:
+        return 'faces worker'
+    if 'onnxruntime' in maps:
+        return 'search worker'
+    return 'worker'
 
 
 def photos_searched(client: httpx.Client) -> int:
@@ -134,7 +157,7 @@ def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--photos', type=int, default=1000, help='photos to import and search (default 1,000)')
     parser.add_argument('--workers', type=int, default=2, help='face worker processes (default 2)')
-    parser.add_argument('--search-workers', type=int, default=1, help='processes per search queue (default 1)')
+    parser.add_argument('--search-workers', type=int, default=1, help='search (labels, text) processes; default 1')
     parser.add_argument('--idle-seconds', type=float, default=20, help='baseline probing afterwards (default 20)')
     parser.add_argument('--workdir', type=Path, default=OUT / 'responsiveness')
     main(parser.parse_args())

@@ -15,6 +15,18 @@ memory of a process reading the 12 MP photo was 670-770 MB at 1600 px, 490-530 M
 (the models alone: 250-300 MB). At 1024 px words under about 13 px high in the preview were lost; at 1280 words of
 9 px were still read, for 20-40% more time than at 1024.
 
+Memory over many photos (a worker reads one after another, each of its own size): onnxruntime's memory patterns
+are turned off (RapidOCR already turns its CPU arena off, but offers no option for the patterns) and the memory
+freed is given back to the system after each photo (glibc's malloc_trim). Measured in one process reading the 12 MP
+photo, its preview, then the 100 previews of bench/responsiveness.py (real photos, 600-1440 px; two cores shared
+with other work): the peak went from 720-750 MB to 570 MB (patterns off alone: 610-650), and the resident memory
+between photos from 550-580 MB to 115-120 MB. The lines read are the same; the CPU time about 10% more (0.89 s a
+preview before, 1.0 after). One 12 MP photo alone still peaks at 500-520 MB: the decoded photo, not the models'
+leftovers. At 1024 px the 100 previews, most under 1280 px already, gained little (660 MB, 610 with the patterns
+off), so LONG_SIDE stays. With the image tagger in the same process (as in Hearth's search worker): a peak of
+575 MB, 170 MB between photos. The tagger and MiniLM keep onnxruntime's defaults: their arena off saved nothing
+(tagger 165 MB at its peak with it, 176 without; MiniLM 281 and 283).
+
 The recogniser (a Chinese-and-English model) often drops the space between English words: 'StationRoad',
 'FreshBakery'. A lowercase letter or digit followed by a capitalised word gets its space back ('Station Road'),
 at the price of splitting a few brand names ('i Phone'); words in capitals stay joined ('HAPPYBIRTHDAY').
@@ -22,6 +34,8 @@ at the price of splitting a few brand names ('i Phone'); words in capitals stay 
 RapidOCR (github.com/RapidAI/RapidOCR) and PaddleOCR's models, Apache-2.0.
 """
 
+import contextlib
+import ctypes
 import importlib
 import importlib.util
 import logging
@@ -62,22 +76,61 @@ class TextReader:
         pixels = reduced(image, self.long_side)
         with self._lock:
             found, _ = self._loaded()(pixels)
+            del pixels
+            give_back_freed_memory()
         lines = [clean(text) for _, text, _ in found or []]
         return list(dict.fromkeys(line for line in lines if sum(map(str.isalnum, line)) >= MIN_ALNUM))
 
     def _loaded(self):
         # Called with the lock held.
         if self._engine is None:
-            self._engine = importlib.import_module('rapidocr_onnxruntime').RapidOCR(
-                max_side_len=self.long_side,
-                text_score=self.min_score,
-                det_model_path=str(MODELS / DETECTOR),
-                rec_model_path=str(MODELS / RECOGNISER),
-                cls_model_path=str(MODELS / CLASSIFIER),
-            )
+            engine_module = importlib.import_module('rapidocr_onnxruntime')
+            with _without_memory_patterns(importlib.import_module('rapidocr_onnxruntime.utils.infer_engine')):
+                self._engine = engine_module.RapidOCR(
+                    max_side_len=self.long_side,
+                    text_score=self.min_score,
+                    det_model_path=str(MODELS / DETECTOR),
+                    rec_model_path=str(MODELS / RECOGNISER),
+                    cls_model_path=str(MODELS / CLASSIFIER),
+                )
             for name in ('RapidOCR', 'OrtInferSession'):  # its loggers print to stderr at DEBUG level
                 logging.getLogger(name).setLevel(logging.ERROR)
         return self._engine
+
+
+@contextlib.contextmanager
+def _without_memory_patterns(infer_engine):
+    """RapidOCR's sessions, made meanwhile, without onnxruntime's memory patterns. RapidOCR already turns the CPU
+    arena off but offers no option for this one, so its session options are amended while the engine is built.
+    Patterns plan one block for every tensor of a run and keep a plan per input shape; every photo has its own."""
+    original = infer_engine.OrtInferSession.__dict__['_init_sess_opts']
+
+    def session_options(config):
+        options = original.__func__(config)
+        options.enable_mem_pattern = False
+        return options
+
+    infer_engine.OrtInferSession._init_sess_opts = staticmethod(session_options)
+    try:
+        yield
+    finally:
+        infer_engine.OrtInferSession._init_sess_opts = original
+
+
+def _libc_malloc_trim():
+    with contextlib.suppress(OSError, AttributeError):  # glibc only
+        return ctypes.CDLL('libc.so.6').malloc_trim
+    return None
+
+
+_MALLOC_TRIM = _libc_malloc_trim()
+
+
+def give_back_freed_memory() -> None:
+    """Return the memory a reading freed to the system (glibc keeps it otherwise: a worker's resident memory then
+    stays near its peak between photos, and grows as the photos' sizes vary)."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def reduced(image: Image.Image, long_side: int) -> Image.Image:

@@ -93,6 +93,14 @@ def test_loads_quietly_without_the_network(capfd, monkeypatch):
     assert MODEL_VERSION
 
 
+def test_its_sessions_keep_no_memory_patterns_or_arena(reader, background):
+    reader.read(background)  # loaded
+    engine = reader._engine
+    for wrapped in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
+        options = wrapped.session.get_session_options()
+        assert (options.enable_mem_pattern, options.enable_cpu_mem_arena) == (False, False)
+
+
 @pytest.mark.parametrize('mode', ['RGB', 'RGBA', 'L', 'P', 'CMYK', 'I;16'])
 def test_a_picture_of_any_mode_becomes_rgb_within_the_long_side(mode):
     picture = Image.new('RGB', (3000, 2000), 'white').convert(mode)
