@@ -39,17 +39,17 @@ def spaces_holding(asset_id: uuid.UUID, library_id: uuid.UUID | None) -> Select:
 
 def in_space(space_id: uuid.UUID) -> ColumnElement[bool]:
     """A filter on `asset_details` joined with `assets`: the space's live assets."""
-    return and_(
-        or_(AssetDetails.asset_id.in_(added_ids(space_id)), AssetDetails.library_id.in_(connected_ids(space_id))),
-        Asset.trashed_at.is_(None),
-    )
+    return _in_space(space_id, AssetDetails.asset_id, AssetDetails.library_id, Asset.trashed_at.is_(None))
 
 
 def in_space_document(space_id: uuid.UUID) -> ColumnElement[bool]:
     """`in_space` on a photo's `search_documents` row, from the copies of its library and trash kept there."""
     row = SearchDocument
-    in_it = or_(row.asset_id.in_(added_ids(space_id)), row.library_id.in_(connected_ids(space_id)))
-    return and_(in_it, row.trashed.is_(False))
+    return _in_space(space_id, row.asset_id, row.library_id, row.trashed.is_(False))
+
+
+def _in_space(space_id: uuid.UUID, asset_id, library_id, live: ColumnElement[bool]) -> ColumnElement[bool]:
+    return and_(or_(asset_id.in_(added_ids(space_id)), library_id.in_(connected_ids(space_id))), live)
 
 
 def live_asset_ids(space_id: uuid.UUID) -> Select:
