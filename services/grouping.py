@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Select, delete, func, select, update
 
+from domain.faces import DETECTED
 from domain.jobs import Queue
 from ml import clustering
 from services.runtime import Hearth
@@ -35,6 +36,10 @@ class LibraryScope:
     def faces(self) -> Select:
         mine = access.mine_or_through_a_partner_on_timeline(self.id)
         return select(*FACE_COLUMNS).join(Asset, Asset.id == Face.asset_id).where(mine)
+
+    def holds(self, asset_id: uuid.UUID) -> Select:
+        """The asset's id if its faces are among the scope's (as `faces` reads them)."""
+        return select(Asset.id).where(Asset.id == asset_id, access.mine_or_through_a_partner_on_timeline(self.id))
 
     def new_person(self, cover_face_id: uuid.UUID) -> Person:
         return Person(id=uuid.uuid4(), owner_id=self.id, cover_face_id=cover_face_id)
@@ -62,6 +67,9 @@ class SpaceScope:
     def faces(self) -> Select:
         held = Asset.id.in_(space_queries.held_ids(self.id))
         return select(*FACE_COLUMNS).join(Asset, Asset.id == Face.asset_id).where(held)
+
+    def holds(self, asset_id: uuid.UUID) -> Select:
+        return select(Asset.id).where(Asset.id == asset_id, Asset.id.in_(space_queries.held_ids(self.id)))
 
     def new_person(self, cover_face_id: uuid.UUID) -> Person:
         return Person(id=uuid.uuid4(), space_id=self.id, cover_face_id=cover_face_id)
@@ -247,7 +255,9 @@ def _cover_score(face: Face) -> float:
 
 async def _load(hearth: Hearth, scope: Scope) -> _State:
     async with hearth.db.session() as session:
-        faces = list(await session.execute(scope.faces().where(Asset.trashed_at.is_(None)).order_by(Face.id)))
+        # Faces added by hand have no vector: they are someone only where a member said so.
+        live = scope.faces().where(Asset.trashed_at.is_(None), Face.source == DETECTED)
+        faces = list(await session.execute(live.order_by(Face.id)))
         people = scope.people().with_only_columns(Person.id)
         shown = (
             await session.execute(scope.people().with_only_columns(Person.id, Person.cover_face_id, Person.centroid))

@@ -1,24 +1,33 @@
 """People (SPEC §7), grouped by `services.grouping`: of a member's own library, named and corrected by them alone
 (anyone else gets 404), and of a space, seen by its members and named and corrected by its owners and editors
 (404 to non-members, 403 to the other members).
+
+A face in a photo is named where the member keeps people for that photo: their own library when the photo is in it
+(theirs, or a partner's they show on their timeline; naming needs the "people" right of SPEC §3, which partners
+trusted as very close or known hold), else a space holding it where they are an owner or editor. Anywhere else (an
+album share, a space they only view or contribute to) the people of the photo are theirs to see, not to name: 403.
 """
 
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, exists, select, update
 
-from domain.errors import InvalidInput, NotFound
+from domain.access import Permission
+from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.spaces import SpaceAction, require_space, space_actions
 from domain.text import clean_title
 from services import grouping
 from services.accounts import Actor
+from services.assets import require_permission
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import people as queries
 from storage import spaces as space_queries
 from storage.models import Asset, AssetDetails, Face, FaceRejection, Person, PersonFace
+
+NOT_YOURS_TO_NAME = 'You can see who is in this photo, but not name them'
 
 
 @dataclass(frozen=True)
@@ -204,20 +213,161 @@ async def move_faces(
         if not face_ids or to == person_id:
             raise InvalidInput('Choose faces to move to another person')
         await _require_faces_of(session, person_id, face_ids)
-        moving = PersonFace.person_id == person_id, PersonFace.face_id.in_(face_ids)
-        if to is None:
-            await session.execute(PersonFace.__table__.delete().where(*moving))
-            session.add_all(FaceRejection(person_id=person_id, face_id=face_id) for face_id in face_ids)
-        else:
+        if to is not None:
             await _person_for(session, actor, to, change=True, like=person)
-            await session.execute(
-                update(PersonFace).where(*moving).values(person_id=to, confirmed=True, merged_from_id=None)
-            )
-        await session.flush()
-        await grouping.repair_person(session, person_id)
-        await _recentre_later(session, person)
+        await _take_faces(session, person, face_ids, to)
         await session.commit()
     return len(face_ids)
+
+
+async def _take_faces(session, person: Person, face_ids: list[uuid.UUID], to: uuid.UUID | None) -> None:
+    """The faces leave the person: for `to`, confirmed there, or for nobody, never to be given back to them."""
+    moving = PersonFace.person_id == person.id, PersonFace.face_id.in_(face_ids)
+    if to is None:
+        await session.execute(PersonFace.__table__.delete().where(*moving))
+        session.add_all(FaceRejection(person_id=person.id, face_id=face_id) for face_id in face_ids)
+    else:
+        moved = {'person_id': to, 'confirmed': True, 'merged_from_id': None}
+        await session.execute(update(PersonFace).where(*moving).values(**moved))
+    await session.flush()
+    await grouping.repair_person(session, person.id)
+    await _recentre_later(session, person)
+
+
+# ---- naming the faces of one photo ----------------------------------------------------------------------------------
+
+
+async def name_face(
+    hearth: Hearth,
+    actor: Actor,
+    face_id: uuid.UUID,
+    person_id: uuid.UUID | None = None,
+    name: str | None = None,
+    space_id: uuid.UUID | None = None,
+) -> PersonView:
+    """Say who a face in a photo is: one of my people (`person_id`), or the person called `name` (made when none of
+    that name is there yet), where I keep people for the photo (see the module) or in the space `space_id`. The face
+    is confirmed there, so grouping leaves it; if grouping had given it to someone else, it leaves them."""
+    async with hearth.db.session() as session:
+        face = await session.get(Face, face_id)
+        if face is None:
+            raise NotFound('Face not found')
+        await require_permission(session, actor, Permission.NAME_PEOPLE, [face.asset_id])
+        person = await put_face(session, actor, face, person_id, name, space_id)
+        await session.commit()
+        return await _view(session, person)
+
+
+async def put_face(
+    session, actor: Actor, face: Face, person_id: uuid.UUID | None, name: str | None, space_id: uuid.UUID | None
+) -> Person:
+    """`name_face` in the caller's transaction, once the caller checked the actor may name people in the photo."""
+    scope, person = await _scope_and_person(session, actor, face, person_id, name, space_id)
+    current = await session.scalar(
+        select(PersonFace).where(PersonFace.scope_id == scope.id, PersonFace.face_id == face.id)
+    )
+    if current is None:
+        session.add(PersonFace(person_id=person.id, face_id=face.id, scope_id=scope.id, confirmed=True))
+    elif current.person_id == person.id:
+        current.confirmed = True
+    else:
+        await _take_faces(session, await session.get(Person, current.person_id), [face.id], person.id)
+    await session.execute(
+        delete(FaceRejection).where(FaceRejection.person_id == person.id, FaceRejection.face_id == face.id)
+    )
+    person.cover_face_id = person.cover_face_id or face.id
+    await session.flush()
+    await _recentre_later(session, person)
+    return person
+
+
+async def _scope_and_person(
+    session, actor: Actor, face: Face, person_id: uuid.UUID | None, name: str | None, space_id: uuid.UUID | None
+) -> tuple[grouping.Scope, Person]:
+    if person_id is not None:
+        person = await _person_for(session, actor, person_id, change=True)
+        scope = _grouping_scope(person)
+        if space_id not in (None, person.space_id):
+            raise InvalidInput('That person is not one of the people of this space')
+        await _require_photo_in(session, scope, face.asset_id)
+        return scope, person
+    if not (name and name.strip()):
+        raise InvalidInput('Choose someone, or type their name')
+    scope = await naming_scope(session, actor, face.asset_id, space_id)
+    if scope is None:
+        raise Forbidden(NOT_YOURS_TO_NAME)
+    return scope, await _person_called(session, scope, name, face)
+
+
+async def naming_scope(
+    session, actor: Actor, asset_id: uuid.UUID, space_id: uuid.UUID | None = None
+) -> grouping.Scope | None:
+    """Where I name the people of this photo (see the module), or with `space_id` in that space (403 unless I am its
+    owner or editor, 400 when the photo is not in it); None where I may not name them."""
+    if space_id is not None:
+        require_space(SpaceAction.NAME_PEOPLE, await space_queries.member_role(session, space_id, actor.id))
+        await _require_photo_in(session, grouping.SpaceScope(space_id), asset_id)
+        return grouping.SpaceScope(space_id)
+    candidates = [grouping.LibraryScope(actor.id)]
+    asset = await session.get(Asset, asset_id)
+    for held_by in await session.scalars(space_queries.spaces_holding(asset.id, asset.library_id)):
+        role = await space_queries.member_role(session, held_by, actor.id)
+        if SpaceAction.NAME_PEOPLE in space_actions(role):
+            candidates.append(grouping.SpaceScope(held_by))
+    for scope in candidates:
+        if await _holds(session, scope, asset_id):
+            return scope
+    return None
+
+
+async def _holds(session, scope: grouping.Scope, asset_id: uuid.UUID) -> bool:
+    return bool(await session.scalar(select(exists(scope.holds(asset_id)))))
+
+
+async def _require_photo_in(session, scope: grouping.Scope, asset_id: uuid.UUID) -> None:
+    if not await _holds(session, scope, asset_id):
+        where = 'this space' if isinstance(scope, grouping.SpaceScope) else 'your library'
+        raise InvalidInput(f'This photo is not in {where}: name its people where it is')
+
+
+async def _person_called(session, scope: grouping.Scope, name: str, face: Face) -> Person:
+    """The scope's person of this name (any case; a hidden one shows again); else the unnamed person grouping gave
+    the face to, who takes the name (naming a face names the person it was found to be); else a new person."""
+    cleaned = clean_title(name, 'person', 100)
+    named = await session.scalars(scope.people().where(Person.name.is_not(None)).order_by(Person.created_at))
+    person = next((person for person in named if person.name.casefold() == cleaned.casefold()), None)
+    if person is None:
+        person = await session.scalar(
+            scope.people().join(PersonFace, PersonFace.person_id == Person.id).where(PersonFace.face_id == face.id)
+        )
+        if person is None or person.name is not None:
+            person = scope.new_person(face.id)
+            session.add(person)
+        person.name = cleaned
+        await session.flush()
+    person.hidden = False
+    return person
+
+
+async def people_to_choose(
+    hearth: Hearth, actor: Actor, asset_id: uuid.UUID, space_id: uuid.UUID | None = None
+) -> list[PersonView]:
+    """The named people a face of this photo may be said to be: those of where I name people in it, most
+    photographed first (403 where I may not name them)."""
+    async with hearth.db.session() as session:
+        await require_permission(session, actor, Permission.NAME_PEOPLE, [asset_id])
+        scope = await naming_scope(session, actor, asset_id, space_id)
+    if scope is None:
+        raise Forbidden(NOT_YOURS_TO_NAME)
+    if isinstance(scope, grouping.SpaceScope):
+        found = await list_space_people(hearth, actor, scope.id)
+    else:
+        found = await list_people(hearth, actor)
+    return [person for person in found if person.name]
+
+
+def _grouping_scope(person: Person) -> grouping.Scope:
+    return grouping.SpaceScope(person.space_id) if person.space_id else grouping.LibraryScope(person.owner_id)
 
 
 async def _recentre_later(session, person: Person) -> None:

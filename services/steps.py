@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Select, and_, delete, literal, select, union, update
 
 from domain.errors import NotFound
+from domain.faces import DETECTED
 from domain.jobs import Queue
 from domain.search import document_text, split_joined, tokens
 from ml import faces as ml_faces
@@ -109,7 +110,8 @@ async def faces(runner: JobRunner, job: ClaimedJob) -> None:
     async with hearth.db.session() as session:
         asset = await session.get(Asset, asset_id)
         scan = await session.get(FaceScan, asset_id)
-        previous = list(await session.scalars(select(Face.embedding_id).where(Face.asset_id == asset_id)))
+        detected = Face.asset_id == asset_id, Face.source == DETECTED  # faces added by hand stay
+        previous = list(await session.scalars(select(Face.embedding_id).where(*detected)))
     if asset is None:
         return  # deleted since it was queued
     if scan is not None and scan.model == ml_faces.MODEL_VERSION and not job.force:
@@ -121,7 +123,7 @@ async def faces(runner: JobRunner, job: ClaimedJob) -> None:
     vectors = ([row.embedding_id for row in rows], [face.embedding for face in found], [str(asset_id)] * len(rows))
     await asyncio.to_thread(hearth.vectors.put, *vectors)
     async with hearth.db.session() as session:
-        await session.execute(delete(Face).where(Face.asset_id == asset_id))
+        await session.execute(delete(Face).where(*detected))
         session.add_all(rows)
         await session.merge(FaceScan(asset_id=asset_id, model=ml_faces.MODEL_VERSION, face_count=len(rows)))
         if rows or previous:  # the people of the libraries and spaces showing the asset may change

@@ -418,8 +418,12 @@ class Face(Base):
     width: Mapped[float] = mapped_column(Float)
     height: Mapped[float] = mapped_column(Float)
     score: Mapped[float] = mapped_column(Float)
-    embedding_id: Mapped[str] = mapped_column(String(40))
+    embedding_id: Mapped[str] = mapped_column(String(40))  # '' for a face drawn by hand: it has no embedding
     model: Mapped[str] = mapped_column(String(40))
+    # 'detected' (by `model`) or 'manual' (drawn by a member around someone detection missed; looking for faces
+    # again keeps it). `added_by_id`: the member who drew it (no foreign key: then SQLite can drop the column again).
+    source: Mapped[str] = mapped_column(String(10), default='detected', server_default='detected')
+    added_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class FaceScan(Base):

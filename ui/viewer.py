@@ -16,6 +16,7 @@ from services.accounts import Actor
 from services.assets import AssetView
 from ui.albums import add_to_album
 from ui.components.local_date import LocalDate
+from ui.components.photo_people import PhotoPeople
 from ui.components.place_map import mini_map
 from ui.components.search_box import SearchContext
 from ui.components.zoom_image import ZoomImage
@@ -368,6 +369,7 @@ class Viewer:
                 ui.space()
                 ui.button(icon='close', on_click=self.hide_panel).props('flat round dense aria-label="Close"')
             _details(self.asset)
+            PhotoPeople(self.actor, self.asset, self.space_id, self._with_dialog)
             if Permission.RATE in self.asset.permissions:
                 self._stars(self.asset)
             _place(self.asset, self.edit_place if self._may_edit_place() else None)
