@@ -56,7 +56,10 @@ class SearchOut(BaseModel):
     recognised: list[RecognisedOut] = Field(description='Parts of the query taken as filters')
     words: list[str] = Field(description='Words each result holds')
     unmatched: list[str] = Field(description='Words no photo in the scope holds: left out of the search')
-    total: int = Field(description='How many photos the query finds in all')
+    total: int = Field(description='How many photos the query finds in all, or at least (`at_least`)')
+    at_least: bool = Field(
+        description='The query finds more than `total` photos: counting stops there (at 10,000), pages go on'
+    )
     more: int = Field(description='How many more `more=true` would find: photos that only look like a word asked for')
     assets: list[schemas.TimelineItemOut]
 
@@ -91,6 +94,7 @@ async def find(
         words=[word for word in understood.words if word not in found.unmatched],
         unmatched=list(found.unmatched),
         total=found.total,
+        at_least=found.at_least,
         more=found.more,
         assets=schemas.bucket_out('', found.items).assets,
     )

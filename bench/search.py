@@ -292,7 +292,7 @@ async def _timed(label: str, query: Query, order: str, hearth: Hearth, me: Actor
 
     def answer(results: search.Results) -> str:
         unmatched = f', unmatched {" ".join(results.unmatched)}' if results.unmatched else ''
-        return f'{results.total:,} found{unmatched}'
+        return f'{"more than " if results.at_least else ""}{results.total:,} found{unmatched}'
 
     return await _time_call(label, call, answer, repeat)
 

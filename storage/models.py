@@ -256,7 +256,11 @@ class SearchDocument(Base):
     which model read the photo (None: not yet)."""
 
     __tablename__ = 'search_documents'
-    __table_args__ = (UniqueConstraint('asset_id', name='uq_search_documents_asset'),)
+    __table_args__ = (
+        UniqueConstraint('asset_id', name='uq_search_documents_asset'),
+        # A search of a word in very many photos walks them newest first (migration 0025).
+        Index('ix_search_documents_taken', 'taken_at', 'asset_id'),
+    )
 
     doc_id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'))

@@ -65,10 +65,11 @@ class SearchView:
                 self.facets = ui.row().classes('w-full items-center gap-2 empty:hidden').mark('facets')
                 self.summary = ui.row().classes('w-full items-center no-wrap gap-2 min-h-[40px]')
             self.results = ui.element('div').classes('relative flex-1 min-h-0 w-full')
+            if context.asked:
+                ui.timer(0, self._load, once=True)  # outside the results, which it clears before the facets
         with self.results:
             if context.asked:
                 ui.spinner(size='lg').classes('absolute left-1/2 top-12 -translate-x-1/2').mark('search-loading')
-                ui.timer(0, self._load, once=True)
             else:
                 self._examples()
 
@@ -116,34 +117,40 @@ class SearchView:
         query = self.context.query()
         try:
             found = await search.search(self.hearth, self.actor, query, self.order, PAGE)
-            facets = await search.facets(self.hearth, self.actor, query)
         except HearthError as error:
             ui.notify(str(error), type='negative')
-            found, facets = None, Facets([], [], [], [])
+            found = None
         if self.results.is_deleted:
             return
+        self._show_results(found)
+        # The results show first: tallying facets reads every match, which takes longer when a word is in many.
+        facets = await search.facets(self.hearth, self.actor, query) if found and found.total else None
+        if not self.results.is_deleted:
+            self._show_facets(facets or Facets([], [], [], []))
+
+    def _show_results(self, found: Results | None) -> None:
         self.results.clear()
         if found is not None:
             with self.understood:
                 understood_row(found)
-        self._show_facets(facets)
         total = found.total if found else 0
-        self._summary(total, found.more if found else 0)
+        self._summary(total, found.more if found else 0, found is not None and found.at_least)
         with self.results:
             if not total:
                 self._nothing()
             elif self.order == 'date':
                 self._timeline()
             else:
-                RankedGrid(found.items, total, self._more, self.context.encoded()).classes('absolute inset-0')
+                RankedGrid(found, self._more, self.context.encoded()).classes('absolute inset-0')
 
     async def _more(self, offset: int) -> Results:
         return await search.search(self.hearth, self.actor, self.context.query(), 'relevance', PAGE, offset)
 
-    def _summary(self, total: int, look_alikes: int = 0) -> None:
+    def _summary(self, total: int, look_alikes: int = 0, at_least: bool = False) -> None:
         with self.summary:
             noun = 'video' if self.context.media == 'video' else 'photo'
-            ui.label(plural(total, noun) if total else '').classes('text-stone-600 font-medium').mark('search-count')
+            counted = f'More than {total:,} {noun}s' if at_least else plural(total, noun) if total else ''
+            ui.label(counted).classes('text-stone-600 font-medium').mark('search-count')
             if look_alikes:  # the tagger's look-alikes of a word ("puppy": dogs), shown when asked for
                 wider = self.context.with_(more=True).url()
                 link = ui.link(f'+ {look_alikes} more that look like it', wider).classes('text-primary text-sm')

@@ -270,3 +270,35 @@ async def test_plurals_and_words_run_together_are_found_as_people_type_them(as_a
     assert await found(as_alice, 'shelves') == hexes(shelf)
     assert await found(as_alice, 'let us c') == hexes(cover)
     assert await found(as_alice, 'books let') == set()  # each word must still be in the photo
+
+
+async def test_a_word_in_very_many_photos_is_read_newest_first_and_counted_up_to_a_limit(
+    as_alice, as_bob, picture, monkeypatch
+):
+    """At a million photos "dog" is in 200,000 and a member may see 100,000 of them: past `COUNTED` (made small here)
+    a search reads the photos newest first by the date index and says "at least"; the scope and filters still hold."""
+    mine = []
+    for day in range(1, 7):
+        mine.append(await uploaded(as_alice, picture(day, taken_at=datetime(2020, 1, day, 12))))
+        await describe(as_alice, mine[-1], description='The dog' if day % 2 else 'A dog and a cat')
+    for number in (7, 8):
+        await describe(as_bob, await uploaded(as_bob, picture(number)), description='dog')  # not Alice's to find
+    exact = await search(as_alice, 'dog')
+    monkeypatch.setattr('services.search.COUNTED', 4)
+
+    newest = [asset_id.replace('-', '') for asset_id in reversed(mine)]
+    for order in ('relevance', 'date'):
+        found_many = await search(as_alice, 'dog', order=order)
+        assert [a['id'] for a in found_many['assets']] == newest
+        assert (found_many['total'], found_many['at_least'], found_many['more']) == (4, True, 0)
+        pages = [await search(as_alice, 'dog', order=order, limit=2, offset=offset) for offset in (0, 2, 4, 6)]
+        assert [a['id'] for page in pages for a in page['assets']] == newest
+    assert {a['id'] for a in exact['assets']} == set(newest)
+    assert (exact['total'], exact['at_least']) == (6, False)
+    few = await search(as_alice, 'dog cat')  # in three photos: counted exactly
+    assert (few['total'], few['at_least']) == (3, False)
+    assert await found(as_alice, 'dog', year=2019) == set()  # filters still apply
+    in_2020 = await search(as_alice, 'dog', year=2020, order='date')  # with a filter, all are counted and sorted
+    assert ([a['id'] for a in in_2020['assets']], in_2020['total'], in_2020['at_least']) == (newest, 6, False)
+    sorted_here = [await search(as_alice, 'dog cat', limit=1, offset=offset) for offset in range(4)]
+    assert [a['id'] for page in sorted_here for a in page['assets']] == [a['id'] for a in few['assets']]

@@ -104,6 +104,7 @@ async def test_a_facet_narrows_the_results_and_can_be_taken_away(user: User, tmp
     await described(me, tmp_path, 'b.jpg', 'Beach again', taken_at=datetime(2021, 7, 1, 12))
     await user.open('/search?q=beach')
     await user.should_see('2 photos', retries=50)
+    await user.should_see(marker='facet-years', retries=50)  # the facets follow the results
 
     user.find('facet-years').click()
     user.find('facet-value-2019').click()

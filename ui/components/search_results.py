@@ -57,23 +57,23 @@ class RankedGrid(ui.element):
     """Results best first, a page at a time, as square thumbnails that open in the viewer (`context`: the search's
     URL parameters, for the viewer to step through the results)."""
 
-    def __init__(self, items: list[TimelineItem], total: int, more: Callable[[int], Awaitable[Results]], context: str):
+    def __init__(self, found: Results, more: Callable[[int], Awaitable[Results]], context: str):
         super().__init__('div')
-        self.total, self.more, self.context, self.shown = total, more, context, 0
+        self.total, self.at_least, self.more, self.context, self.shown = found.total, found.at_least, more, context, 0
         self.classes('overflow-y-auto overscroll-contain').mark('search-results')
         with self:
             self.grid = ui.element('div').classes('grid gap-1 px-1 sm:px-4 max-w-4xl mx-auto')
             self.grid.style('grid-template-columns: repeat(auto-fill, minmax(112px, 1fr))')
             self.more_button = ui.button('Show more', icon='expand_more', on_click=self.show_more)
             self.more_button.props('flat no-caps color=primary').classes('block mx-auto my-4').mark('search-more')
-        self._add(items)
+        self._add(found.items)
 
     def _add(self, items: list[TimelineItem]) -> None:
         with self.grid:
             for item in items:
                 self._tile(item)
         self.shown += len(items)
-        self.more_button.visible = bool(items) and self.shown < self.total
+        self.more_button.visible = bool(items) and (self.shown < self.total or self.at_least)
 
     def _tile(self, item: TimelineItem) -> None:
         link = ui.link(target=f'/photo/{item.id}?{self.context}').classes('relative block aspect-square')
