@@ -4,17 +4,20 @@ app"); and how much memory the whole app takes with every model loaded.
 
 python -m bench.responsiveness --photos 1000 --workers 1 --search-workers 1
 
-Hearth runs as an admin runs it: `main.py import` puts the photos in a fresh library (which queues the faces, labels
-and text steps for each), then `main.py` serves with HEARTH_FACE_WORKERS and HEARTH_SEARCH_WORKERS worker processes.
-A client asks every 0.2 s for the sign-in page (a NiceGUI page built on the server's event loop), the timeline API
-(months, then the newest month) and a search, until the faces, clustering, labels and text queues are empty; the
-same requests on the same server once it is idle are the baseline. Meanwhile the resident memory of the server and
+Hearth runs as an admin runs it: `main.py import` puts all photos but one in a fresh library (which queues the
+faces, labels and text steps for each), then `main.py` serves with HEARTH_FACE_WORKERS and HEARTH_SEARCH_WORKERS
+worker processes, and the last photo is uploaded through the API. The photos carry GPS positions, as a family's phone
+photos do, so the web app names the uploaded photo's place and holds the geocoder, as it would in use. A client asks
+every 0.2 s for the sign-in page (a NiceGUI page built on the server's event loop), the timeline API (months, then
+the newest month) and a search, until the faces, clustering, labels and text queues are empty; the same requests on
+the same server once it is idle are the baseline. Meanwhile the resident memory of the server and
 all its worker processes is summed every probe; the peak of the sum is reported, and each process's own peak (a
 worker's role is told by the libraries it has loaded: dlib for faces, onnxruntime for search).
 """
 
 import argparse
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -22,6 +25,7 @@ import time
 from pathlib import Path
 
 import httpx
+from PIL import Image
 
 from bench.common import OUT, p50_p95, print_table
 from bench.faces import distinct_photos
@@ -33,10 +37,22 @@ READING = ('faces', 'clustering', 'labels', 'text')
 PEAK = {'rss': 0}
 PEAK_PER_PROCESS: dict[int, tuple[str, int]] = {}  # pid: role, highest resident KB
 ADMIN = ('bench@example.com', 'bench password')
+GPS_IFD = 0x8825
+# Where the photos were taken: home, where the family goes, a border town (latitude, longitude).
+PLACES = (
+    (55.9533, -3.1883),  # Edinburgh
+    (50.8798, 4.7005),  # Leuven
+    (48.5734, 7.7521),  # Strasbourg
+    (50.1526, -5.0663),  # Falmouth
+    (45.6500, 10.6500),  # Lake Garda
+    (40.7580, -73.9855),  # New York
+    (35.0116, 135.7681),  # Kyoto
+    (-33.9249, 18.4241),  # Cape Town
+)
 
 
 def main(arguments: argparse.Namespace) -> None:
-    photos = distinct_photos(arguments.workdir / 'photos', arguments.photos)
+    photos = placed(distinct_photos(arguments.workdir / 'photos', arguments.photos))
     data = arguments.workdir / 'server'
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
@@ -48,14 +64,20 @@ def main(arguments: argparse.Namespace) -> None:
     )
     env.pop('DATABASE_URL', None)
     cli(env, 'user', 'create', '--email', ADMIN[0], '--name', 'Bench', '--password', ADMIN[1], '--admin')
+    library = data / 'library'  # all photos but the last, linked
+    library.mkdir()
+    for path in photos[:-1]:
+        os.link(path, library / path.name)
     start = time.perf_counter()
-    cli(env, 'import', '--user', ADMIN[0], str(photos[0].parent))
+    cli(env, 'import', '--user', ADMIN[0], str(library))
     imported = time.perf_counter() - start
     with running_server(['main.py', '--host', '127.0.0.1'], '/login', env, data / 'server.log') as url:
         client = httpx.Client(base_url=url, timeout=30)
         token = client.post('/api/auth/login', json={'email': ADMIN[0], 'password': ADMIN[1]}).json()
         client.headers['Authorization'] = f'Bearer {token["access_token"]}'
         start = time.perf_counter()
+        with photos[-1].open('rb') as upload:
+            client.post('/api/assets', files={'file': (photos[-1].name, upload, 'image/jpeg')}).raise_for_status()
         during = probe(client, until=lambda: pipeline_done(client))
         elapsed = time.perf_counter() - start
         searched = photos_searched(client)
@@ -73,6 +95,28 @@ def main(arguments: argparse.Namespace) -> None:
         (idle_p50, idle_p95), (busy_p50, busy_p95) = p50_p95(idle[name]), p50_p95(during[name])
         rows.append([name, len(during[name]), f'{idle_p50:.1f} / {idle_p95:.1f}', f'{busy_p50:.1f} / {busy_p95:.1f}'])
     print_table(['request', 'samples during', 'idle p50 / p95', 'during the run p50 / p95'], rows)
+
+
+def placed(photos: list[Path]) -> list[Path]:
+    """The photos, each given a GPS position within a few kilometres of one of PLACES (once: kept in the file)."""
+    rng = random.Random(2024)
+    for path in photos:
+        latitude, longitude = rng.choice(PLACES)
+        position = (latitude + rng.uniform(-0.03, 0.03), longitude + rng.uniform(-0.03, 0.03))
+        with Image.open(path) as image:
+            if image.getexif().get_ifd(GPS_IFD):
+                continue
+            exif = image.getexif()
+            exif[GPS_IFD] = {1: 'N' if position[0] >= 0 else 'S', 2: degrees(position[0])}
+            exif[GPS_IFD] |= {3: 'E' if position[1] >= 0 else 'W', 4: degrees(position[1])}
+            image.save(path, 'JPEG', exif=exif, quality='keep', subsampling='keep')
+    return photos
+
+
+def degrees(value: float) -> tuple[float, float, float]:
+    """EXIF's degrees, minutes and seconds of an angle's size."""
+    minutes, seconds = divmod(round(abs(value) * 3600, 2), 60)
+    return float(minutes // 60), float(minutes % 60), seconds
 
 
 def cli(env: dict[str, str], *args: str) -> None:
@@ -140,6 +184,8 @@ def role_of(pid: int, child: bool) -> str:
         return 'server'
     try:
         maps = Path(f'/proc/{pid}/maps').read_text()
+        if b' -m ml.' in Path(f'/proc/{pid}/cmdline').read_bytes().replace(b'\0', b' '):
+            return 'model conversion'  # a worker's one-time child (`ml.memory.run_apart`)
     except OSError:
         return 'worker'
     if 'dlib' in maps:

