@@ -12,7 +12,7 @@ left out and said so ("kids" in "kids at the beach"), rather than emptying the r
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import ColumnElement, Select, String, case, cast, false, func, literal, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -298,14 +298,16 @@ async def search(
 
 
 async def _page(
-    session: AsyncSession, plan: Plan, by_relevance: bool, limit: int, offset: int
+    session: AsyncSession, plan: Plan, by_relevance: bool, limit: int, offset: int, cap: int | None = None
 ) -> tuple[list[uuid.UUID], int]:
-    """One page of what the plan finds and how many it finds in all, from one pass over the matches: they are
-    gathered once (materialised: SQLite's bm25 cannot sit beside a window function), then counted and sorted."""
+    """One page of what the plan finds and how many it finds in all (of the first `cap` matches in the index's
+    order, when given), from one pass over the matches: they are gathered once (materialised: SQLite's bm25 cannot
+    sit beside a window function), then counted and sorted."""
     row = plan.row
     found, ranks = _found(session, plan, row.asset_id.label('id'), row.taken_at.label('taken'))
     ranks = ranks if by_relevance else ()
     found = found.add_columns(*(rank.label(f'rank{number}') for number, rank in enumerate(ranks)))
+    found = found if cap is None else found.limit(cap)
     gathered = found.cte('found').prefix_with('MATERIALIZED')
     rows = gathered.c
     total = select(func.count()).select_from(gathered).scalar_subquery()
@@ -321,21 +323,18 @@ async def _page(
 async def _words_page(
     session: AsyncSession, plan: Plan, by_relevance: bool, limit: int, offset: int
 ) -> tuple[list[uuid.UUID], int, bool]:
-    """One page of what a query with words finds, how many, and whether that is only "at least". The matches are
-    read in the full-text index's order, at most `COUNTED` + 1: most often all of them, sorted here. Past that, when
-    nothing but the words and the scope narrows them, the photos are read newest first by the date index until the
-    page is full (the best match too: among so many, each holds the words) -- "dog" in 200,000 of 1,000,000 photos
-    took 0.6 s to score and sort; otherwise every match is gathered and sorted (`_page`)."""
-    row = plan.row
-    found, ranks = _found(session, plan, row.asset_id, row.taken_at)
-    ranks = ranks if by_relevance else ()
-    rows = (await session.execute(found.add_columns(*ranks).limit(COUNTED + 1))).all()
-    if len(rows) <= COUNTED:
-        rows.sort(key=lambda found: (*found[2:], found[1] or datetime.min, found[0]), reverse=True)
-        return [found[0] for found in rows[offset : offset + limit]], len(rows), False
+    """One page of what a query with words finds, how many, and whether that is only "at least". The first
+    `COUNTED` + 1 matches in the full-text index's order are gathered, counted and sorted: most often all of them.
+    Past that, when nothing but the words and the scope narrows them, the photos are read newest first by the date
+    index until the page is full (the best match too: among so many, each holds the words) -- "dog" in 200,000 of
+    1,000,000 photos took 0.6 s to score and sort; otherwise every match is gathered and sorted."""
+    page, total = await _page(session, plan, by_relevance, limit, offset, cap=COUNTED + 1)
+    if total <= COUNTED:
+        return page, total, False
     if len(plan.conditions) > 1 or plan.details or plan.first is not None or plan.looks is not None:
         page, total = await _page(session, plan, by_relevance, limit, offset)
         return page, total, False
+    row = plan.row
     by_date, _ = _found(session, plan, row.asset_id, by_date=True)
     newest = by_date.order_by(row.taken_at.desc(), row.asset_id.desc()).limit(limit).offset(offset)
     return list(await session.scalars(newest)), COUNTED, True
