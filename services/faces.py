@@ -179,10 +179,7 @@ async def add_face(
 async def remove_face(hearth: Hearth, actor: Actor, face_id: uuid.UUID) -> None:
     """Remove a face added by hand (by whoever added it, or the photo's owner); the people it was leave it."""
     async with hearth.db.session() as session:
-        face = await session.get(Face, face_id)
-        if face is None:
-            raise NotFound('Face not found')
-        await require_permission(session, actor, Permission.NAME_PEOPLE, [face.asset_id])
+        face = await _face_in_reach(session, actor, face_id, Permission.NAME_PEOPLE)
         if face.source != BY_HAND:
             raise InvalidInput('Only a face added by hand can be removed')
         owner_id = await session.scalar(select(Asset.owner_id).where(Asset.id == face.asset_id))
@@ -196,13 +193,19 @@ async def remove_face(hearth: Hearth, actor: Actor, face_id: uuid.UUID) -> None:
         await session.commit()
 
 
+async def _face_in_reach(session, actor: Actor, face_id: uuid.UUID, permission: Permission) -> Face:
+    """The face, if the actor may do this to its photo (404 for a face of a photo they cannot see)."""
+    face = await session.get(Face, face_id)
+    if face is None:
+        raise NotFound('Face not found')
+    await require_permission(session, actor, permission, [face.asset_id])
+    return face
+
+
 async def face_crop(hearth: Hearth, actor: Actor, face_id: uuid.UUID) -> bytes:
     """A small JPEG of the face, cut from the asset's preview."""
     async with hearth.db.session() as session:
-        face = await session.get(Face, face_id)
-        if face is None:
-            raise NotFound('Face not found')
-        await require_permission(session, actor, Permission.VIEW, [face.asset_id])
+        face = await _face_in_reach(session, actor, face_id, Permission.VIEW)
         asset = await session.get(Asset, face.asset_id)
     preview = hearth.files.files_of(asset).preview
     return await asyncio.to_thread(_crop, preview, FaceView(*_box(face)))
