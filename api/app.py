@@ -10,6 +10,7 @@ from api import (
     assets,
     auth,
     downloads,
+    duplicates,
     faces,
     identities,
     jobs,
@@ -40,6 +41,7 @@ def create_api() -> FastAPI:
     api.include_router(map_tiles.router)
     api.include_router(maps.router)
     api.include_router(search.router)
+    api.include_router(duplicates.router)
     return api
 
 

@@ -20,6 +20,7 @@ class Queue(StrEnum):
     LABELS = 'labels'  # what is in each photo, for search
     TEXT = 'text'  # the text in each photo, for search: slow, so a queue of its own
     CLIP = 'clip'  # each photo embedded by the CLIP model an admin installed, if any (ml.clip)
+    DUPLICATES = 'duplicates'  # each asset's hashes, and the copies of it they find (SPEC §9)
 
 
 class JobState(StrEnum):
@@ -84,19 +85,20 @@ class PhotoState:
     labels: JobState | None = None
     text: JobState | None = None
     clip: JobState | None = None
+    duplicates: JobState | None = None
     located: bool | None = None
     labelled: bool = False  # read by the current image tagger
     read: bool = False  # read for text by the current model
     embedded: bool = False  # embedded by the installed CLIP model
+    hashed: bool = False  # hashed for duplicates by the current hash model
 
     def job(self, queue: Queue) -> JobState | None:
         return getattr(self, queue.value)
 
     def at_rest(self) -> 'PhotoState':
         """The same photo with no job queued."""
-        return PhotoState(
-            self.faces_found, located=self.located, labelled=self.labelled, read=self.read, embedded=self.embedded
-        )
+        results = {'labelled': self.labelled, 'read': self.read, 'embedded': self.embedded, 'hashed': self.hashed}
+        return PhotoState(self.faces_found, located=self.located, **results)
 
 
 def outcome(queue: Queue, photo: PhotoState) -> Outcome | Skip:
@@ -114,6 +116,8 @@ def outcome(queue: Queue, photo: PhotoState) -> Outcome | Skip:
     if (queue is Queue.LABELS and not photo.labelled) or (queue is Queue.TEXT and not photo.read):
         return Outcome.NOT_STARTED
     if queue is Queue.CLIP and not photo.embedded:
+        return Outcome.NOT_STARTED
+    if queue is Queue.DUPLICATES and not photo.hashed:
         return Outcome.NOT_STARTED
     return Outcome.DONE
 

@@ -432,7 +432,12 @@ _FIELD_PERMISSIONS = {
     'position': Permission.EDIT_GPS,
 }
 # The steps each new photo is queued for, in the same transaction as the photo.
-READ_AT_UPLOAD = ((Queue.FACES, 'faces'), (Queue.LABELS, 'labels'), (Queue.TEXT, 'text'))
+READ_AT_UPLOAD = (
+    (Queue.FACES, 'faces'),
+    (Queue.LABELS, 'labels'),
+    (Queue.TEXT, 'text'),
+    (Queue.DUPLICATES, 'duplicates'),
+)
 SEARCHED_FIELDS = {'description', 'tags', 'position'}  # a photo's words for search follow these
 
 
@@ -498,10 +503,13 @@ async def set_rotation(hearth: Hearth, actor: Actor, asset_id: uuid.UUID, degree
             await asyncio.to_thread(_place_all, hearth, ((thumbnail, files.thumbnail), (preview, files.preview)))
         values = {'rotation': degrees, 'updated_at': datetime.now(UTC), 'updated_by_id': actor.id}
         await session.execute(update(AssetDetails).where(AssetDetails.asset_id == asset_id).values(**values))
-        # Faces were found on the preview as it was: their boxes no longer fit, and a sideways face may now be found.
-        await job_rows.enqueue(session, Queue.FACES, 'faces', [job_rows.asset_subject(asset_id)], force=True)
+        # Faces were found on the preview as it was: their boxes no longer fit, and a sideways face may now be found;
+        # the picture hash was of the thumbnail as it was.
+        for queue, kind in ((Queue.FACES, 'faces'), (Queue.DUPLICATES, 'duplicates')):
+            await job_rows.enqueue(session, queue, kind, [job_rows.asset_subject(asset_id)], force=True)
         await session.commit()
     hearth.wake(Queue.FACES)
+    hearth.wake(Queue.DUPLICATES)
 
 
 # ---- the actor's own state (scope U) ------------------------------------------------------------------------------

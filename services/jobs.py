@@ -4,6 +4,7 @@ the admin sees no photo here."""
 
 from domain.errors import InvalidInput
 from domain.jobs import Queue, QueueStatus, parse_queue
+from ml import duplicates as ml_duplicates
 from ml import faces as ml_faces
 from ml import ocr, tagger
 from services import clip_search, grouping
@@ -23,7 +24,8 @@ async def queue_statuses(hearth: Hearth, admin: Actor) -> list[QueueStatus]:
     kinds = {step.queue: step.kind for step in STEPS.values()}
     async with hearth.db.session() as session:
         clip = clip_search.model(hearth)
-        models = job_rows.Models(ml_faces.MODEL_VERSION, tagger.MODEL_VERSION, ocr.MODEL_VERSION, clip and clip.version)
+        versions = (ml_faces.MODEL_VERSION, tagger.MODEL_VERSION, ocr.MODEL_VERSION, clip and clip.version)
+        models = job_rows.Models(*versions, duplicates=ml_duplicates.MODEL_VERSION)
         return await job_rows.statuses(session, kinds, models, grouping.LIBRARY_SCOPE)
 
 
@@ -51,8 +53,9 @@ async def run_for(hearth: Hearth, admin: Actor, queue: str, which: str) -> None:
 
 async def catch_up(hearth: Hearth) -> None:
     """The nightly run: the steps whose missing results the database knows (faces, clustering, places, labels,
-    text) for what lacks them. Thumbnails are checked file by file, so only the admin's "run for missing" does that."""
-    known = {Queue.FACES, Queue.CLUSTERING, Queue.PLACES, Queue.LABELS, Queue.TEXT}
+    text, duplicates) for what lacks them. Thumbnails are checked file by file, so only the admin's "run for missing"
+    does that."""
+    known = {Queue.FACES, Queue.CLUSTERING, Queue.PLACES, Queue.LABELS, Queue.TEXT, Queue.DUPLICATES}
     await _enqueue_steps(hearth, known, 'missing')
 
 

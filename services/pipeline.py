@@ -36,6 +36,7 @@ DEFAULT_CONCURRENCY = {
     Queue.LABELS: 1,
     Queue.TEXT: 1,
     Queue.CLIP: 1,
+    Queue.DUPLICATES: 1,
 }
 
 

@@ -13,7 +13,7 @@ from domain.search import document_text, split_joined, tokens
 from ml import faces as ml_faces
 from ml import media, ocr, tagger
 from ml.text_embedding import whole_words
-from services import clip_search, grouping, places
+from services import clip_search, duplicates, grouping, places
 from services.assets import facts_columns, original_of
 from services.pipeline import JobRunner, Step
 from storage import places as place_queries
@@ -50,6 +50,10 @@ def _photos_without_labels() -> Select:
 
 def _photos_not_read_for_text() -> Select:
     return _live_asset_ids().where(Asset.id.in_(search_queries.without_read_text(ocr.MODEL_VERSION)))
+
+
+def _not_hashed_for_duplicates() -> Select:
+    return _live_asset_ids().where(Asset.id.not_in(duplicates.hashed_ids()))
 
 
 def _nothing_missing() -> Select:
@@ -237,5 +241,13 @@ STEPS = {
         # Only while an admin's CLIP model is installed. Which model embedded a photo is known with the models folder
         # at hand: "missing" queues every photo, as for thumbnails, and each job skips what the model embedded.
         Step(clip_search.KIND, Queue.CLIP, clip_search.embed, missing=_live_asset_ids, every=_live_asset_ids),
+        # Hashed at upload; "missing" hashes assets from before, "all" hashes and links everything afresh.
+        Step(
+            duplicates.KIND,
+            Queue.DUPLICATES,
+            duplicates.find_copies,
+            missing=_not_hashed_for_duplicates,
+            every=_live_asset_ids,
+        ),
     )
 }

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.jobs import LEASE, JobState, PhotoState, Queue, QueueStatus, gives_up, retry_delay
-from storage.models import Asset, AssetDetails, FaceScan, Job, JobQueue, SearchDocument
+from storage.models import Asset, AssetDetails, AssetHash, FaceScan, Job, JobQueue, SearchDocument
 
 AGAIN = timedelta(seconds=5)  # after a run that news arrived during, gather a little more before the next
 
@@ -184,13 +184,14 @@ async def set_paused(session: AsyncSession, queue: Queue, paused: bool) -> None:
 
 @dataclass(frozen=True)
 class Models:
-    """The versions of the models whose results count as done: faces, the image tagger, the text reader, and the
-    CLIP model if one is installed."""
+    """The versions of the models whose results count as done: faces, the image tagger, the text reader, the
+    CLIP model if one is installed, and the duplicates' hashes."""
 
     faces: str
     labels: str
     text: str
     clip: str | None = None
+    duplicates: str = ''
 
 
 async def statuses(
@@ -228,6 +229,7 @@ async def _as_if_no_job_were_queued(session: AsyncSession, models: Models) -> Co
         .outerjoin(FaceScan, and_(FaceScan.asset_id == Asset.id, FaceScan.model == models.faces))
         .outerjoin(AssetDetails, AssetDetails.asset_id == Asset.id)
         .outerjoin(SearchDocument, SearchDocument.asset_id == Asset.id)
+        .outerjoin(AssetHash, AssetHash.asset_id == Asset.id)
         .where(Asset.trashed_at.is_(None))
         .group_by(*columns)
     )
@@ -236,12 +238,13 @@ async def _as_if_no_job_were_queued(session: AsyncSession, models: Models) -> Co
 
 
 def _results(models: Models) -> tuple:
-    """What the steps made of a photo: faces found, place looked up, labels and text read and the photo embedded
-    by the current models."""
+    """What the steps made of a photo: faces found, place looked up, labels and text read, the photo embedded and
+    hashed for duplicates by the current models."""
     labelled = case((SearchDocument.labels_model == models.labels, True), else_=False)
     read = case((SearchDocument.text_model == models.text, True), else_=False)
     embedded = case((SearchDocument.clip_model == (models.clip or ''), True), else_=False)
-    return _faces_found(models.faces), _located(), labelled, read, embedded
+    hashed = case((AssetHash.model == models.duplicates, True), else_=False)
+    return _faces_found(models.faces), _located(), labelled, read, embedded, hashed
 
 
 def _faces_found(face_model: str):
@@ -274,6 +277,7 @@ async def _photos_with_jobs(
         .outerjoin(FaceScan, FaceScan.asset_id == Asset.id)
         .outerjoin(AssetDetails, AssetDetails.asset_id == Asset.id)
         .outerjoin(SearchDocument, SearchDocument.asset_id == Asset.id)
+        .outerjoin(AssetHash, AssetHash.asset_id == Asset.id)
     )
     for queue in Queue:
         on = and_(job[queue].kind == kinds[queue], job[queue].subject == subject[queue])
@@ -284,9 +288,9 @@ async def _photos_with_jobs(
     return [(_photo_state(*row[:width], row[width:-1]), row[-1]) for row in rows]
 
 
-def _photo_state(faces_found, located, labelled, read, embedded, job_states) -> PhotoState:
+def _photo_state(faces_found, located, labelled, read, embedded, hashed, job_states) -> PhotoState:
     jobs = {queue.value: JobState(state) if state else None for queue, state in zip(Queue, job_states, strict=True)}
-    results = {'labelled': bool(labelled), 'read': bool(read), 'embedded': bool(embedded)}
+    results = {'labelled': bool(labelled), 'read': bool(read), 'embedded': bool(embedded), 'hashed': bool(hashed)}
     return PhotoState(_maybe(faces_found), **jobs, located=_maybe(located), **results)
 
 

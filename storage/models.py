@@ -695,3 +695,58 @@ class SpaceActivity(Base):
     kind: Mapped[str] = mapped_column(String(30))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class AssetHash(Base):
+    """What duplicate detection (SPEC §9) knows of an asset, read once per hash model: its checksum, the 64-bit
+    pHash of its thumbnail (photos only), signed, and its four 16-bit bands, each indexed for multi-index hashing
+    (`ml.duplicates`); and its camera and EXIF capture time, for bursts."""
+
+    __tablename__ = 'asset_hashes'
+    __table_args__ = (
+        Index('ix_asset_hashes_band0', 'band0'),
+        Index('ix_asset_hashes_band1', 'band1'),
+        Index('ix_asset_hashes_band2', 'band2'),
+        Index('ix_asset_hashes_band3', 'band3'),
+        Index('ix_asset_hashes_checksum', 'checksum'),
+        # Whole, not partial: a partial index may be passed over for one term of the candidates' OR.
+        Index('ix_asset_hashes_camera_taken', 'camera', 'taken_at'),
+    )
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    model: Mapped[str] = mapped_column(String(40))
+    checksum: Mapped[str] = mapped_column(String(40))
+    phash: Mapped[int | None] = mapped_column(BigInteger)
+    band0: Mapped[int | None] = mapped_column(Integer)
+    band1: Mapped[int | None] = mapped_column(Integer)
+    band2: Mapped[int | None] = mapped_column(Integer)
+    band3: Mapped[int | None] = mapped_column(Integer)
+    camera: Mapped[str | None] = mapped_column(String(201))  # make and model, as the file names them
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)  # the EXIF capture time, local, to the second
+    hashed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class DuplicateLink(Base):
+    """Two assets found to be copies of each other, whoever owns them (`asset_id` < `other_id`), and why: 'file'
+    (the same checksum), 'picture' (pHashes within `distance`) or 'burst' (taken within a second on the same camera,
+    and alike). Who sees a group is decided when it is listed, from the links between assets the reader sees."""
+
+    __tablename__ = 'duplicate_links'
+    __table_args__ = (Index('ix_duplicate_links_other', 'other_id', 'asset_id'),)
+
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    other_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(10))
+    distance: Mapped[int] = mapped_column(SmallInteger)
+
+
+class DuplicateDismissal(Base):
+    """A member said two assets are not duplicates ("Not duplicates" on a group: each of its links): their groups
+    leave those links out for that member from then on."""
+
+    __tablename__ = 'duplicate_dismissals'
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'), primary_key=True)
+    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    other_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
+    dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

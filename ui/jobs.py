@@ -38,6 +38,7 @@ DESCRIPTIONS = {
     'labels': 'What is in each photo (animals, food, boats, buildings…), so that search finds it',
     'text': 'Words written in photos (signs, cards, shop fronts), so that search finds them',
     'clip': 'What each photo looks like, for the image search model the administrator installed',
+    'duplicates': 'Copies of the same photo found across the family: the same file, the same picture, bursts',
 }
 
 
