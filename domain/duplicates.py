@@ -8,8 +8,9 @@ were measured on real photos (docs/duplicates.md, bench/duplicates.py).
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import Forbidden
@@ -111,3 +112,96 @@ def require_space_review(role: SpaceRole | None) -> None:
     require_space(SpaceAction.VIEW, role)
     if role not in (SpaceRole.OWNER, SpaceRole.EDITOR):
         raise Forbidden("Only the space's owners and editors review its duplicates")
+
+
+# ---- which copy to keep ---------------------------------------------------------------------------------------------
+
+DERIVED_FORMATS = frozenset({'image/jpeg'})  # what phones and chat apps make of an original; HEIC, PNG, RAW are not
+
+
+@dataclass(frozen=True)
+class CopyFacts:
+    """What the suggestion weighs of one copy."""
+
+    asset_id: uuid.UUID
+    width: int
+    height: int
+    mime_type: str
+    file_size: int
+    has_date: bool  # its file says when it was taken
+    has_place: bool
+    uploaded_at: datetime
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+
+# The score, criterion by criterion: the first on which copies differ decides (docs/duplicates.md).
+_CRITERIA: tuple[tuple[str, Callable[[CopyFacts], object]], ...] = (
+    ('most pixels', lambda copy: copy.pixels),
+    ('the original format', lambda copy: copy.mime_type not in DERIVED_FORMATS),
+    ('has the date it was taken', lambda copy: copy.has_date),
+    ('has its place', lambda copy: copy.has_place),
+    ('uploaded first', lambda copy: -copy.uploaded_at.timestamp()),
+    ('largest file', lambda copy: copy.file_size),
+)
+
+
+def suggest_keeper(copies: Sequence[CopyFacts]) -> tuple[uuid.UUID, str]:
+    """The copy to keep and why: the most pixels; of the same pixels, an original format (HEIC, PNG) over a JPEG made
+    from it; then one whose file has its date, then its place; the earliest upload; the largest file."""
+    ranked = sorted(copies, key=_score, reverse=True)
+    best, runner_up = ranked[0], ranked[1] if len(ranked) > 1 else None
+    for reason, measure in _CRITERIA:
+        if runner_up is not None and measure(best) != measure(runner_up):
+            return best.asset_id, reason
+    return best.asset_id, 'alike in every way: the first one'
+
+
+def _score(copy: CopyFacts) -> tuple:
+    return (*(measure(copy) for _, measure in _CRITERIA), -copy.asset_id.int)
+
+
+# ---- what the keeper takes from the others --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedFields:
+    """A copy's shared details (scope E) that a resolution merges into the keeper."""
+
+    description: str | None
+    tags: frozenset[str]
+    taken_at: datetime | None  # None: its file had no date (the one shown was guessed)
+    position: tuple[float, float] | None
+
+
+def merged_fields(keeper: SharedFields, others: Sequence[SharedFields]) -> dict[str, object]:
+    """The keeper's shared fields after a merge, only those that change: the keeper's own value wins; an empty
+    description or position takes the first of the others' (in the order given, best copy first); tags are the union;
+    a keeper without a date from its file takes the earliest date the others' files have."""
+    changes: dict[str, object] = {}
+    if not keeper.description and (description := next((o.description for o in others if o.description), None)):
+        changes['description'] = description
+    if (tags := keeper.tags.union(*(other.tags for other in others))) != keeper.tags:
+        changes['tags'] = sorted(tags)
+    if keeper.taken_at is None and (dates := [other.taken_at for other in others if other.taken_at]):
+        changes['taken_at'] = min(dates)
+    if keeper.position is None and (position := next((o.position for o in others if o.position), None)):
+        changes['position'] = position
+    return changes
+
+
+@dataclass(frozen=True)
+class UserState:
+    favorite: bool = False
+    rating: int = 0
+    archived: bool = False
+
+
+def merged_state(keeper: UserState | None, others: Iterable[UserState]) -> UserState:
+    """One member's favorite, rating and archive on the keeper after a merge: a favorite or an archive on any copy
+    holds for the keeper; the keeper's own rating stands, else the highest the member gave a copy."""
+    states = [keeper or UserState(), *others]
+    rating = (keeper.rating if keeper else 0) or max(state.rating for state in states)
+    return UserState(any(s.favorite for s in states), rating, any(s.archived for s in states))

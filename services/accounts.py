@@ -68,7 +68,7 @@ class ApiKeyInfo:
     last_used_at: datetime | None
 
 
-def _actor(user: User) -> Actor:
+def actor_of(user: User) -> Actor:
     return Actor(user.id, user.email, user.name, user.is_admin)
 
 
@@ -129,7 +129,7 @@ async def _insert_user(
             await session.commit()
         except IntegrityError as error:
             raise Conflict(f'A member with the email {user.email} already exists') from error
-    return _actor(user)
+    return actor_of(user)
 
 
 async def require_admin(hearth: Hearth, actor: Actor, refusal: str = 'Only the administrator manages members') -> None:
@@ -241,7 +241,7 @@ async def authenticate(hearth: Hearth, email: str, password: str, client: str = 
         hearth.throttle.failed(*keys)
         raise Unauthenticated('Wrong email or password')
     hearth.throttle.succeeded(*keys)
-    return _actor(user)
+    return actor_of(user)
 
 
 async def actor_by_id(hearth: Hearth, user_id: uuid.UUID | str | None) -> Actor | None:
@@ -252,7 +252,7 @@ async def actor_by_id(hearth: Hearth, user_id: uuid.UUID | str | None) -> Actor 
         return None
     async with hearth.db.session() as session:
         user = await session.get(User, user_id)
-    return _actor(user) if user and not user.disabled else None
+    return actor_of(user) if user and not user.disabled else None
 
 
 async def change_password(hearth: Hearth, actor: Actor, current_password: str, new_password: str) -> None:

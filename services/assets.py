@@ -35,6 +35,7 @@ from services.accounts import Actor
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
+from storage import duplicate_resolutions as duplicate_queries
 from storage import identities as identity_queries
 from storage import jobs as job_rows
 from storage import places as place_queries
@@ -104,7 +105,9 @@ async def ingest(hearth: Hearth, actor: Actor, staged: StagedFile, fallback_take
     commits; if anything fails, both are gone. The staged file is always consumed."""
     try:
         async with hearth.db.session() as session:
-            if existing := await queries.find_by_checksum(session, actor.id, staged.checksum):
+            # A copy a resolution trashed comes back as a duplicate of the copy kept in its place.
+            kept = await duplicate_queries.remembered_keeper(session, actor.id, staged.checksum)
+            if existing := kept or await queries.find_by_checksum(session, actor.id, staged.checksum):
                 return IngestResult('duplicate', existing, display_filename(staged.filename))
             await _check_quota(session, actor.id, staged.size)
         return await _store(hearth, actor, staged, fallback_taken_at)

@@ -249,5 +249,13 @@ STEPS = {
             missing=_not_hashed_for_duplicates,
             every=_live_asset_ids,
         ),
+        # "Resolve all suggested": one job per run a member starts; nothing to run for "missing" or "all".
+        Step(
+            duplicates.RESOLVE_KIND,
+            Queue.DUPLICATES,
+            duplicates.resolve_suggested,
+            missing=_nothing_missing,
+            every=_nothing_missing,
+        ),
     )
 }

@@ -12,11 +12,11 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.duplicates import BURST_SECONDS, Link, Reason
+from domain.duplicates import BURST_SECONDS, CopyFacts, Link, Reason
 from ml import duplicates as ml_duplicates
 from storage import access
 from storage import spaces as space_queries
-from storage.models import Asset, AssetDetails, AssetHash, DuplicateDismissal, DuplicateLink, User
+from storage.models import Album, AlbumAsset, Asset, AssetDetails, AssetHash, DuplicateDismissal, DuplicateLink, User
 
 _BANDS = (AssetHash.band0, AssetHash.band1, AssetHash.band2, AssetHash.band3)
 
@@ -42,6 +42,8 @@ class Copy:
     height: int
     mime_type: str
     taken_at: datetime
+    place: str | None
+    facts: CopyFacts  # what the keeper suggestion weighs
 
 
 def hash_row(asset: Asset, phash: int | None, model: str) -> AssetHash:
@@ -179,9 +181,36 @@ async def copies(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> dic
             Asset.height,
             Asset.mime_type,
             AssetDetails.taken_at,
+            AssetDetails.place_city,
+            AssetDetails.place_country,
+            Asset.exif_taken_at.is_not(None),
+            AssetDetails.latitude.is_not(None),
+            Asset.uploaded_at,
         )
         .join(User, User.id == Asset.owner_id)
         .join(AssetDetails, AssetDetails.asset_id == Asset.id)
         .where(Asset.id.in_(asset_ids))
     )
-    return {row[0]: Copy(*row) for row in await session.execute(statement)}
+    return {row[0]: _copy(*row) for row in await session.execute(statement)}
+
+
+def _copy(asset_id, owner_id, owner_name, size, width, height, mime, taken, city, country, dated, placed, uploaded):
+    place = ', '.join(part for part in (city, country) if part) or None
+    facts = CopyFacts(asset_id, width, height, mime, size, dated, placed, uploaded)
+    return Copy(asset_id, owner_id, owner_name, size, width, height, mime, taken, place, facts)
+
+
+async def albums_of(
+    session: AsyncSession, reader_id: uuid.UUID, asset_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
+    """(id, name) of the albums the reader owns or is a member of that hold each asset."""
+    statement = (
+        select(AlbumAsset.asset_id, Album.id, Album.name)
+        .join(Album, Album.id == AlbumAsset.album_id)
+        .where(AlbumAsset.asset_id.in_(asset_ids), Album.id.in_(access.album_ids(reader_id)))
+        .order_by(Album.name)
+    )
+    found: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+    for asset_id, album_id, name in await session.execute(statement):
+        found.setdefault(asset_id, []).append((album_id, name))
+    return found

@@ -750,3 +750,59 @@ class DuplicateDismissal(Base):
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
     other_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'), primary_key=True)
     dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+class DuplicateResolution(Base):
+    """A member resolved a group of copies (SPEC §9): the keeper they chose, what happened to each other copy
+    (`DuplicateResolutionCopy`), and whether they undid it. A resolution run ("resolve all suggested") names its run."""
+
+    __tablename__ = 'duplicate_resolutions'
+    __table_args__ = (Index('ix_duplicate_resolutions_keeper', 'keeper_id'),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    resolver_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    keeper_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('assets.id', ondelete='CASCADE'))
+    run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DuplicateResolutionCopy(Base):
+    """A copy a resolution trashed, or left where it was and why. Its checksum outlives the copy: the same file
+    uploaded again is reported as a duplicate of the keeper."""
+
+    __tablename__ = 'duplicate_resolution_copies'
+    __table_args__ = (Index('ix_duplicate_resolution_copies_checksum', 'checksum'),)
+
+    resolution_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey('duplicate_resolutions.id', ondelete='CASCADE'), primary_key=True
+    )
+    asset_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # no key: the copy may be purged
+    checksum: Mapped[str] = mapped_column(String(40))
+    trashed: Mapped[bool] = mapped_column(Boolean)
+    why: Mapped[str | None] = mapped_column(String(200))  # why a copy stayed
+
+
+class DuplicateRun(Base):
+    """ "Resolve all suggested": a background job resolving every group of a member's (or a space's) list with its
+    suggested keeper, its progress, and a result per group (`DuplicateRunResult`)."""
+
+    __tablename__ = 'duplicate_runs'
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('users.id', ondelete='CASCADE'))
+    space_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey('spaces.id', ondelete='CASCADE'))
+    total: Mapped[int | None] = mapped_column(Integer)  # known once the run has read the list
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DuplicateRunResult(Base):
+    __tablename__ = 'duplicate_run_results'
+
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey('duplicate_runs.id', ondelete='CASCADE'), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    keeper_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(10))  # 'resolved', 'asks' or 'failed'
+    message: Mapped[str] = mapped_column(String(300))

@@ -95,6 +95,9 @@ _SENTENCES = {
     'cover_changed': lambda who, d: f'{who} changed the cover',
     'library_connected': lambda who, d: f'{who} connected the library “{d.get("name")}”',
     'library_disconnected': lambda who, d: f'{who} disconnected the library “{d.get("name")}”',
+    'duplicate_merged': lambda who, d: (
+        f'{who} merged duplicates: kept one copy of a photo in place of {d.get("count", 1)} more'
+    ),
     'link_created': lambda who, d: f'{who} shared the space by link' + (f' “{d["label"]}”' if d.get('label') else ''),
 }
 

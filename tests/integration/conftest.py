@@ -8,7 +8,9 @@ import pytest
 
 from api.app import create_api
 from services import accounts, runtime
+from tests.factories import duplicate_photos
 from tests.factories.media_files import make_jpeg
+from tests.factories.search_photos import search_photo
 from tests.integration.api_client import MediaShelf, client
 
 ALICE = ('alice@example.com', 'correct horse')
@@ -92,3 +94,14 @@ async def as_carl(client_for, carl):
 @pytest.fixture
 async def as_root(client_for, root):
     return await client_for(*ROOT)
+
+
+@pytest.fixture
+def copy_of(tmp_path):
+    """copy_of(name, maker): a new file made from a packaged photo by one of the duplicates factory's copiers."""
+    made = iter(range(1000))
+
+    def make(name, maker=duplicate_photos.original, **options):
+        return maker(search_photo(name), tmp_path / f'{next(made)}.jpg', **options)
+
+    return make

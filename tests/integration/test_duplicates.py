@@ -12,7 +12,6 @@ from domain.jobs import Queue
 from services import jobs
 from storage.models import AssetHash, DuplicateLink, Job
 from tests.factories import duplicate_photos as copies
-from tests.factories.search_photos import search_photo
 from tests.integration.api_client import uploaded
 from tests.integration.test_api_albums import shared_album
 from tests.integration.test_api_partners import share
@@ -32,17 +31,6 @@ async def groups(client, **params) -> list[tuple[str, set[str]]]:
 
 async def hashed(hearth) -> None:
     await run(hearth, Queue.DUPLICATES)
-
-
-@pytest.fixture
-def copy_of(tmp_path):
-    """copy_of(name, maker): a new file made from a packaged photo by one of the factory's copiers."""
-    made = iter(range(1000))
-
-    def make(name, maker=copies.original, **options):
-        return maker(search_photo(name), tmp_path / f'{next(made)}.jpg', **options)
-
-    return make
 
 
 async def test_copies_a_family_makes_group_as_the_same_picture_and_other_photos_stay_apart(hearth, as_alice, copy_of):
