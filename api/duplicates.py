@@ -11,11 +11,10 @@ from pydantic import BaseModel, Field
 
 from api import schemas
 from api.deps import CurrentActor, Instance
-from domain.duplicates import MAX_PAGE
+from domain.duplicates import MAX_PAGE, format_name
 from services import duplicates
 
 router = APIRouter(prefix='/duplicates', tags=['duplicates'])
-FORMATS = {'quicktime': 'MOV', 'jpeg': 'JPEG'}
 
 
 class OwnerOut(BaseModel):
@@ -45,14 +44,13 @@ class CopyOut(BaseModel):
     @classmethod
     def of(cls, view: duplicates.CopyView) -> 'CopyOut':
         copy = view.copy
-        subtype = copy.mime_type.split('/')[-1]
         return cls(
             id=str(copy.asset_id),
             owner=OwnerOut(id=str(copy.owner_id), name=copy.owner_name),
             size=copy.file_size,
             width=copy.width,
             height=copy.height,
-            format=FORMATS.get(subtype, subtype.upper()),
+            format=format_name(copy.mime_type),
             taken_at=copy.taken_at,
             place=copy.place,
             albums=[NamedOut(id=str(album_id), name=name) for album_id, name in view.albums],

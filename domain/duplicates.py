@@ -107,11 +107,25 @@ def _group(links: list[Link]) -> Group:
     return Group(tuple(ids), reason, max(link.distance for link in links))
 
 
+def may_review_space(role: SpaceRole | None) -> bool:
+    """A space's duplicates are reviewed by its Owners and Editors."""
+    return role in (SpaceRole.OWNER, SpaceRole.EDITOR)
+
+
 def require_space_review(role: SpaceRole | None) -> None:
-    """A space's duplicates are reviewed by its Owners and Editors: 404 for non-members, 403 for the others."""
+    """`may_review_space`, else 404 for non-members and 403 for the others."""
     require_space(SpaceAction.VIEW, role)
-    if role not in (SpaceRole.OWNER, SpaceRole.EDITOR):
+    if not may_review_space(role):
         raise Forbidden("Only the space's owners and editors review its duplicates")
+
+
+_FORMAT_NAMES = {'quicktime': 'MOV', 'jpeg': 'JPEG'}
+
+
+def format_name(mime_type: str) -> str:
+    """How a copy's format is named to people: JPEG, PNG, WEBP, HEIC, HEIF, MP4 or MOV."""
+    subtype = mime_type.split('/')[-1]
+    return _FORMAT_NAMES.get(subtype, subtype.upper())
 
 
 # ---- which copy to keep ---------------------------------------------------------------------------------------------

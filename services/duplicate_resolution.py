@@ -177,6 +177,7 @@ def _spaces_decided(plan: _Plan, holdings, actor: Actor, let_go: set, names: dic
         elif holding.space_id not in let_go:
             plan.questions.append(Question(holding.space_id, holding.space_name, holding.asset_id))
     plan.joins = [holding for holding in plan.joins if holding.asset_id in plan.to_trash]
+    plan.questions = [question for question in plan.questions if question.asset_id in plan.to_trash]
     return plan
 
 
@@ -258,13 +259,17 @@ async def _carry_states(session, keeper: Asset, trashed: list[uuid.UUID]) -> Non
 
 async def _join_spaces(session, actor: Actor, keeper_id: uuid.UUID, joins: list[queries.Holding]) -> list[JoinedSpace]:
     """The keeper takes each trashed copy's place in the spaces where the resolver may put it; each records who merged
-    and its people are grouped again (the keeper's faces join them, the copy's leave)."""
-    joined: dict[uuid.UUID, JoinedSpace] = {}
+    and its people are grouped again (the keeper's faces join them, the copy's leave). Returns the spaces the keeper
+    was not in before."""
+    merged: set[uuid.UUID] = set()
+    joined: list[JoinedSpace] = []
     for holding in joins:
-        if holding.space_id in joined:
+        if holding.space_id in merged:
             continue
+        merged.add(holding.space_id)
         if not await queries.held_by(session, holding.space_id, keeper_id):
             await add_references(session, SpaceAsset, holding.space_id, [keeper_id], holding.added_by_id or actor.id)
+            joined.append(JoinedSpace(holding.space_id, holding.space_name))
         count = sum(other.space_id == holding.space_id for other in joins)
         session.add(
             SpaceActivity(
@@ -274,9 +279,8 @@ async def _join_spaces(session, actor: Actor, keeper_id: uuid.UUID, joins: list[
                 details={'count': count, 'asset_ids': [keeper_id.hex]},
             )
         )
-        joined[holding.space_id] = JoinedSpace(holding.space_id, holding.space_name)
-    await grouping.regroup_later(session, [grouping.space_subject(space_id) for space_id in joined])
-    return list(joined.values())
+    await grouping.regroup_later(session, [grouping.space_subject(space_id) for space_id in merged])
+    return joined
 
 
 async def _carry_albums(session, keeper_id: uuid.UUID, trashed: list[uuid.UUID]) -> None:

@@ -210,11 +210,18 @@ RESOLVE_KIND = 'duplicates-resolve'
 
 
 @dataclass(frozen=True)
+class RunResult:
+    keeper_id: uuid.UUID
+    status: str  # 'resolved', 'asks' (a space would have to be asked: left to the member) or 'failed'
+    message: str
+
+
+@dataclass(frozen=True)
 class RunProgress:
     finished: bool
     done: int
     total: int | None
-    results: list[DuplicateRunResult]
+    results: list[RunResult]
 
 
 async def start_resolve_suggested(hearth: Hearth, actor: Actor, space_id: uuid.UUID | None = None) -> uuid.UUID:
@@ -240,7 +247,8 @@ async def run_progress(hearth: Hearth, actor: Actor, run_id: uuid.UUID) -> RunPr
         results = await session.scalars(
             select(DuplicateRunResult).where(DuplicateRunResult.run_id == run_id).order_by(DuplicateRunResult.position)
         )
-        return RunProgress(run.finished_at is not None, run.done, run.total, list(results))
+        shown = [RunResult(result.keeper_id, result.status, result.message) for result in results]
+        return RunProgress(run.finished_at is not None, run.done, run.total, shown)
 
 
 async def resolve_suggested(runner, job: ClaimedJob) -> None:

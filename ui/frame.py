@@ -26,6 +26,9 @@ NAVIGATION = [
     ('Sharing', 'share', '/sharing'),
     ('Libraries', 'folder_open', '/libraries'),
 ]
+UTILITY_NAVIGATION = [
+    ('Duplicates', 'content_copy', '/duplicates'),
+]
 ADMIN_NAVIGATION = [
     ('Members', 'group', '/admin/members'),
     ('Jobs', 'pending_actions', '/admin/jobs'),
@@ -56,6 +59,10 @@ def frame(
         _account_menu(actor, theme)
     with ui.left_drawer(value=None, bordered=True).props('width=220 breakpoint=1024').classes('bg-stone-50') as drawer:
         for label, icon, target in NAVIGATION:
+            _nav_item(label, icon, target, active=target == current)
+        ui.separator().classes('my-2')
+        ui.label('Utilities').classes('px-4 pb-1 text-xs font-medium uppercase tracking-wide text-stone-500')
+        for label, icon, target in UTILITY_NAVIGATION:
             _nav_item(label, icon, target, active=target == current)
         if actor.is_admin:
             ui.separator().classes('my-2')
@@ -94,7 +101,7 @@ def _nav_item(label: str, icon: str, target: str, active: bool) -> None:
 
 
 def _phone_navigation(actor: Actor, theme: ThemeMode, current: str) -> None:
-    places = NAVIGATION + (ADMIN_NAVIGATION if actor.is_admin else [])
+    places = NAVIGATION + UTILITY_NAVIGATION + (ADMIN_NAVIGATION if actor.is_admin else [])
     tabs = [item for target in PHONE_TABS for item in places if item[2] == target]
     more = [item for item in places if item[2] not in PHONE_TABS]
     bottom_nav(tabs, more, current, lambda: _more_extras(theme))

@@ -7,6 +7,7 @@ from ui import (
     album_page,
     albums,
     auth_pages,
+    duplicates_page,
     jobs,
     libraries,
     library,
@@ -33,10 +34,12 @@ def register() -> None:
     ui.page('/libraries')(libraries.libraries_page)
     ui.page('/spaces')(spaces.spaces_page)
     ui.page('/map')(map_page.map_page)
+    ui.page('/duplicates')(duplicates_page.duplicates_page)
     ui.page('/search')(search_page.search_page)
     ui.page('/people')(people.people_page)
     ui.page('/people/{person_id}')(people.person_page)
     ui.page('/spaces/{space_id}')(space_page.space_page)
+    ui.page('/spaces/{space_id}/duplicates')(duplicates_page.space_duplicates_page)
     ui.page('/photo/{asset_id}')(viewer.viewer_page)
     ui.page('/s/{token}')(public_link.public_link_page)
     for key, view in library.VIEWS.items():

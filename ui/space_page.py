@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from domain.duplicates import may_review_space
 from domain.errors import NotFound
 from domain.spaces import SpaceAction
 from services import runtime, spaces
@@ -151,6 +152,10 @@ class SpaceView:
             ui.menu_item('Connected libraries', self.open_libraries).mark('space-libraries')
             if SpaceAction.MANAGE in self.actions:
                 ui.menu_item('Space settings', self.edit_settings).mark('space-settings')
+            if may_review_space(self.detail.space.my_role):
+                ui.menu_item('Duplicates', lambda: ui.navigate.to(f'/spaces/{self.space_id}/duplicates')).props(
+                    'data-testid=space-duplicates'
+                ).mark('space-duplicates')
             ui.separator()
             ui.menu_item('Leave space', self.leave).mark('space-leave')
             if SpaceAction.MANAGE in self.actions:
