@@ -183,7 +183,7 @@ async def list_trash(
     actor: CurrentActor,
     instance: Instance,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: schemas.Offset = 0,
 ):
     """My trash, most recently trashed first, with who trashed each asset and when it will be purged."""
     return await assets.list_trash(instance, actor, limit, offset)

@@ -93,7 +93,7 @@ async def list_groups(
         uuid.UUID | None, Query(description="A space's duplicates: for its Owners and Editors (404 if not a member)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 30,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: schemas.Offset = 0,
 ):
     """One page of groups of copies, the group with the newest copy first. Copies I cannot see never show."""
     page = await duplicates.list_groups(instance, actor, space_id, limit, offset)

@@ -45,7 +45,7 @@ async def list_assets(
     visitor: Visitor,
     instance: Instance,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: schemas.Offset = 0,
 ):
     """The link's photos and videos, newest first. When the link hides metadata, each has only its id, type, size
     and the day it was taken."""

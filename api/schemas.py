@@ -2,11 +2,15 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.access import TrustLevel
 
+MAX_OFFSET = 1_000_000_000  # far past any family's library, well inside what a database stores
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description='How many to skip')]
 
 class LoginIn(BaseModel):
     email: str

@@ -84,7 +84,7 @@ async def find(
     instance: Instance,
     order: Literal['relevance', 'date'] = 'relevance',
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 60,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: schemas.Offset = 0,
 ):
     """One page of what the query finds: best first (`relevance`) or newest first (`date`)."""
     found = await search.search(instance, actor, params.query(), order, limit, offset)
