@@ -13,6 +13,17 @@ MAX_TAG_LENGTH = 64
 MAX_FILENAME = 200
 
 
+FIRST_PHOTOGRAPH = datetime(1826, 1, 1)  # Niépce's view from Le Gras, the oldest surviving photograph
+
+
+def plausible_taken_at(taken_at: datetime, now: datetime | None = None) -> bool:
+    """Whether a capture time (local, naive) can be right: not before photography, and at most a day ahead of now
+    (local clocks run up to 14 hours ahead of UTC). A file's date outside is taken as absent, not believed: a
+    9999-12-31 from a broken camera would sit at the top of every timeline."""
+    latest = (now or datetime.now(UTC)).replace(tzinfo=None) + timedelta(days=1)
+    return FIRST_PHOTOGRAPH <= taken_at <= latest
+
+
 def month_key(taken_at: datetime) -> int:
     """Timeline buckets are calendar months of the local time the photo was taken: 2024-05 -> 202405."""
     return taken_at.year * 100 + taken_at.month

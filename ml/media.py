@@ -21,6 +21,7 @@ import av
 import pillow_heif
 from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
+from domain.assets import plausible_taken_at
 from domain.errors import InvalidInput, UnsupportedMediaType
 
 MAX_PIXELS = 120_000_000
@@ -280,11 +281,14 @@ def _exif_facts(exif: Image.Exif) -> dict[str, object]:
 
 
 def _first_date(*values: object) -> datetime | None:
+    """The first of these EXIF dates that is a date and can be right (a broken camera's 9999:12:31 cannot)."""
     for value in values:
         try:
-            return datetime.strptime(str(value).strip(' \x00')[:19], '%Y:%m:%d %H:%M:%S')
+            date = datetime.strptime(str(value).strip(' \x00')[:19], '%Y:%m:%d %H:%M:%S')
         except ValueError:  # absent, blank or '0000:00:00 00:00:00'
             continue
+        if plausible_taken_at(date):
+            return date
     return None
 
 
@@ -419,14 +423,14 @@ def _poster_frame(
 def _video_taken_at(metadata: dict[str, str]) -> tuple[datetime | None, int | None]:
     # Apple writes the local time with its offset; the generic creation_time is UTC.
     local = _parse_iso(metadata.get('com.apple.quicktime.creationdate'))
-    if local is not None and local.utcoffset() is not None:
+    if local is not None and local.utcoffset() is not None and plausible_taken_at(local.replace(tzinfo=None)):
         return local.replace(tzinfo=None), int(local.utcoffset().total_seconds() // 60)
     created = _parse_iso(metadata.get('creation_time'))
     if created is None or created.year <= 1970:  # zeroed QuickTime (1904) / Unix epoch fields mean "unknown"
         return None, None
     if created.tzinfo is not None:
         created = created.astimezone(UTC).replace(tzinfo=None)
-    return created, 0
+    return (created, 0) if plausible_taken_at(created) else (None, None)
 
 
 def _parse_iso(value: str | None) -> datetime | None:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from domain import access
 from domain.access import Permission
 from domain.assets import (
+    FIRST_PHOTOGRAPH,
     TrashPolicy,
     clean_description,
     clean_tags,
@@ -22,6 +23,7 @@ from domain.assets import (
     month_key,
     month_label,
     parse_month,
+    plausible_taken_at,
     validate_position,
     validate_rating,
     validate_utc_offset,
@@ -477,6 +479,8 @@ def _clean_details(changes: dict) -> dict:
         taken_at = changes['taken_at']
         if not isinstance(taken_at, datetime):
             raise InvalidInput('Date taken must be a date and time')
+        if not plausible_taken_at(taken_at.replace(tzinfo=None)):
+            raise InvalidInput(f'Date taken must be from {FIRST_PHOTOGRAPH.year} to tomorrow')
         values.update(taken_at=taken_at.replace(tzinfo=None), month_key=month_key(taken_at))
     if 'utc_offset_minutes' in changes:
         values['utc_offset_minutes'] = validate_utc_offset(changes['utc_offset_minutes'])

@@ -4,7 +4,7 @@ import resource
 import time
 import warnings
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import av
@@ -127,6 +127,25 @@ def test_exif_date_is_local_wall_clock_time_with_its_offset(tmp_path, offset, mi
 
     assert facts.taken_at == datetime(2023, 7, 14, 18, 45, 12)
     assert facts.utc_offset_minutes == minutes
+
+
+@pytest.mark.parametrize(
+    'written',
+    [datetime(9999, 12, 31, 23, 59, 59), datetime.now() + timedelta(days=3), datetime(1801, 1, 1)],
+    ids=['9999-12-31', 'three days ahead', 'before photography'],
+)
+def test_a_date_that_cannot_be_right_is_taken_as_absent(tmp_path, written):
+    facts, _, _ = analyse(tmp_path, make_jpeg(tmp_path / 'a', taken_at=written))
+
+    assert facts.taken_at is None
+
+
+def test_a_date_from_a_camera_a_few_hours_ahead_of_utc_is_believed(tmp_path):
+    later_today = datetime.now().replace(microsecond=0) + timedelta(hours=12)
+
+    facts, _, _ = analyse(tmp_path, make_jpeg(tmp_path / 'a', taken_at=later_today))
+
+    assert facts.taken_at == later_today
 
 
 @pytest.mark.parametrize(
