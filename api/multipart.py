@@ -104,6 +104,13 @@ class _UploadCollector:
             self.staged.discard()
 
 
+def _unreadable(error: MultipartParseError) -> str:
+    # A part's header line is at most about 4 KB: in practice only a file name reaches that.
+    if 'header size' in str(error):
+        return 'The file name is too long: rename the file and send it again'
+    return 'The upload is not valid multipart/form-data'
+
+
 def _too_large(limit: int) -> str:
     return f'The file is larger than the upload limit of {limit // 1024**2} MB'
 
@@ -124,7 +131,7 @@ async def receive_upload(request: Request, files: FileStore, limit: int) -> tupl
         parser.finalize()
     except MultipartParseError as error:
         collector.abort()
-        raise InvalidInput('The upload is not valid multipart/form-data') from error
+        raise InvalidInput(_unreadable(error)) from error
     except BaseException:
         collector.abort()
         raise

@@ -489,6 +489,18 @@ async def test_multipart_without_a_boundary_is_415(as_alice):
     assert response.status_code == 415
 
 
+async def test_a_file_name_of_thousands_of_characters_is_400_saying_so(hearth, as_alice, photo):
+    body = multipart_body(('file', 'a' * 5000 + '.jpg', photo(0).read_bytes()))
+
+    response = await as_alice.post('/assets', content=body, headers={'Content-Type': MULTIPART})
+
+    assert (response.status_code, response.json()['detail']) == (
+        400,
+        'The file name is too long: rename the file and send it again',
+    )
+    assert staging(hearth) == []
+
+
 async def test_multipart_without_a_file_part_is_400(hearth, as_alice):
     body = multipart_body(('taken_at', None, b'2020-06-15T12:30:00'))
 
