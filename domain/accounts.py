@@ -40,29 +40,47 @@ def check_quota(quota_bytes: int | None) -> int | None:
 
 
 class LoginThrottle:
-    """At most `attempts` failed logins per key (email and client) within `window` seconds."""
+    """At most `attempts` failed sign-ins per account (an email, a link) within `window` seconds, and at most
+    `client_attempts` per client address over all accounts: a family member's five wrong passwords lock their
+    account for a while, not everyone else signing in from the same address (behind a reverse proxy, or at home
+    behind one router, that is the whole family), while guessing across many accounts from one address still stops.
+    A success clears its account's count, not its client's: signing in to one's own account between guesses at
+    others does not reset them."""
 
-    def __init__(self, attempts: int = 5, window: float = 300, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        attempts: int = 5,
+        window: float = 300,
+        clock: Callable[[], float] = time.monotonic,
+        client_attempts: int | None = None,
+    ):
         self.attempts, self.window, self.clock = attempts, window, clock
+        self.client_attempts = client_attempts or attempts * CLIENT_ACCOUNTS
         self._failures: dict[str, deque[float]] = defaultdict(deque)
 
-    def check(self, *keys: str) -> None:
-        for key in keys:
+    def check(self, account: str, client: str) -> None:
+        for key, limit in ((account, self.attempts), (_client(client), self.client_attempts)):
             failures = self._recent(key)
-            if len(failures) >= self.attempts:
+            if len(failures) >= limit:
                 wait = int(self.window - (self.clock() - failures[0])) + 1
                 raise RateLimited(f'Too many failed sign-in attempts. Try again in {wait} seconds.')
 
-    def failed(self, *keys: str) -> None:
-        for key in keys:
+    def failed(self, account: str, client: str) -> None:
+        for key in (account, _client(client)):
             self._recent(key).append(self.clock())
 
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+    def succeeded(self, account: str) -> None:
+        self._failures.pop(account, None)
 
     def _recent(self, key: str) -> deque[float]:
         failures = self._failures[key]
         while failures and self.clock() - failures[0] > self.window:
             failures.popleft()
         return failures
+
+
+CLIENT_ACCOUNTS = 10  # a client may fail as often as ten accounts together
+
+
+def _client(address: str) -> str:
+    return f'client:{address}'

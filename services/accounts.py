@@ -232,15 +232,15 @@ async def delete_member(hearth: Hearth, admin: Actor, user_id: uuid.UUID) -> int
 
 async def authenticate(hearth: Hearth, email: str, password: str, client: str = '') -> Actor:
     email = (email or '').strip().lower()
-    keys = (f'email:{email}', f'client:{client}')
-    hearth.throttle.check(*keys)
+    account = f'email:{email}'
+    hearth.throttle.check(account, client)
     async with hearth.db.session() as session:
         user = await session.scalar(select(User).where(User.email == email))
     valid = await _verify(user.password_hash if user else _DUMMY_HASH, password or '')
     if not valid or user is None or user.disabled:
-        hearth.throttle.failed(*keys)
+        hearth.throttle.failed(account, client)
         raise Unauthenticated('Wrong email or password')
-    hearth.throttle.succeeded(*keys)
+    hearth.throttle.succeeded(account)
     return actor_of(user)
 
 

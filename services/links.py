@@ -354,15 +354,15 @@ async def _open(hearth: Hearth, token: str, guest: Guest) -> tuple[PublicLink, s
 
 async def _check_password(hearth: Hearth, link: PublicLink, guest: Guest) -> None:
     """Wrong passwords are throttled per link and per client, as sign-ins are."""
-    keys = (f'link:{link.id}', f'link-client:{guest.client}')
+    account = f'link:{link.id}'
     try:
-        hearth.throttle.check(*keys)
+        hearth.throttle.check(account, guest.client)
     except RateLimited:
         raise RateLimited('Too many wrong passwords. Try again in a few minutes.') from None
     if not await accounts._verify(link.password_hash, guest.password):
-        hearth.throttle.failed(*keys)
+        hearth.throttle.failed(account, guest.client)
         raise Unauthenticated(WRONG_PASSWORD)
-    hearth.throttle.succeeded(*keys)
+    hearth.throttle.succeeded(account)
 
 
 async def open_link(hearth: Hearth, token: str, guest: Guest) -> PublicLinkInfo:

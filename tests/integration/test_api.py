@@ -105,6 +105,15 @@ async def test_five_failed_logins_lock_the_email_even_for_the_right_password(ano
     assert 'Try again in' in locked_right.json()['detail']
 
 
+async def test_a_locked_email_leaves_everyone_else_at_the_same_address_signing_in(anonymous, alice, bob):
+    for _ in range(6):
+        await anonymous.post('/auth/login', json={'email': ALICE[0], 'password': 'wrong horse'})
+
+    response = await anonymous.post('/auth/login', json={'email': 'bob@example.com', 'password': 'battery staple'})
+
+    assert response.status_code == 200
+
+
 async def test_login_works_again_once_the_throttle_window_has_passed(anonymous, hearth, alice):
     now = [1000.0]
     hearth.throttle.clock = lambda: now[0]

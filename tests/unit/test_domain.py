@@ -70,27 +70,40 @@ def test_several_grants_on_one_asset_add_up():
     assert require(Permission.DOWNLOAD, ['a'], roles) == {'a'}
 
 
-def test_login_throttle_blocks_after_five_failures_and_forgets_after_the_window():
+def test_login_throttle_blocks_an_account_after_five_failures_and_forgets_after_the_window():
     now = [0.0]
     throttle = LoginThrottle(attempts=5, window=300, clock=lambda: now[0])
     for _ in range(5):
-        throttle.check('email:a')
-        throttle.failed('email:a')
+        throttle.check('email:a', '10.0.0.1')
+        throttle.failed('email:a', '10.0.0.1')
 
     with pytest.raises(RateLimited, match='Try again in 301 seconds'):
-        throttle.check('email:a')
-    throttle.check('email:b')
+        throttle.check('email:a', '10.0.0.2')
+    throttle.check('email:b', '10.0.0.1')  # the rest of the family, behind the same address, still signs in
     now[0] = 301
-    throttle.check('email:a')
+    throttle.check('email:a', '10.0.0.1')
 
 
-def test_success_clears_the_failures():
-    throttle = LoginThrottle(attempts=2, window=300, clock=lambda: 0.0)
-    throttle.failed('k')
+def test_one_address_guessing_across_many_accounts_is_stopped():
+    throttle = LoginThrottle(attempts=5, window=300, clock=lambda: 0.0, client_attempts=12)
+    for account in range(12):
+        throttle.failed(f'email:{account}', '10.0.0.9')
+
+    with pytest.raises(RateLimited):
+        throttle.check('email:someone-new', '10.0.0.9')
+    throttle.check('email:someone-new', '10.0.0.1')
+
+
+def test_success_clears_the_accounts_failures_but_not_the_clients():
+    throttle = LoginThrottle(attempts=2, window=300, clock=lambda: 0.0, client_attempts=3)
+    throttle.failed('k', 'c')
     throttle.succeeded('k')
-    throttle.failed('k')
+    throttle.failed('k', 'c')
+    throttle.check('k', 'c')
 
-    throttle.check('k')
+    throttle.failed('other', 'c')
+    with pytest.raises(RateLimited):
+        throttle.check('k', 'c')
 
 
 @pytest.mark.parametrize(
