@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Select
 
 from domain.jobs import JobState, Queue
+from ml.workers import start_worker
 from services.runtime import Hearth
 from storage import jobs as job_rows
 
@@ -89,7 +90,11 @@ class WorkerPools:
             context = multiprocessing.get_context('spawn')
             sharing = self._sharing(queue)
             slots = max(1, *(self._concurrency.get(other, 1) for other in sharing))
-            pool = ProcessPoolExecutor(slots, mp_context=context, initializer=_yield_to_the_web_app)
+            # Workers run at a lower priority, so that with every core busy searching faces the web app still
+            # answers at once (measured: bench/responsiveness.py), and end when this process does, however it ends.
+            pool = ProcessPoolExecutor(
+                slots, mp_context=context, initializer=start_worker, initargs=(os.getpid(), WORKER_NICENESS)
+            )
             self._pools.update(dict.fromkeys(sharing, pool))
         return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
 
@@ -97,12 +102,6 @@ class WorkerPools:
         for pool in {id(pool): pool for pool in self._pools.values()}.values():
             pool.shutdown(wait=False, cancel_futures=True)
         self._pools.clear()
-
-
-def _yield_to_the_web_app() -> None:
-    """Workers run at a lower priority, so that with every core busy searching faces the web app still answers
-    at once (measured: bench/responsiveness.py)."""
-    os.nice(WORKER_NICENESS)
 
 
 class JobRunner:
