@@ -1,4 +1,5 @@
-"""The command line: serve (default), user create, import, worker, people rebuild, models install and status."""
+"""The command line: serve (default), user create, import, worker, people rebuild, models install and status,
+backup, restore and check."""
 
 import argparse
 import asyncio
@@ -26,6 +27,12 @@ def main(argv: list[str]) -> None:
         asyncio.run(_rebuild_people(settings))
     elif args.command == 'models':
         asyncio.run(_install_model(settings, args.source) if args.action == 'install' else _model_status(settings))
+    elif args.command == 'backup':
+        sys.exit(asyncio.run(_back_up(settings, Path(args.destination))))
+    elif args.command == 'restore':
+        asyncio.run(_restore(settings, Path(args.source)))
+    elif args.command == 'check':
+        sys.exit(asyncio.run(_check(settings, args.repair)))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +72,27 @@ def _parser() -> argparse.ArgumentParser:
     install.add_argument('kind', choices=['clip'])
     install.add_argument('source')
     model_actions.add_parser('status', help='which optional models are installed, and how far their jobs are')
+    backup = commands.add_parser(
+        'backup',
+        help='copy the database, photos, renditions and vectors into a folder, safely while Hearth runs; into the same '
+        'folder again, only what changed is copied (docs/backup.md)',
+    )
+    backup.add_argument('destination')
+    restore = commands.add_parser(
+        'restore', help='restore a backup into an empty data folder (and, for PostgreSQL, an empty database)'
+    )
+    restore.add_argument('source')
+    check = commands.add_parser(
+        'check',
+        help='check the data folder: photos against their files, files without photos, faces without vectors; '
+        'exit code 1 when something is wrong (run it with the web app stopped, unless vectors are in a Chroma server)',
+    )
+    check.add_argument(
+        '--repair',
+        action='store_true',
+        help='queue missing renditions and face searches again, remove files without photos older than an hour; '
+        'never deletes a photo',
+    )
     return parser
 
 
@@ -165,6 +193,79 @@ async def _model_status(settings: Settings) -> None:
         print('CLIP: not installed (main.py models install clip <folder, archive or URL>)')
     else:
         print(f'CLIP: {status.version} ({status.dimensions} dimensions), embedded {status.embedded} of {status.photos}')
+
+
+async def _back_up(settings: Settings, destination: Path) -> int:
+    from services.backup import back_up
+    from storage.backup import BackupError
+
+    try:
+        done = await back_up(settings, destination)
+    except BackupError as error:
+        sys.exit(f'error: {error}')
+    counts = done.manifest.counts
+    print(
+        f'Backed up {counts["assets"]} photos, {counts["people"]} people, {counts["albums"]} albums '
+        f'into {destination}: '
+        f'copied {done.copied} files ({_megabytes(done.copied_bytes)}), unchanged {done.unchanged}, '
+        f'set aside {done.set_aside} deleted since the last backup.',
+        file=sys.stderr,
+    )
+    if done.vanished:
+        print(
+            f'  {done.vanished} files were deleted while the backup ran (of photos deleted meanwhile)', file=sys.stderr
+        )
+    if not done.vectors_settled:
+        print(
+            '  The vectors kept changing while they were copied: after a restore, `main.py check --repair` finds and '
+            'searches again faces whose vector is missing',
+            file=sys.stderr,
+        )
+    return 0
+
+
+async def _restore(settings: Settings, source: Path) -> None:
+    from domain.errors import HearthError
+    from services.backup import restore
+    from storage.backup import BackupError
+
+    try:
+        done = await restore(settings, source)
+    except (BackupError, HearthError) as error:
+        sys.exit(f'error: {error}')
+    print(
+        f'Restored the backup of {done.manifest.created:%Y-%m-%d %H:%M} UTC into {settings.data_dir}: '
+        f'{done.manifest.counts.get("assets", 0)} photos, {done.restored_files} files '
+        f'({_megabytes(done.restored_bytes)}); database at revision {done.revision}. '
+        'Check it with `main.py check`.',
+        file=sys.stderr,
+    )
+
+
+async def _check(settings: Settings, repair: bool) -> int:
+    from domain.backup import PROBLEMS
+    from services.backup import check
+
+    async with _running(settings) as hearth:
+        report = await check(hearth, repair)
+    looked = report.looked_at
+    print(f'Looked at {looked["photos"]} photos, {looked["files"]} files, {looked["faces"]} faces.', file=sys.stderr)
+    for kind, problem in report.problems.items():
+        if problem.count:
+            print(f'  {PROBLEMS[kind]}: {problem.count} (first: {", ".join(problem.first)})', file=sys.stderr)
+    if report.offline.count:
+        print(
+            f'  offline (external library drive not reachable, not an error): {report.offline.count}', file=sys.stderr
+        )
+    if report.repaired:
+        print('Repaired: ' + ', '.join(f'{what} {count}' for what, count in report.repaired.items()), file=sys.stderr)
+    found = sum(problem.count for problem in report.problems.values())
+    print('All well.' if report.clean else f'Found {found} problems.', file=sys.stderr)
+    return 0 if report.clean else 1
+
+
+def _megabytes(size: int) -> str:
+    return f'{size / 1024**2:,.1f} MB'
 
 
 class _running:
