@@ -22,6 +22,7 @@ class Settings:
     search_workers: int = 1  # worker processes reading photos for search (labels and text in the same ones)
     map_tiles: str | None = None  # street-level detail: an http(s) tile URL template or a local .mbtiles archive
     map_attribution: str = ''  # credit for those tiles, shown on the map
+    secure_cookies: bool = False  # Hearth is reached over https (a TLS proxy): the session cookie is marked Secure
 
     @property
     def media_dir(self) -> Path:
@@ -61,6 +62,7 @@ def load_settings(host: str | None = None, port: int | None = None) -> Settings:
         search_workers=int(os.environ.get('HEARTH_SEARCH_WORKERS', '1')),
         map_tiles=os.environ.get('HEARTH_MAP_TILES') or None,
         map_attribution=os.environ.get('HEARTH_MAP_ATTRIBUTION', ''),
+        secure_cookies=os.environ.get('HEARTH_SECURE_COOKIES', '').lower() in {'1', 'true', 'yes'},
     )
 
 

@@ -24,6 +24,7 @@ from api import (
     search,
     spaces,
 )
+from api.security import CrossOriginWriteGuard
 from domain.errors import HearthError, Unauthenticated
 
 DESCRIPTION = """Hearth's REST API. Authenticate with the browser session, a bearer token from `POST /api/auth/login`,
@@ -34,6 +35,7 @@ Anything you cannot see answers 404; what you can see but may not change answers
 def create_api() -> FastAPI:
     api = FastAPIOffline(title='Hearth', version='0.1.0', description=DESCRIPTION, docs_url='/docs', redoc_url=None)
     api.add_exception_handler(HearthError, _hearth_error)
+    api.add_middleware(CrossOriginWriteGuard)
     modules = (auth, admin, jobs, assets, faces, people, identities, partners, albums, spaces, libraries, links, public)
     for module in modules:
         api.include_router(module.router)

@@ -9,6 +9,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import PlainTextResponse
 
 from api.app import create_api
+from api.security import SESSION_COOKIE, SecurityHeaders
 from services import runtime
 from services.pipeline import JobRunner, ml_concurrency
 from services.runtime import Hearth
@@ -31,6 +32,7 @@ def serve(settings: Settings) -> None:
         dark=None,  # the system's light or dark until this browser chooses (ui/components/theme_mode.py)
         viewport='width=device-width, initial-scale=1, viewport-fit=cover',  # lets env(safe-area-inset-*) work
         storage_secret=settings.storage_secret,
+        session_middleware_kwargs={'session_cookie': SESSION_COOKIE, 'https_only': settings.secure_cookies},
         reload=False,
         show=False,
     )
@@ -54,6 +56,7 @@ def setup(settings: Settings) -> None:
     app.on_startup(start)
     app.on_shutdown(stop)
     app.add_middleware(_WaitUntilReady, state=state)
+    app.add_middleware(SecurityHeaders, tile_template=settings.map_tiles)
     app.add_static_files('/static', STATIC)
     app.mount('/api', create_api())
     pages.register()

@@ -104,22 +104,28 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
     raise TimeoutError(url)
 
 
+# What the content security policy refused on a page, as a console error the context's listener collects.
+REPORT_CSP_VIOLATIONS = """document.addEventListener('securitypolicyviolation', (e) => console.error(
+  `CSP violation: ${e.violatedDirective} refused ${e.blockedURI || 'inline code'} on ${e.documentURI}`));"""
 LEAVES_LOOPBACK = re.compile(r'^(?:https?|wss?)://(?!127\.0\.0\.1(?:[:/]|$))', re.IGNORECASE)
 
 
 class LoopbackOnlyBrowser:
     """The browser with every context refusing requests that would leave 127.0.0.1 (no map tiles, fonts or
     scripts from the internet, here or on a family's offline server); the `browser` fixture fails a test that made
-    one."""
+    one. It also fails a test whose pages broke the content security policy."""
 
     def __init__(self, browser):
         self._browser = browser
         self.escaped: list[str] = []
+        self.csp_violations: list[str] = []
 
     def new_context(self, **options):
         options.setdefault('locale', 'en-GB')  # the journeys read dates as a British family would see them
         context = self._browser.new_context(**options)
         context.route(LEAVES_LOOPBACK, self._refuse)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on('console', self._note_csp_violation)
         return context
 
     def new_page(self, **options):
@@ -128,6 +134,10 @@ class LoopbackOnlyBrowser:
     def _refuse(self, route) -> None:
         self.escaped.append(route.request.url)
         route.abort('blockedbyclient')
+
+    def _note_csp_violation(self, message) -> None:
+        if message.text.startswith('CSP violation'):
+            self.csp_violations.append(message.text)
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
@@ -147,7 +157,9 @@ def launched_browser():
 def browser(launched_browser):
     yield launched_browser
     escaped, launched_browser.escaped[:] = list(launched_browser.escaped), []
+    violations, launched_browser.csp_violations[:] = list(launched_browser.csp_violations), []
     assert not escaped, f'requests left 127.0.0.1: {escaped}'
+    assert not violations, f'the content security policy refused: {violations}'
 
 
 def connected(page) -> None:
