@@ -2,6 +2,7 @@
 measured distances tell copies from other photos.
 
     python -m bench.duplicates [--hashes 100000 1000000] [--library 100000 1000000] [--database URL] [--workers 2]
+        [--parts hashing quality grouping check]
 
 1. Hashing: photos per second of the duplicates step's pHash of Hearth's thumbnails of the packaged photos, next to
    Pillow decoding the same thumbnails and nothing else.
@@ -12,7 +13,8 @@ measured distances tell copies from other photos.
    (2, 4 or 6 bits apart), all linked at once with the same band index the step uses (numpy, the bands split over
    `--workers` processes), then grouped; next to the all-pairs comparison, timed on a slice and extrapolated.
 4. One photo's check: in a library of `--library` assets already hashed, on SQLite (and PostgreSQL with
-   `--database`), storing one photo's hashes, finding its candidates through the indexes and linking it.
+   `--database`), storing one photo's hashes, finding its candidates through the indexes (the pHashes its bands point
+   at, from the band indexes alone, then the rows of the near ones) and linking it; with the machine's load.
 """
 
 import argparse
@@ -44,6 +46,7 @@ from storage.models import Asset, AssetHash
 from tests.factories import duplicate_photos as copies
 
 CHECK_GOAL_MS, GROUPING_GOAL_S = 10, 60
+PARTS = ['hashing', 'quality', 'grouping', 'check']
 PLANTED_SHARE = 0.01
 PROBES = 200
 
@@ -384,7 +387,10 @@ async def bench_check(count: int, database_url: str | None, workdir: Path) -> li
     p50, p95 = p50_p95(samples)
     backend = 'sqlite' if database_url is None else 'postgresql'
     verdict = 'ok' if p95 < CHECK_GOAL_MS else f'OVER {CHECK_GOAL_MS} ms'
-    return [[backend, f'{count:,}', PROBES, f'{statistics.mean(linked):.2f}', f'{p50:.2f}', f'{p95:.2f}', verdict]]
+    load = f'{os.getloadavg()[0]:.1f}'  # the machine's 1-minute load as the timing ends: others' work slows it
+    return [
+        [backend, f'{count:,}', PROBES, f'{statistics.mean(linked):.2f}', f'{p50:.2f}', f'{p95:.2f}', verdict, load]
+    ]
 
 
 # ---- the run --------------------------------------------------------------------------------------------------------
@@ -403,31 +409,51 @@ def main(arguments: argparse.Namespace) -> None:
     print(f'{os.cpu_count()} cores; thresholds: same picture <= {SAME_PICTURE_DISTANCE}, burst <= {BURST_DISTANCE}')
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
-        print('\n1. Hashing (one core)\n')
-        print_table(['work per photo', 'thumbnails', 'photos/s', 'ms each'], bench_hashing(workdir))
-        print('\n2. Quality on the generated set\n')
-        rules, per_copy, count = bench_quality(workdir, arguments.workers)
-        print(f'{count} photos, {count * (count - 1) // 2:,} pairs\n')
-        print_table(['rule', 'pairs to find', 'pairs found', 'precision', 'recall'], rules)
-        print()
-        headers = ['copy, against its original', 'copies', 'distance min-median-max', 'recall, picture', 'all rules']
-        print_table(headers, per_copy)
-        print(f'\n3. Grouping random pHash-like hashes ({arguments.workers} worker processes)\n')
-        headers = [
-            'hashes',
-            'planted',
-            'other pairs',
-            'recall',
-            'groups',
-            'link s',
-            'link + group s',
-            'all pairs s (est.)',
-            f'< {GROUPING_GOAL_S} s',
-        ]
-        print_table(headers, [bench_grouping(count, arguments.workers) for count in arguments.hashes])
-        print('\n4. One photo hashed again: store, find candidates through the band indexes, link\n')
-        rows = asyncio.run(bench_checks(arguments, workdir))
-        print_table(['database', 'library', 'photos', 'links each', 'p50 ms', 'p95 ms', f'< {CHECK_GOAL_MS} ms'], rows)
+        if 'hashing' in arguments.parts:
+            print('\n1. Hashing (one core)\n')
+            print_table(['work per photo', 'thumbnails', 'photos/s', 'ms each'], bench_hashing(workdir))
+        if 'quality' in arguments.parts:
+            print('\n2. Quality on the generated set\n')
+            rules, per_copy, count = bench_quality(workdir, arguments.workers)
+            print(f'{count} photos, {count * (count - 1) // 2:,} pairs\n')
+            print_table(['rule', 'pairs to find', 'pairs found', 'precision', 'recall'], rules)
+            print()
+            headers = [
+                'copy, against its original',
+                'copies',
+                'distance min-median-max',
+                'recall, picture',
+                'all rules',
+            ]
+            print_table(headers, per_copy)
+        if 'grouping' in arguments.parts:
+            print(f'\n3. Grouping random pHash-like hashes ({arguments.workers} worker processes)\n')
+            headers = [
+                'hashes',
+                'planted',
+                'other pairs',
+                'recall',
+                'groups',
+                'link s',
+                'link + group s',
+                'all pairs s (est.)',
+                f'< {GROUPING_GOAL_S} s',
+            ]
+            print_table(headers, [bench_grouping(count, arguments.workers) for count in arguments.hashes])
+        if 'check' in arguments.parts:
+            print('\n4. One photo hashed again: store, find candidates through the band indexes, link\n')
+            rows = asyncio.run(bench_checks(arguments, workdir))
+            headers = [
+                'database',
+                'library',
+                'photos',
+                'links each',
+                'p50 ms',
+                'p95 ms',
+                f'< {CHECK_GOAL_MS} ms',
+                'load',
+            ]
+            print_table(headers, rows)
 
 
 if __name__ == '__main__':
@@ -436,4 +462,5 @@ if __name__ == '__main__':
     parser.add_argument('--library', type=int, nargs='+', default=[100_000, 1_000_000])
     parser.add_argument('--database', help='also PostgreSQL: a postgresql+asyncpg:// URL of a server to test on')
     parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--parts', nargs='+', choices=PARTS, default=PARTS, help='which parts to run (all by default)')
     main(parser.parse_args())

@@ -53,6 +53,12 @@ def band_radius(threshold: int) -> int:
     return threshold // BANDS
 
 
+def band_reach(radius: int) -> int:
+    """The distance within which every hash is found when each band is searched `radius` bits around: one missed
+    differs by more than `radius` bits in every band, so by at least `BANDS * (radius + 1)` bits in all."""
+    return BANDS * (radius + 1) - 1
+
+
 def band_neighbours(band: int, radius: int) -> list[int]:
     """Every band value within `radius` bits of `band`, itself first."""
     return [band ^ mask for mask in _masks(radius)]

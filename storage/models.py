@@ -699,15 +699,16 @@ class SpaceActivity(Base):
 
 class AssetHash(Base):
     """What duplicate detection (SPEC §9) knows of an asset, read once per hash model: its checksum, the 64-bit
-    pHash of its thumbnail (photos only), signed, and its four 16-bit bands, each indexed for multi-index hashing
-    (`ml.duplicates`); and its camera and EXIF capture time, for bursts."""
+    pHash of its thumbnail (photos only), signed, and its four 16-bit bands, each indexed with the pHash for
+    multi-index hashing (`ml.duplicates`, `storage.duplicates.candidates`: a band's neighbours' pHashes come from the
+    index alone); and its camera and EXIF capture time, for bursts."""
 
     __tablename__ = 'asset_hashes'
     __table_args__ = (
-        Index('ix_asset_hashes_band0', 'band0'),
-        Index('ix_asset_hashes_band1', 'band1'),
-        Index('ix_asset_hashes_band2', 'band2'),
-        Index('ix_asset_hashes_band3', 'band3'),
+        Index('ix_asset_hashes_band0', 'band0', 'phash'),
+        Index('ix_asset_hashes_band1', 'band1', 'phash'),
+        Index('ix_asset_hashes_band2', 'band2', 'phash'),
+        Index('ix_asset_hashes_band3', 'band3', 'phash'),
         Index('ix_asset_hashes_checksum', 'checksum'),
         # Whole, not partial: a partial index may be passed over for one term of the candidates' OR.
         Index('ix_asset_hashes_camera_taken', 'camera', 'taken_at'),
