@@ -2,13 +2,16 @@
 
 import uuid
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from api import schemas
-from api.deps import CurrentActor, Instance, bearer_token, client_address
+from api.deps import CurrentActor, Instance, bearer_token, client_address, refuse_api_keys
 from services import accounts
 
 router = APIRouter(tags=['auth'])
+
+
+NO_KEYS = Depends(refuse_api_keys)  # a leaked key must not make itself another
 
 
 @router.post('/auth/login', response_model=schemas.TokenOut)
@@ -43,22 +46,27 @@ async def directory(
     return await accounts.member_directory(instance, actor, q, limit=limit)
 
 
-@router.post('/users/me/password', status_code=status.HTTP_204_NO_CONTENT)
+@router.post('/users/me/password', status_code=status.HTTP_204_NO_CONTENT, dependencies=[NO_KEYS])
 async def change_password(body: schemas.PasswordChangeIn, actor: CurrentActor, instance: Instance):
     await accounts.change_password(instance, actor, body.current_password, body.new_password)
 
 
-@router.get('/users/me/api-keys', response_model=list[schemas.ApiKeyOut])
+@router.get('/users/me/api-keys', response_model=list[schemas.ApiKeyOut], dependencies=[NO_KEYS])
 async def list_keys(actor: CurrentActor, instance: Instance):
     return await accounts.list_api_keys(instance, actor)
 
 
-@router.post('/users/me/api-keys', response_model=schemas.ApiKeyCreatedOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    '/users/me/api-keys',
+    response_model=schemas.ApiKeyCreatedOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[NO_KEYS],
+)
 async def create_key(body: schemas.ApiKeyIn, actor: CurrentActor, instance: Instance):
-    info, secret = await accounts.create_api_key(instance, actor, body.name)
+    info, secret = await accounts.create_api_key(instance, actor, body.name, body.scope)
     return schemas.ApiKeyCreatedOut(**schemas.ApiKeyOut.model_validate(info).model_dump(), secret=secret)
 
 
-@router.delete('/users/me/api-keys/{key_id}', status_code=status.HTTP_204_NO_CONTENT)
+@router.delete('/users/me/api-keys/{key_id}', status_code=status.HTTP_204_NO_CONTENT, dependencies=[NO_KEYS])
 async def revoke_key(key_id: uuid.UUID, actor: CurrentActor, instance: Instance):
     await accounts.revoke_api_key(instance, actor, key_id)

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from domain.errors import Unauthenticated
+from domain.accounts import key_allows
+from domain.errors import Forbidden, Unauthenticated
 from services import accounts, runtime
 from services.accounts import Actor
 from services.runtime import Hearth
@@ -23,7 +24,7 @@ def bearer_token(request: Request) -> str | None:
 async def current_actor(request: Request) -> Actor:
     instance = runtime.current()
     if key := request.headers.get('x-api-key'):
-        actor = await accounts.actor_by_api_key(instance, key)
+        actor = await _key_holder(instance, key, request)
     elif token := bearer_token(request):
         actor = await accounts.actor_by_token(instance, token)
     else:
@@ -31,6 +32,24 @@ async def current_actor(request: Request) -> Actor:
     if actor is None:
         raise Unauthenticated('Sign in first')
     return actor
+
+
+async def _key_holder(instance: Hearth, key: str, request: Request) -> Actor | None:
+    """The key's owner, if the key's scope allows this request (403 otherwise: the key is known, the act is not)."""
+    found = await accounts.actor_by_api_key(instance, key)
+    if found is None:
+        return None
+    actor, scope = found
+    route = request.scope.get('route')
+    if not key_allows(scope, request.method, getattr(route, 'name', '')):
+        raise Forbidden(f'This API key may not do that ({scope.label.lower()})')
+    return actor
+
+
+def refuse_api_keys(request: Request) -> None:
+    """For what manages the account itself (its keys, its password): never with an API key, whatever its scope."""
+    if request.headers.get('x-api-key'):
+        raise Forbidden('API keys cannot manage keys or the password: sign in to do that')
 
 
 def client_address(request: Request) -> str:

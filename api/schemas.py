@@ -8,9 +8,11 @@ from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.access import TrustLevel
+from domain.accounts import KeyScope
 
 MAX_OFFSET = 1_000_000_000  # far past any family's library, well inside what a database stores
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description='How many to skip')]
+
 
 class LoginIn(BaseModel):
     email: str
@@ -44,6 +46,9 @@ class PasswordChangeIn(BaseModel):
 
 class ApiKeyIn(BaseModel):
     name: str
+    scope: KeyScope = Field(
+        default=KeyScope.FULL, description="'read', 'upload' (read and send photos) or 'full' (all but keys)"
+    )
 
 
 class ApiKeyOut(BaseModel):
@@ -51,6 +56,7 @@ class ApiKeyOut(BaseModel):
     id: uuid.UUID
     name: str
     prefix: str
+    scope: KeyScope
     created_at: datetime
     last_used_at: datetime | None
 

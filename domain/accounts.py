@@ -4,6 +4,7 @@ import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from enum import StrEnum
 
 from domain.errors import InvalidInput, RateLimited
 
@@ -84,3 +85,34 @@ CLIENT_ACCOUNTS = 10  # a client may fail as often as ten accounts together
 
 def _client(address: str) -> str:
     return f'client:{address}'
+
+
+class KeyScope(StrEnum):
+    """What an API key may do, chosen when it is made. No key manages keys or the password: a leaked key must not
+    be able to make itself another (issue 20)."""
+
+    READ = 'read'
+    UPLOAD = 'upload'
+    FULL = 'full'
+
+    @property
+    def label(self) -> str:
+        return KEY_SCOPE_LABELS[self]
+
+
+KEY_SCOPE_LABELS = {
+    KeyScope.READ: 'Look only: read photos and albums',
+    KeyScope.UPLOAD: 'Upload: read and add photos',
+    KeyScope.FULL: 'Everything but keys and the password',
+}
+_READING = frozenset({'GET', 'HEAD', 'OPTIONS'})
+
+
+def key_allows(scope: KeyScope, method: str, action: str) -> bool:
+    """Whether a key of this scope may make this request; `action` names the endpoint ('upload' sends a photo)."""
+    if method.upper() in _READING:
+        return True
+    return scope is KeyScope.FULL or (scope is KeyScope.UPLOAD and action in UPLOAD_ACTIONS)
+
+
+UPLOAD_ACTIONS = frozenset({'upload'})

@@ -13,7 +13,7 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from domain.accounts import check_password, check_quota, clean_email, clean_name
+from domain.accounts import KeyScope, check_password, check_quota, clean_email, clean_name
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from services.runtime import Hearth
 from storage import assets as asset_queries
@@ -64,6 +64,7 @@ class ApiKeyInfo:
     id: uuid.UUID
     name: str
     prefix: str
+    scope: KeyScope
     created_at: datetime
     last_used_at: datetime | None
 
@@ -288,13 +289,15 @@ async def actor_by_token(hearth: Hearth, token: str) -> Actor | None:
     return await actor_by_id(hearth, row.user_id)
 
 
-async def create_api_key(hearth: Hearth, actor: Actor, name: str) -> tuple[ApiKeyInfo, str]:
-    """A new key; its secret is returned once and only its hash is stored."""
+async def create_api_key(hearth: Hearth, actor: Actor, name: str, scope: str = KeyScope.FULL) -> tuple[ApiKeyInfo, str]:
+    """A new key that may do what its scope says; its secret is returned once and only its hash is stored."""
     name = ' '.join((name or '').split())
     if not name or len(name) > 100:
         raise InvalidInput('Give the key a name of 1 to 100 characters')
+    if scope not in set(KeyScope):
+        raise InvalidInput(f'A key may do one of: {", ".join(KeyScope)}')
     secret = 'hearth_' + secrets.token_urlsafe(32)
-    key = ApiKey(user_id=actor.id, name=name, key_hash=_digest(secret), prefix=secret[:12])
+    key = ApiKey(user_id=actor.id, name=name, key_hash=_digest(secret), prefix=secret[:12], scope=scope)
     async with hearth.db.session() as session:
         session.add(key)
         await session.commit()
@@ -302,7 +305,7 @@ async def create_api_key(hearth: Hearth, actor: Actor, name: str) -> tuple[ApiKe
 
 
 def _key_info(key: ApiKey) -> ApiKeyInfo:
-    return ApiKeyInfo(key.id, key.name, key.prefix, key.created_at, key.last_used_at)
+    return ApiKeyInfo(key.id, key.name, key.prefix, KeyScope(key.scope), key.created_at, key.last_used_at)
 
 
 async def list_api_keys(hearth: Hearth, actor: Actor) -> list[ApiKeyInfo]:
@@ -319,14 +322,16 @@ async def revoke_api_key(hearth: Hearth, actor: Actor, key_id: uuid.UUID) -> Non
         await session.commit()
 
 
-async def actor_by_api_key(hearth: Hearth, secret: str) -> Actor | None:
+async def actor_by_api_key(hearth: Hearth, secret: str) -> tuple[Actor, KeyScope] | None:
+    """Whose key this is, and what it may do."""
     async with hearth.db.session() as session:
         key = await session.scalar(select(ApiKey).where(ApiKey.key_hash == _digest(secret)))
         if key is None:
             return None
         key.last_used_at = datetime.now(UTC)
         await session.commit()
-    return await actor_by_id(hearth, key.user_id)
+    actor = await actor_by_id(hearth, key.user_id)
+    return (actor, KeyScope(key.scope)) if actor else None
 
 
 async def storage_used(hearth: Hearth, actor: Actor) -> int:

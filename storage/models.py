@@ -82,6 +82,7 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(String(100))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(10), default='full', server_default='full')  # domain.accounts.KeyScope
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

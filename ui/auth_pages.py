@@ -4,6 +4,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from domain.accounts import KeyScope
 from domain.errors import HearthError
 from services import accounts, runtime
 from ui.components.family_step import offer_family_step
@@ -121,7 +122,9 @@ async def _api_keys_card(hearth, actor) -> None:
                 ui.label('No keys yet.').classes('text-stone-500')
             for key in keys:
                 with ui.row().classes('w-full items-center'):
-                    ui.label(f'{key.name}').classes('font-medium')
+                    with ui.column().classes('gap-0'):
+                        ui.label(f'{key.name}').classes('font-medium')
+                        ui.label(key.scope.label).classes('text-sm').mark(f'scope-{key.name}')
                     LocalDate(key.created_at, template=f'{key.prefix}… created {{}}').classes('text-sm text-stone-500')
                     ui.space()
                     ui.button(icon='delete', on_click=lambda k=key: revoke(k)).props(
@@ -135,7 +138,7 @@ async def _api_keys_card(hearth, actor) -> None:
 
         async def create() -> None:
             try:
-                _, secret = await accounts.create_api_key(hearth, actor, name.value)
+                _, secret = await accounts.create_api_key(hearth, actor, name.value, scope.value)
             except HearthError as error:
                 ui.notify(str(error), type='negative')
                 return
@@ -150,4 +153,7 @@ async def _api_keys_card(hearth, actor) -> None:
         await key_list()
         with ui.row().classes('w-full items-center'):
             name = ui.input('Key name', placeholder='e.g. Phone uploader').props('outlined dense').mark('key-name')
+            choices = {each.value: each.label for each in KeyScope}
+            scope = ui.select(choices, value=KeyScope.UPLOAD.value, label='It may').props('outlined dense')
+            scope.mark('key-scope')
             ui.button('Create key', on_click=create).props('unelevated color=primary').mark('create-key')

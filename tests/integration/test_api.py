@@ -167,9 +167,42 @@ async def test_api_key_secret_is_shown_once_and_the_listing_shows_only_its_prefi
     assert key['name'] == 'Nightly backup'
     listing = await as_alice.get('/users/me/api-keys')
     assert listing.status_code == 200
-    assert [set(item) for item in listing.json()] == [{'id', 'name', 'prefix', 'created_at', 'last_used_at'}]
+    assert [set(item) for item in listing.json()] == [{'id', 'name', 'prefix', 'scope', 'created_at', 'last_used_at'}]
     assert (listing.json()[0]['id'], listing.json()[0]['prefix']) == (key['id'], key['prefix'])
     assert key['secret'] not in listing.text
+
+
+async def test_a_keys_scope_decides_what_it_may_do_and_no_key_manages_keys(api, as_alice, photo):
+    asset_id = await uploaded(as_alice, photo(0))
+    secrets = {
+        scope: (await as_alice.post('/users/me/api-keys', json={'name': scope, 'scope': scope})).json()['secret']
+        for scope in ('read', 'upload', 'full')
+    }
+    may = {}
+    for scope, secret in secrets.items():
+        async with client(api, {'x-api-key': secret}) as with_key:
+            may[scope] = (
+                (await with_key.get(f'/assets/{asset_id}')).status_code,
+                (await upload(with_key, photo(1 + len(may)))).status_code,
+                (await with_key.patch(f'/assets/{asset_id}', json={'description': scope})).status_code,
+                (await with_key.post('/users/me/api-keys', json={'name': 'another'})).status_code,
+                (await with_key.get('/users/me/api-keys')).status_code,
+                (
+                    await with_key.post(
+                        '/users/me/password', json={'current_password': ALICE[1], 'new_password': 'x' * 12}
+                    )
+                ).status_code,
+            )
+
+    assert may == {
+        'read': (200, 403, 403, 403, 403, 403),
+        'upload': (200, 201, 403, 403, 403, 403),
+        'full': (200, 201, 200, 403, 403, 403),
+    }
+    listing = (await as_alice.get('/users/me/api-keys')).json()
+    assert [key['scope'] for key in listing] == ['read', 'upload', 'full']  # and no key made another
+    assert (await as_alice.get(f'/assets/{asset_id}')).json()['description'] == 'full'
+    assert (await as_alice.post('/users/me/api-keys', json={'name': 'x', 'scope': 'admin'})).status_code == 422
 
 
 async def test_api_key_without_a_name_is_400(as_alice):

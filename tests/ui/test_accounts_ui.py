@@ -89,9 +89,9 @@ async def test_api_key_is_shown_once_and_works(user: User):
     await user.should_see('it will not be shown again', retries=50)
 
     secret = user.find('new-key').elements.pop().content
-    actor = await accounts.actor_by_api_key(runtime.current(), secret)
+    actor, scope = await accounts.actor_by_api_key(runtime.current(), secret)
 
-    assert actor is not None and actor.email == 'ann@example.com'
+    assert (actor.email, scope) == ('ann@example.com', 'upload')  # the form's choice: what phone uploaders need
     await user.open('/account')
     await user.should_see('Phone', retries=50)
     await user.should_not_see(secret)
