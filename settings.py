@@ -23,6 +23,7 @@ class Settings:
     map_tiles: str | None = None  # street-level detail: an http(s) tile URL template or a local .mbtiles archive
     map_attribution: str = ''  # credit for those tiles, shown on the map
     secure_cookies: bool = False  # Hearth is reached over https (a TLS proxy): the session cookie is marked Secure
+    upload_slots: int = 2  # uploads processed at once (rendered and stored); a few more wait, beyond them 503
 
     @property
     def media_dir(self) -> Path:
@@ -63,6 +64,7 @@ def load_settings(host: str | None = None, port: int | None = None) -> Settings:
         map_tiles=os.environ.get('HEARTH_MAP_TILES') or None,
         map_attribution=os.environ.get('HEARTH_MAP_ATTRIBUTION', ''),
         secure_cookies=os.environ.get('HEARTH_SECURE_COOKIES', '').lower() in {'1', 'true', 'yes'},
+        upload_slots=int(os.environ.get('HEARTH_UPLOAD_SLOTS', '2')),
     )
 
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -14,6 +14,7 @@ from api.multipart import receive_upload
 from domain.errors import InvalidInput
 from services import assets, places
 from services.accounts import Actor
+from services.admission import Busy, Gate
 from services.assets import AssetView
 from services.runtime import Hearth
 
@@ -25,20 +26,59 @@ Place = Annotated[
 ]
 
 
-@router.post('/assets', response_model=schemas.UploadOut, status_code=status.HTTP_201_CREATED)
+# Uploads waiting for a turn, per slot: their bodies are received (and staged) while they wait.
+UPLOAD_WAITING_PER_SLOT = 4
+
+
+@router.post(
+    '/assets',
+    response_model=schemas.UploadOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={503: {'description': 'Too many uploads at once: send it again after `Retry-After` seconds'}},
+)
 async def upload(request: Request, response: Response, actor: CurrentActor, instance: Instance):
     """Upload one photo or video as multipart/form-data (any field name). An optional `taken_at` field (ISO 8601)
-    dates files that carry no date of their own. A file you already have answers 200 with status `duplicate`."""
-    staged, fields = await receive_upload(request, instance.files, instance.settings.max_upload_bytes)
+    dates files that carry no date of their own. A file you already have answers 200 with status `duplicate`.
+    While too many uploads are in progress, the answer is 503 with `Retry-After`: nothing was stored, send it again."""
+    gate = _upload_gate(request, instance)
     try:
-        fallback = _fallback_date(fields.get('taken_at'))
-    except InvalidInput:
-        staged.discard()
-        raise
-    result = await assets.ingest(instance, actor, staged, fallback)
+        async with gate.place():
+            staged, fields = await receive_upload(request, instance.files, instance.settings.max_upload_bytes)
+            try:
+                fallback = _fallback_date(fields.get('taken_at'))
+            except InvalidInput:
+                staged.discard()
+                raise
+            async with gate.turn():
+                result = await assets.ingest(instance, actor, staged, fallback)
+    except Busy as busy:
+        await _drain(request, instance.settings.max_upload_bytes)
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            'Too many uploads at once: send this one again shortly',
+            headers={'Retry-After': str(busy.retry_after)},
+        ) from None
     if result.status == 'duplicate':
         response.status_code = status.HTTP_200_OK
     return schemas.UploadOut(id=result.asset_id, status=result.status, filename=result.filename)
+
+
+def _upload_gate(request: Request, instance: Hearth) -> Gate:
+    state = request.app.state
+    if getattr(state, 'upload_gate', None) is None:
+        slots = instance.settings.upload_slots
+        state.upload_gate = Gate(slots, UPLOAD_WAITING_PER_SLOT * slots)
+    return state.upload_gate
+
+
+async def _drain(request: Request, limit: int) -> None:
+    """Read a refused upload's body without keeping it, so the client reads the answer rather than a reset
+    connection; a body beyond the upload limit is not read to its end."""
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            return
 
 
 def _fallback_date(value: str | None) -> datetime | None:

@@ -148,7 +148,7 @@ export default {
     },
   },
   created() {
-    // File handles stay out of Vue's reactivity; each is dropped once its request is sent
+    // File handles stay out of Vue's reactivity; each is dropped once its answer is in (a 503 sends it again)
     this.st = { queue: [], active: 0, nextId: 0, clicks: 0 };
   },
   mounted() {
@@ -231,13 +231,21 @@ export default {
       const xhr = new XMLHttpRequest();
       xhr.open("POST", this.url);
       xhr.upload.onprogress = (e) => e.lengthComputable && (row.sent = e.loaded / e.total);
-      xhr.onload = () => this.settle(row, xhr.status, xhr.responseText);
-      xhr.onerror = () => this.settle(row, 0, "");
+      xhr.onload = () => this.settle(row, file, xhr);
+      xhr.onerror = () => this.settle(row, file, null);
       const form = new FormData();
       form.append("file", file);
       xhr.send(form);
     },
-    settle(row, status, body) {
+    settle(row, file, xhr) {
+      const [status, body] = xhr ? [xhr.status, xhr.responseText] : [0, ""];
+      if (status === 503) {
+        // The server is busy with other uploads and nothing was stored: send the same file again when it says
+        const seconds = Number(xhr.getResponseHeader("Retry-After")) || 2;
+        Object.assign(row, { state: "waiting", sent: 0 });
+        setTimeout(() => this.send(row, file), (seconds + Math.random()) * 1000);
+        return;
+      }
       this.st.active -= 1;
       if (status === 200 || status === 201) row.state = JSON.parse(body).status === "duplicate" ? "duplicate" : "added";
       else {
