@@ -12,6 +12,7 @@ from api import (
     downloads,
     duplicates,
     faces,
+    health,
     identities,
     jobs,
     libraries,
@@ -44,6 +45,7 @@ def create_api() -> FastAPI:
     api.include_router(maps.router)
     api.include_router(search.router)
     api.include_router(duplicates.router)
+    api.include_router(health.router)
     return api
 
 

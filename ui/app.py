@@ -8,6 +8,7 @@ from nicegui import app, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import PlainTextResponse
 
+from api import health
 from api.app import create_api
 from api.security import SESSION_COOKIE, SecurityHeaders
 from services import runtime
@@ -82,8 +83,11 @@ class _WaitUntilReady(BaseHTTPMiddleware):
         self.state = state
 
     async def dispatch(self, request, call_next):
+        is_health_check = request.url.path == health.PATH
         if ready := self.state.get('ready'):
+            if is_health_check and not ready.is_set():
+                return health.starting()  # a health check answers at once while migrations run
             await ready.wait()
         if error := self.state.get('error'):
-            return PlainTextResponse(error, status_code=503)
+            return health.unavailable('Hearth could not start') if is_health_check else PlainTextResponse(error, 503)
         return await call_next(request)
