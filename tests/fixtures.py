@@ -49,17 +49,18 @@ async def database_url(backend, tmp_path):
 
 
 @pytest.fixture
-async def migrated_database_url(backend, tmp_path, sqlite_template, postgres_template):
-    """A database of the backend with every migration run: a copy of one migrated per test process (migrating
-    from nothing took a third of a second per test on SQLite, more on PostgreSQL)."""
+async def migrated_database_url(backend, tmp_path, sqlite_template, postgres_worker_database):
+    """A database of the backend with every migration run, as migrations left it: on SQLite a copy of one migrated
+    per test process (migrating from nothing took a third of a second per test); on PostgreSQL the test process's
+    own database, emptied back to what migrations left (a database copied per test took 1-3 s to create and drop)."""
     if backend == 'sqlite':
         shutil.copy(sqlite_template, tmp_path / 'hearth.db')
         yield f'sqlite+aiosqlite:///{tmp_path / "hearth.db"}'
         return
     if not POSTGRES_URL:
         pytest.skip('HEARTH_TEST_POSTGRES_URL is not set')
-    async with _fresh_postgres_database(template=postgres_template) as url:
-        yield url
+    await postgres_worker_database.reset()
+    yield postgres_worker_database.url
 
 
 @pytest.fixture(scope='session')
@@ -81,6 +82,69 @@ def postgres_template(tmp_path_factory):
         yield template.name
     finally:
         asyncio.run(template.__aexit__())
+
+
+@pytest.fixture(scope='session')
+def postgres_worker_database(postgres_template):
+    """This test process's PostgreSQL database: a copy of the migrated template, reset before each test."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    database = _fresh_postgres_database(template=postgres_template)
+    url = asyncio.run(database.__aenter__())
+    try:
+        yield _ResettableDatabase(url, asyncio.run(_rows_migrations_left(url)))
+    finally:
+        asyncio.run(database.__aexit__())
+
+
+class _ResettableDatabase:
+    """Back to what migrations left: every table emptied (but Alembic's), their rows put back, sequences restarted."""
+
+    def __init__(self, url: str, seeded: dict[str, list]):
+        self.url, self._seeded = url, seeded
+
+    async def reset(self) -> None:
+        connection = await asyncpg.connect(_plain(self.url))
+        try:
+            await connection.execute(_END_OTHER_CONNECTIONS)  # a test that failed may have left some open
+            async with connection.transaction():
+                await connection.execute('SET LOCAL session_replication_role = replica')  # no triggers, no key checks
+                for table in await _tables(connection):
+                    await connection.execute(f'DELETE FROM "{table}"')
+                for table, rows in self._seeded.items():
+                    await connection.copy_records_to_table(table, records=rows)
+                for (sequence,) in await connection.fetch(_SEQUENCES):
+                    await connection.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
+        finally:
+            await connection.close()
+
+
+_END_OTHER_CONNECTIONS = (
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() '
+    'AND pid <> pg_backend_pid()'
+)
+_SEQUENCES = "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'"
+
+
+async def _tables(connection) -> list[str]:
+    rows = await connection.fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+    )
+    return [row['tablename'] for row in rows]
+
+
+async def _rows_migrations_left(url: str) -> dict[str, list]:
+    connection = await asyncpg.connect(_plain(url))
+    try:
+        seeded = {table: await connection.fetch(f'SELECT * FROM "{table}"') for table in await _tables(connection)}
+    finally:
+        await connection.close()
+    return {table: [tuple(row) for row in rows] for table, rows in seeded.items() if rows}
+
+
+def _plain(url: str) -> str:
+    return url.replace('postgresql+asyncpg', 'postgresql')
 
 
 async def _migrate(url: str, data_dir: Path) -> None:
@@ -105,7 +169,7 @@ class _fresh_postgres_database:
         await self._admin(f'DROP DATABASE IF EXISTS {self.name} WITH (FORCE)')
 
     async def _admin(self, sql: str) -> None:
-        connection = await asyncpg.connect(POSTGRES_URL.replace('postgresql+asyncpg', 'postgresql'))
+        connection = await asyncpg.connect(_plain(POSTGRES_URL))
         try:
             await connection.execute(sql)
         finally:
