@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Select, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.duplicates import CopyFacts, SharedFields, UserState
+from domain.duplicates import SharedFields, UserState
 from domain.spaces import SpaceRole
 from storage import access
 from storage.models import (
@@ -49,21 +49,6 @@ class AlbumEntry:
     asset_id: uuid.UUID
     added_by_id: uuid.UUID | None
     added_at: datetime
-
-
-async def copy_facts(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, CopyFacts]:
-    statement = select(
-        Asset.id,
-        Asset.width,
-        Asset.height,
-        Asset.mime_type,
-        Asset.file_size,
-        Asset.exif_taken_at.is_not(None),
-        AssetDetails.latitude.is_not(None),
-        Asset.uploaded_at,
-    ).join(AssetDetails, AssetDetails.asset_id == Asset.id)
-    rows = await session.execute(statement.where(Asset.id.in_(asset_ids)))
-    return {row[0]: CopyFacts(*row) for row in rows}
 
 
 async def shared_fields(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, SharedFields]:
