@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.access import Permission
 from domain.errors import Forbidden
 from domain.spaces import SpaceAction, SpaceRole, require_space
 
@@ -105,6 +106,19 @@ def _group(links: list[Link]) -> Group:
     ids = sorted({asset_id for link in links for asset_id in (link.asset_id, link.other_id)})
     reason = next(reason for reason in _WEAKEST_FIRST if any(link.reason is reason for link in links))
     return Group(tuple(ids), reason, max(link.distance for link in links))
+
+
+TRASH_A_COPY = frozenset({Permission.TRASH, Permission.RESOLVE_DUPLICATES})
+
+
+def may_trash_copy(permissions: Iterable[Permission]) -> bool:
+    """Whether resolving may send a copy to its owner's trash: SPEC §3's trash and resolve-duplicates rights."""
+    return set(permissions) >= TRASH_A_COPY
+
+
+def stays_with_its_owner(owner_name: str) -> str:
+    """Why a copy the resolver may not trash stays."""
+    return f'Their copy stays: ask {owner_name}'
 
 
 def may_review_space(role: SpaceRole | None) -> bool:

@@ -429,7 +429,7 @@ async def neighbours(
 
 # ---- shared details (scope E) -------------------------------------------------------------------------------------
 
-_FIELD_PERMISSIONS = {
+FIELD_PERMISSIONS = {
     'taken_at': Permission.EDIT_DATE,
     'utc_offset_minutes': Permission.EDIT_DATE,
     'description': Permission.EDIT_DESCRIPTION,
@@ -448,15 +448,15 @@ SEARCHED_FIELDS = {'description', 'tags', 'position'}  # a photo's words for sea
 
 async def update_details(hearth: Hearth, actor: Actor, asset_ids: Collection[uuid.UUID], **changes) -> int:
     """Edit shared fields of one or many assets; everyone who sees them sees the new value. Returns the count."""
-    unknown = set(changes) - set(_FIELD_PERMISSIONS)
+    unknown = set(changes) - set(FIELD_PERMISSIONS)
     if unknown or not changes:
-        raise InvalidInput(f'Editable fields are {", ".join(_FIELD_PERMISSIONS)}')
+        raise InvalidInput(f'Editable fields are {", ".join(FIELD_PERMISSIONS)}')
     values = _clean_details(changes)
     if 'latitude' in values:  # one position for all of them: looked up once, before the transaction
         values.update(await places.position_columns(values['latitude'], values['longitude']))
     asset_ids = set(asset_ids)
     async with hearth.db.session() as session:
-        for permission in {_FIELD_PERMISSIONS[name] for name in changes}:
+        for permission in {FIELD_PERMISSIONS[name] for name in changes}:
             await require_permission(session, actor, permission, asset_ids)
         if 'tags' in values:
             await queries.replace_tags(session, list(asset_ids), values.pop('tags'))

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 
 from domain.access import Permission, permissions_of
-from domain.duplicates import merged_fields, merged_state
+from domain.duplicates import may_trash_copy, merged_fields, merged_state, stays_with_its_owner
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.spaces import SpaceRole
 from services import assets as asset_service
@@ -38,12 +38,6 @@ from storage.references import add_references
 MAX_COPIES = 100
 TRASHED_FROM = 'duplicates'
 _MAY_JOIN = (SpaceRole.OWNER, SpaceRole.EDITOR)
-_FIELD_PERMISSIONS = {
-    'description': Permission.EDIT_DESCRIPTION,
-    'tags': Permission.EDIT_TAGS,
-    'taken_at': Permission.EDIT_DATE,
-    'position': Permission.EDIT_GPS,
-}
 
 
 @dataclass(frozen=True)
@@ -140,9 +134,9 @@ async def _plan(session, actor: Actor, wanted: set[uuid.UUID], keeper_id: uuid.U
         return None
     names = await _owner_names(session, others.values())
     stayed = [
-        Stayed(asset_id, _not_permitted(actor, asset, names))
+        Stayed(asset_id, stays_with_its_owner(names[asset.owner_id]))
         for asset_id, asset in others.items()
-        if not {Permission.TRASH, Permission.RESOLVE_DUPLICATES} <= permissions_of(roles[asset_id])
+        if not may_trash_copy(permissions_of(roles[asset_id]))
     ]
     to_trash = {asset_id: asset for asset_id, asset in others.items() if asset_id not in {s.asset_id for s in stayed}}
     return _spaces_decided(
@@ -156,10 +150,6 @@ async def _plan(session, actor: Actor, wanted: set[uuid.UUID], keeper_id: uuid.U
 
 def _among(asset_ids: set[uuid.UUID]):
     return DuplicateResolutionCopy.asset_id.in_(asset_ids)
-
-
-def _not_permitted(actor: Actor, asset: Asset, names: dict[uuid.UUID, str]) -> str:
-    return f'Their copy stays: ask {names[asset.owner_id]}' if asset.owner_id != actor.id else 'You may not trash it'
 
 
 def _spaces_decided(plan: _Plan, holdings, actor: Actor, let_go: set, names: dict[uuid.UUID, str]) -> _Plan:
@@ -212,7 +202,7 @@ async def _merge_shared_fields(hearth: Hearth, actor: Actor, plan: _Plan) -> Non
         permitted = permissions_of((await roles_on(session, actor.id, [plan.keeper.id]))[plan.keeper.id])
     others = [fields[asset_id] for asset_id in plan.to_trash if asset_id in fields]
     changes = merged_fields(fields[plan.keeper.id], others)
-    allowed = {name: value for name, value in changes.items() if _FIELD_PERMISSIONS[name] in permitted}
+    allowed = {name: value for name, value in changes.items() if asset_service.FIELD_PERMISSIONS[name] in permitted}
     if allowed:
         await asset_service.update_details(hearth, actor, [plan.keeper.id], **allowed)
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Select, select
 
-from domain.access import Permission, permissions_of
+from domain.access import permissions_of
 from domain.duplicates import (
     BURST_SECONDS,
     SAME_PICTURE_DISTANCE,
@@ -21,7 +21,9 @@ from domain.duplicates import (
     explain,
     groups_of,
     link_reason,
+    may_trash_copy,
     require_space_review,
+    stays_with_its_owner,
     suggest_keeper,
 )
 from domain.errors import HearthError, InvalidInput, NotFound
@@ -184,8 +186,8 @@ async def _copy_views(session, actor: Actor, copies: dict[uuid.UUID, Copy]) -> d
             spaces.setdefault(holding.asset_id, []).append((holding.space_id, holding.space_name))
     views = {}
     for asset_id, copy in copies.items():
-        may_trash = {Permission.TRASH, Permission.RESOLVE_DUPLICATES} <= permissions_of(roles.get(asset_id, ()))
-        note = None if may_trash else f'Their copy stays: ask {copy.owner_name}'
+        may_trash = may_trash_copy(permissions_of(roles.get(asset_id, ())))
+        note = None if may_trash else stays_with_its_owner(copy.owner_name)
         views[asset_id] = CopyView(copy, albums.get(asset_id, []), spaces.get(asset_id, []), may_trash, note)
     return views
 
