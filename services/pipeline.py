@@ -55,6 +55,7 @@ def ml_concurrency(settings) -> dict[Queue, int]:
 
 
 IDLE_POLL_SECONDS = 2.0
+STOP_GRACE_SECONDS = 5.0
 WORKER_NICENESS = 10
 
 
@@ -115,15 +116,24 @@ class JobRunner:
         self.name = f'{socket.gethostname()}:{os.getpid()}:{id(self):x}'
         self._wakeups = {queue: asyncio.Event() for queue in Queue}
         self._tasks: list[asyncio.Task] = []
+        self._stopping = False
 
     def start(self) -> None:
         for queue, slots in self.concurrency.items():
             self._tasks += [asyncio.create_task(self._work(queue), name=f'jobs-{queue}') for _ in range(slots)]
 
-    async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Let each worker finish the job in hand, then cancel those still busy after `grace` seconds (their jobs
+        run again later). A job cancelled mid-statement left its SQLite connection waiting out the 30 s busy timeout
+        behind another's lock: a stop took 30 s."""
+        self._stopping = True
+        for wakeup in self._wakeups.values():
+            wakeup.set()
+        if self._tasks:
+            _, busy = await asyncio.wait(self._tasks, timeout=grace)
+            for task in busy:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         self.pools.shutdown()
 
@@ -140,7 +150,7 @@ class JobRunner:
         return bool(claimed)
 
     async def _work(self, queue: Queue) -> None:
-        while True:
+        while not self._stopping:
             try:
                 if await self.run_once(queue):
                     continue

@@ -12,6 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# CI runs the browser tests beside the rest of the suite on two busy cores, where a page can take several seconds to
+# answer a click: Playwright's 5 s default for each expectation failed there.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = '/usr/bin/chromium'
 ROOT = Path(__file__).resolve().parents[2]

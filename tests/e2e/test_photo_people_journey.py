@@ -39,11 +39,23 @@ def open_details_once_faces_are_found(page, server: str, asset_id: str) -> None:
     expect(page.get_by_text('In this photo')).to_be_visible(timeout=15_000)
 
 
+def steady_box(page, locator) -> dict:
+    """Where `locator` is once the dialog has finished sliding in: a drag started mid-slide misses the photo."""
+    before = locator.bounding_box()
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        now = locator.bounding_box()
+        if now == before:
+            return now
+        before = now
+    raise AssertionError(f'{locator} kept moving')
+
+
 def drag_box(page, left: float, top: float, right: float, bottom: float) -> None:
     image = page.get_by_test_id('draw-image')
     expect(image).to_be_visible(timeout=10_000)
     page.wait_for_function('() => [...document.images].every((img) => img.complete && img.naturalWidth)')
-    area = image.bounding_box()
+    area = steady_box(page, image)
     page.mouse.move(area['x'] + left * area['width'], area['y'] + top * area['height'])
     page.mouse.down()
     for step in range(1, 6):

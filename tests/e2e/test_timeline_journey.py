@@ -157,7 +157,7 @@ def settles_at_columns(page, expected: int) -> int:
         page.wait_for_function(
             f'n => ({COLUMNS})([...document.querySelectorAll({GRID!r} + " .htg-cell")]) === n',
             arg=expected,
-            timeout=5_000,
+            timeout=15_000,
         )
     return columns(page)
 
@@ -180,9 +180,9 @@ def test_a_pinch_on_a_phone_changes_the_columns(browser, server):
     page.get_by_label('Password').fill('family-pw')
     page.get_by_role('button', name='Sign in').click()
     page.wait_for_function(THUMBS_VISIBLE, timeout=20_000)
-    assert settles_at_columns(page, 4) == 4
+    assert settles_at_columns(page, 4) == 4, 'a phone starts at four columns'
     pinch(page, 60)
-    assert settles_at_columns(page, 3) == 3
+    assert settles_at_columns(page, 3) == 3, 'fingers apart: bigger photos'
     pinch(page, -40)
-    assert settles_at_columns(page, 4) == 4
+    assert settles_at_columns(page, 4) == 4, 'fingers together: smaller photos again'
     page.context.close()

@@ -1,6 +1,7 @@
 """UI tests run main.py under NiceGUI's simulated `user`; each test gets its own data folder and database."""
 
 import asyncio
+import shutil
 
 import pytest
 
@@ -9,7 +10,10 @@ from tests.factories.media_files import make_jpeg
 
 
 @pytest.fixture(autouse=True)
-def own_data_folder(tmp_path, monkeypatch):
+def own_data_folder(tmp_path, monkeypatch, sqlite_template):
+    # A copy of the migrated database: migrating from nothing took 0.5-3 s of every UI test.
+    (tmp_path / 'data').mkdir()
+    shutil.copy(sqlite_template, tmp_path / 'data' / 'hearth.db')
     monkeypatch.setenv('HEARTH_DATA', str(tmp_path / 'data'))
     monkeypatch.delenv('DATABASE_URL', raising=False)
     monkeypatch.setenv('HEARTH_FACE_WORKERS', '0')  # faces wait in their queue; the faces tests turn them on

@@ -109,6 +109,7 @@ async def test_a_facet_narrows_the_results_and_can_be_taken_away(user: User, tmp
     user.find('facet-years').click()
     user.find('facet-value-2019').click()
     await user.should_see('1 photo', retries=50)
+    await user.should_see(marker='facet-years', retries=50)  # drawn again after the results
     assert user.find('facet-years').elements.pop().text == '2019'
 
     user.find('facet-any').click()
