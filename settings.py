@@ -1,5 +1,6 @@
 """Instance settings, read once from the environment (and the CLI for host/port)."""
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class Settings:
     map_tiles: str | None = None  # street-level detail: an http(s) tile URL template or a local .mbtiles archive
     map_attribution: str = ''  # credit for those tiles, shown on the map
     secure_cookies: bool = False  # Hearth is reached over https (a TLS proxy): the session cookie is marked Secure
+    trusted_proxies: tuple[str, ...] = ()  # networks of reverse proxies whose X-Forwarded-For names the client
     upload_slots: int = 2  # uploads processed at once (rendered and stored); a few more wait, beyond them 503
 
     @property
@@ -64,8 +66,14 @@ def load_settings(host: str | None = None, port: int | None = None) -> Settings:
         map_tiles=os.environ.get('HEARTH_MAP_TILES') or None,
         map_attribution=os.environ.get('HEARTH_MAP_ATTRIBUTION', ''),
         secure_cookies=os.environ.get('HEARTH_SECURE_COOKIES', '').lower() in {'1', 'true', 'yes'},
+        trusted_proxies=_networks(os.environ.get('HEARTH_TRUSTED_PROXIES', '')),
         upload_slots=int(os.environ.get('HEARTH_UPLOAD_SLOTS', '2')),
     )
+
+
+def _networks(listed: str) -> tuple[str, ...]:
+    """Comma-separated addresses and CIDR networks, checked here so that a typo stops the start, not trust."""
+    return tuple(str(ipaddress.ip_network(item.strip(), strict=False)) for item in listed.split(',') if item.strip())
 
 
 def _storage_secret(data_dir: Path) -> str:

@@ -30,7 +30,7 @@ class ClusterOut(BaseModel):
     lat: float = Field(description="The cluster's centre: its photos' mean position (a single photo's own)")
     lon: float
     count: int
-    cover: str = Field(description='Id of one of its photos, for a thumbnail')
+    cover: uuid.UUID = Field(description='Id of one of its photos, for a thumbnail')
 
 
 class ClustersOut(BaseModel):
@@ -103,7 +103,7 @@ def _add_routes(prefix: str, scope_of: Callable[..., ScopeOf], scope_name: str) 
             total=found.total,
             bounds=found.bounds,
             clusters=[
-                ClusterOut(cell=c.cell, lat=c.latitude, lon=c.longitude, count=c.count, cover=c.cover.hex)
+                ClusterOut(cell=c.cell, lat=c.latitude, lon=c.longitude, count=c.count, cover=c.cover)
                 for c in found.clusters
             ],
         )

@@ -153,7 +153,7 @@ class BucketOut(BaseModel):
 
 
 class TimelineItemOut(BaseModel):
-    id: str
+    id: uuid.UUID
     taken_at: datetime
     type: str
     duration: float | None
@@ -175,7 +175,7 @@ def bucket_out(month: str, items) -> BucketAssetsOut:
         month=month,
         assets=[
             TimelineItemOut(
-                id=item.id.hex,
+                id=item.id,
                 taken_at=item.taken_at,
                 type=item.media_type,
                 duration=item.duration_seconds,

@@ -2,7 +2,8 @@
 
 `SecurityHeaders` wraps the whole app (pages, NiceGUI's files, the API). `CrossOriginWriteGuard` wraps the API: a
 state-changing call that rides on the browser's session cookie must come from Hearth's own pages. API keys and bearer
-tokens are exempt: a page of another origin cannot send those headers without a CORS preflight, which Hearth refuses."""
+tokens are exempt: a page of another origin cannot send those headers without a CORS preflight, which Hearth refuses.
+`ScriptsGetNoSession` wraps the whole app inside NiceGUI's session middleware: a script's call sets no cookie."""
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -39,6 +40,32 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ScriptsGetNoSession:
+    """A call with an API key or a bearer token and no session cookie is a script's, not a browser's. NiceGUI's
+    request tracking gives every request a browser id in the session (to find its user storage), so Starlette's
+    session middleware would set a cookie on each such answer: the session is emptied as the answer starts."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] != 'http' or not _is_script_call(Request(scope)):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_session(message: Message) -> None:
+            if message['type'] == 'http.response.start':
+                scope.get('session', {}).clear()  # the same dict the session middleware writes out
+            await send(message)
+
+        await self.app(scope, receive, send_without_session)
+
+
+def _is_script_call(request: Request) -> bool:
+    headers = request.headers
+    return SESSION_COOKIE not in request.cookies and bool(headers.get('x-api-key') or bearer_token(request))
 
 
 class CrossOriginWriteGuard:

@@ -10,7 +10,7 @@ from starlette.responses import PlainTextResponse
 
 from api import health
 from api.app import create_api
-from api.security import SESSION_COOKIE, SecurityHeaders
+from api.security import SESSION_COOKIE, ScriptsGetNoSession, SecurityHeaders
 from services import runtime
 from services.pipeline import JobRunner, ml_concurrency
 from services.runtime import Hearth
@@ -34,6 +34,9 @@ def serve(settings: Settings) -> None:
         viewport='width=device-width, initial-scale=1, viewport-fit=cover',  # lets env(safe-area-inset-*) work
         storage_secret=settings.storage_secret,
         session_middleware_kwargs={'session_cookie': SESSION_COOKIE, 'https_only': settings.secure_cookies},
+        # uvicorn would trust X-Forwarded-For from 127.0.0.1 by default; only the configured proxies are trusted
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
         reload=False,
         show=False,
     )
@@ -58,6 +61,7 @@ def setup(settings: Settings) -> None:
     app.on_shutdown(stop)
     app.add_middleware(_WaitUntilReady, state=state)
     app.add_middleware(SecurityHeaders, tile_template=settings.map_tiles)
+    app.add_middleware(ScriptsGetNoSession)  # inside NiceGUI's session middleware, which ui.run adds later
     app.add_static_files('/static', STATIC)
     app.mount('/api', create_api())
     pages.register()

@@ -1121,8 +1121,8 @@ async def test_bucket_page_lists_its_assets_newest_first(as_alice, library):
     page = response.json()
     assert page['month'] == '2024-05'
     assert [(item['id'], item['taken_at']) for item in page['assets']] == [
-        (uuid.UUID(library[DAYS[2]]).hex, '2024-05-20T18:00:00'),
-        (uuid.UUID(library[DAYS[0]]).hex, '2024-05-03T09:00:00'),
+        (library[DAYS[2]], '2024-05-20T18:00:00'),
+        (library[DAYS[0]], '2024-05-03T09:00:00'),
     ]
     assert {(item['type'], item['duration'], item['favorite'], item['rating']) for item in page['assets']} == {
         ('image', None, False, 0)

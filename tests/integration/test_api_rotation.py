@@ -50,7 +50,7 @@ async def timeline_size(client, asset_id: str) -> tuple[int, int]:
     """The photo's size on the timeline; its turn is there too, so that the grid asks for the new thumbnail."""
     for month in (await client.get('/timeline/buckets')).json():
         for item in (await client.get(f'/timeline/buckets/{month["month"]}')).json()['assets']:
-            if item['id'] == asset_id.replace('-', ''):
+            if item['id'] == asset_id:
                 details = (await client.get(f'/assets/{asset_id}')).json()
                 assert item['r'] == details['rotation']
                 return item['w'], item['h']

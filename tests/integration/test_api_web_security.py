@@ -134,3 +134,21 @@ def test_api_keys_and_bearer_tokens_work_from_any_origin(server):
         headers = {**credentials, **server.session_cookie(), 'Origin': EVIL}
         album = server.call('POST', '/api/albums', json={'name': 'From a script'}, headers=headers)
         assert album.status_code == 201, album.text
+
+
+def test_calls_with_an_api_key_or_a_bearer_token_get_no_cookie_while_a_browser_gets_its_session(server):
+    """GIVEN a script with a bearer token and one with an API key, neither holding a cookie WHEN they read and write
+    THEN no answer sets a cookie (issue 20: no browser session, nor NiceGUI's storage for one, per call); a browser
+    opening the sign-in page still gets its session cookie, and keeps it on its next visit."""
+    key = server.call('POST', '/api/users/me/api-keys', json={'name': 'no cookie'}, headers=server.bearer)
+    assert (key.status_code, 'set-cookie' in key.headers) == (201, False)
+    for credentials in (server.bearer, {'x-api-key': key.json()['secret']}):
+        for path in ('/api/users/me', '/api/timeline/buckets'):
+            read = server.call('GET', path, headers=credentials)
+            assert (read.status_code, read.headers.get('set-cookie')) == (200, None), path
+
+    page = server.call('GET', '/login')
+    cookie = page.headers['set-cookie']
+    assert cookie.startswith('session=')
+    again = server.call('GET', '/login', headers={'Cookie': cookie.split(';')[0]})
+    assert again.status_code == 200 and again.headers.get('set-cookie', cookie).split(';')[0] == cookie.split(';')[0]

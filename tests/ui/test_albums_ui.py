@@ -26,7 +26,7 @@ async def test_a_new_album_from_the_timeline_selection_holds_the_selected_photos
     ann, _ = await ann_and_bea(user)
     ids = await photos(ann, tmp_path, 3)
     await user.open('/')
-    user.find('timeline-grid').trigger('selection', {'ids': [i.hex for i in ids[:2]]})
+    user.find('timeline-grid').trigger('selection', {'ids': [str(i) for i in ids[:2]]})
 
     user.find('add-to-album-selected').click()
     await user.should_see('Add 2 items to an album', retries=20)
@@ -112,7 +112,7 @@ async def test_a_member_sees_the_shared_album_with_who_added_what_but_cannot_man
     await user.should_not_see('album-share')
     await user.should_not_see('album-delete')
 
-    user.find('album-grid').trigger('selection', {'ids': [ids[0].hex]})  # she added neither photo
+    user.find('album-grid').trigger('selection', {'ids': [str(ids[0])]})  # she added neither photo
     user.find('remove-from-album').click()
     await user.should_see('Remove 1 item from this album?', retries=20)
     user.find('confirm-ok').click()
@@ -144,7 +144,7 @@ async def test_removing_from_the_album_keeps_the_photo_in_the_library(user: User
     await user.open(f'/albums/{album.id}')
     await user.should_see('album-grid', retries=50)
 
-    user.find('album-grid').trigger('selection', {'ids': [ids[0].hex]})
+    user.find('album-grid').trigger('selection', {'ids': [str(ids[0])]})
     await user.should_see('1 selected', retries=20)
     user.find('remove-from-album').click()
     await user.should_see('Remove 1 item from this album?', retries=20)
@@ -202,7 +202,7 @@ async def test_the_viewer_steps_through_the_album_not_the_timeline(user: User, t
     await user.open(f'/albums/{album.id}')
     await user.should_see('album-grid', retries=50)
 
-    user.find('album-grid').trigger('open', {'id': ids[2].hex, 'month': '2024-06'})
+    user.find('album-grid').trigger('open', {'id': str(ids[2]), 'month': '2024-06'})
     await user.should_see('Mon 3 Jun 2024, 12:00', retries=50)
     user.find('viewer-next').click()
 
@@ -218,7 +218,7 @@ async def test_add_to_album_offers_only_albums_i_may_add_to(user: User, tmp_path
     mine = await add_photo(bea, tmp_path)
     user.find('sign-out').click()
     await sign_in(user, 'bea@example.com', 'bea-password')
-    user.find('timeline-grid').trigger('selection', {'ids': [mine.hex]})
+    user.find('timeline-grid').trigger('selection', {'ids': [str(mine)]})
 
     user.find('add-to-album-selected').click()
     await user.should_see(f'album-option-{trip.id}', retries=20)

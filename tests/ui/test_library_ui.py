@@ -31,7 +31,7 @@ async def test_opening_a_photo_shows_its_details(user: User, tmp_path):
     asset_id = await add_photo(bea, tmp_path, taken_at=datetime(2024, 5, 3, 10, 0), gps=(48.85, 2.35))
     await user.open('/')
 
-    user.find('timeline-grid').trigger('open', {'id': asset_id.hex, 'month': '2024-05'})
+    user.find('timeline-grid').trigger('open', {'id': str(asset_id), 'month': '2024-05'})
     await user.should_see('viewer-info', retries=50)
     user.find('viewer-info').click()
 
@@ -83,7 +83,7 @@ async def test_trash_from_the_viewer_asks_first_then_restore_from_trash(user: Us
 
     await user.open('/trash')
     await user.should_see('1 item')
-    user.find('timeline-grid').trigger('selection', {'ids': [asset_id.hex]})
+    user.find('timeline-grid').trigger('selection', {'ids': [str(asset_id)]})
     await user.should_see('1 selected')
     user.find('restore-selected').click()
 
@@ -95,7 +95,7 @@ async def test_bulk_archive_states_the_count_and_can_be_cancelled(user: User, tm
     bea = await signed_in_member(user)
     ids = [await add_photo(bea, tmp_path, f'{i}.jpg', color=(i * 70, 20, 20)) for i in range(3)]
     await user.open('/')
-    user.find('timeline-grid').trigger('selection', {'ids': [i.hex for i in ids]})
+    user.find('timeline-grid').trigger('selection', {'ids': [str(i) for i in ids]})
 
     user.find('archive-selected').click()
     await user.should_see('Archive 3 items?', retries=20)
@@ -138,7 +138,7 @@ async def test_a_selection_is_shared_as_a_link_of_those_photos(user: User, tmp_p
     bea = await signed_in_member(user)
     ids = [await add_photo(bea, tmp_path, f'{i}.jpg', color=(20, i * 70, 20)) for i in range(3)]
     await user.open('/')
-    user.find('timeline-grid').trigger('selection', {'ids': [i.hex for i in ids[:2]]})
+    user.find('timeline-grid').trigger('selection', {'ids': [str(i) for i in ids[:2]]})
 
     user.find('link-selected').click()
     await user.should_see('Create link', retries=20)

@@ -223,7 +223,7 @@ async def test_remove_from_space_asks_with_the_count_and_keeps_the_photos(user: 
     await spaces.add_assets(runtime.current(), ann, space.id, ids)
     await user.open(f'/spaces/{space.id}')
     await user.should_see('space-title', retries=50)
-    user.find('timeline-grid').trigger('selection', {'ids': [ids[0].hex]})
+    user.find('timeline-grid').trigger('selection', {'ids': [str(ids[0])]})
 
     user.find('remove-from-space').click()
     await user.should_see('Remove 1 item from this space?', retries=20)
@@ -239,7 +239,7 @@ async def test_add_to_space_from_my_timeline_selection(user: User, tmp_path):
     ids = await photos(ann, tmp_path, 2)
     space = await spaces.create_space(runtime.current(), ann, 'Lake')
     await user.open('/')
-    user.find('timeline-grid').trigger('selection', {'ids': [i.hex for i in ids]})
+    user.find('timeline-grid').trigger('selection', {'ids': [str(i) for i in ids]})
 
     user.find('add-to-space-selected').click()
     await user.should_see(f'space-option-{space.id}', retries=20)
@@ -261,7 +261,7 @@ async def test_add_to_space_refuses_someone_elses_photo_and_says_why(user: User,
     await user.should_not_see('viewer-add-to-space')
 
     await user.open('/')
-    user.find('timeline-grid').trigger('selection', {'ids': [hers.hex]})
+    user.find('timeline-grid').trigger('selection', {'ids': [str(hers)]})
     user.find('add-to-space-selected').click()
     await user.should_see(f'space-option-{space.id}', retries=20)
     user.find(f'space-option-{space.id}').click()
