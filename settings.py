@@ -26,6 +26,7 @@ class Settings:
     secure_cookies: bool = False  # Hearth is reached over https (a TLS proxy): the session cookie is marked Secure
     trusted_proxies: tuple[str, ...] = ()  # networks of reverse proxies whose X-Forwarded-For names the client
     upload_slots: int = 2  # uploads processed at once (rendered and stored); a few more wait, beyond them 503
+    render_workers: int = 2  # low-priority processes rendering uploads; 0: in the web app's own threads
 
     @property
     def media_dir(self) -> Path:
@@ -68,6 +69,7 @@ def load_settings(host: str | None = None, port: int | None = None) -> Settings:
         secure_cookies=os.environ.get('HEARTH_SECURE_COOKIES', '').lower() in {'1', 'true', 'yes'},
         trusted_proxies=_networks(os.environ.get('HEARTH_TRUSTED_PROXIES', '')),
         upload_slots=int(os.environ.get('HEARTH_UPLOAD_SLOTS', '2')),
+        render_workers=int(os.environ.get('HEARTH_RENDER_WORKERS', '2')),
     )
 
 

@@ -57,7 +57,7 @@ class Tally:
 class Server:
     """main.py on a fixed port, which this bench may kill and start again."""
 
-    def __init__(self, data: Path, slots: int | None):
+    def __init__(self, data: Path, slots: int | None, render_workers: int | None = None):
         self.data, self.port, self.proc = data, free_port(), None
         self.url = f'http://127.0.0.1:{self.port}'
         self.env = child_environment(
@@ -69,6 +69,8 @@ class Server:
         self.env.pop('DATABASE_URL', None)
         if slots:
             self.env['HEARTH_UPLOAD_SLOTS'] = str(slots)
+        if render_workers is not None:
+            self.env['HEARTH_RENDER_WORKERS'] = str(render_workers)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         command = [sys.executable, 'main.py', *args]
@@ -201,7 +203,7 @@ def main(arguments: argparse.Namespace) -> None:
     count = arguments.uploaders * arguments.photos
     round_one = make_photos(work / 'photos', count, size, 'one', 2023)
     megabytes = sum(path.stat().st_size for path in round_one) / 1024**2
-    server = Server(work / 'server', arguments.slots)
+    server = Server(work / 'server', arguments.slots, arguments.render_workers)
     (work / 'server').mkdir(parents=True)
     server.cli('user', 'create', '--email', USER[0], '--name', 'Load', '--password', USER[1])
     server.start()
@@ -258,9 +260,11 @@ def main(arguments: argparse.Namespace) -> None:
         server.stop()
         if not arguments.keep:
             shutil.rmtree(work, ignore_errors=True)
+    renderers = 'default' if arguments.render_workers is None else arguments.render_workers
     print(
         f'{count} photos a round, {size[0]}x{size[1]}, {megabytes / count:.2f} MB each; readers think '
-        f'{arguments.think} s; upload slots {arguments.slots or "default"}; load average {", ".join(loads)}'
+        f'{arguments.think} s; upload slots {arguments.slots or "default"}; render workers {renderers}; '
+        f'load average {", ".join(loads)}'
     )
     print_table(
         [
@@ -295,6 +299,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument('--kill-at', type=float, default=0.4, help='share of the second round answered at the kill')
     parser.add_argument('--no-kill', action='store_true', help='stop after the phase with uploads')
     parser.add_argument('--slots', type=int, help='HEARTH_UPLOAD_SLOTS for the server (default: its own)')
+    parser.add_argument(
+        '--render-workers', type=int, help='HEARTH_RENDER_WORKERS for the server (default: its own; 0: in its threads)'
+    )
     parser.add_argument('--workdir', type=Path, default=OUT / 'load')
     parser.add_argument('--keep', action='store_true', help='keep the photos and the data folder')
     return parser.parse_args()

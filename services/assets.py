@@ -34,6 +34,7 @@ from domain.libraries import is_inside
 from ml import media
 from services import clip_search, identities, places
 from services.accounts import Actor
+from services.pipeline import RENDERING
 from services.runtime import Hearth
 from storage import access as access_queries
 from storage import assets as queries
@@ -178,10 +179,18 @@ async def rendered(
     preview), turned by `rotation`; renditions the caller has not placed are removed on the way out."""
     thumbnail, preview = hearth.files.new_staging_path(), hearth.files.new_staging_path()
     try:
-        facts = await asyncio.to_thread(media.analyse_and_render, source, thumbnail, preview, rotation)
+        facts = await _analyse_and_render(hearth, source, thumbnail, preview, rotation)
         yield facts, thumbnail, preview
     finally:
         hearth.files.remove((thumbnail, preview))
+
+
+async def _analyse_and_render(hearth: Hearth, *args) -> media.MediaFacts:
+    # In the web app, uploads render in low-priority processes: rendered in its own threads they took the CPU and the
+    # GIL its event loop needs, and timeline reads waited seconds behind them (bench/load.py).
+    if hearth.renderer is None:
+        return await asyncio.to_thread(media.analyse_and_render, *args)
+    return await hearth.renderer.run(RENDERING, media.analyse_and_render, *args)
 
 
 def _place_all(hearth: Hearth, moves) -> None:

@@ -46,6 +46,16 @@ DEFAULT_CONCURRENCY = {
 POOL_GROUPS = {Queue.LABELS: 'search', Queue.TEXT: 'search', Queue.CLIP: 'search'}
 
 
+RENDERING = 'rendering'  # the web app's pool rendering uploads (not a job queue)
+
+
+def render_pools(settings) -> 'WorkerPools | None':
+    """The processes that render uploads in the web app, as many as may render at once, or None to render in its
+    own threads."""
+    workers = min(settings.render_workers, settings.upload_slots)
+    return WorkerPools({RENDERING: workers}) if workers > 0 else None
+
+
 def ml_concurrency(settings) -> dict[Queue, int]:
     """The queues that load models, as the settings give them: faces in their worker processes, labels, text and
     CLIP in the search worker processes they share (each queue keeps that many jobs in flight, so all make

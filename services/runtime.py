@@ -22,6 +22,7 @@ class Hearth:
     vectors: FaceVectors
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     runner: Any = None  # the background job runner (services.pipeline.JobRunner) once the app has started it
+    renderer: Any = None  # the web app's upload rendering processes (services.pipeline.WorkerPools), if any
     _giving_back: asyncio.Task | None = field(default=None, repr=False)
 
     @classmethod
@@ -34,10 +35,11 @@ class Hearth:
             throttle=LoginThrottle(settings.login_attempts, settings.login_window_seconds),
         )
 
-    async def start(self) -> None:
+    async def start(self, migrate: bool = True) -> None:
         share_arenas(MALLOC_ARENAS)
         self.settings.ensure_folders()
-        await self.db.migrate()
+        if migrate:
+            await self.db.migrate()
         self._giving_back = asyncio.create_task(_give_back_freed_memory_now_and_then())
 
     def wake(self, queue) -> None:
@@ -49,6 +51,9 @@ class Hearth:
         if self.runner is not None:
             await self.runner.stop()
             self.runner = None
+        if self.renderer is not None:
+            self.renderer.shutdown()
+            self.renderer = None
         if self._giving_back is not None:
             self._giving_back.cancel()
             with contextlib.suppress(asyncio.CancelledError):

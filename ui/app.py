@@ -12,7 +12,7 @@ from api import health
 from api.app import create_api
 from api.security import SESSION_COOKIE, ScriptsGetNoSession, SecurityHeaders
 from services import runtime
-from services.pipeline import JobRunner, ml_concurrency
+from services.pipeline import JobRunner, ml_concurrency, render_pools
 from services.runtime import Hearth
 from services.schedule import start_scheduler
 from services.steps import STEPS
@@ -72,6 +72,7 @@ async def _start(hearth: Hearth, state: dict) -> None:
         await hearth.start()
         runtime.install(hearth)
         state['scheduler'] = start_scheduler(hearth)
+        hearth.renderer = render_pools(hearth.settings)
         hearth.runner = JobRunner(hearth, STEPS, ml_concurrency(hearth.settings))
         hearth.runner.start()
     except Exception as error:

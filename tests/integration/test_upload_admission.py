@@ -2,11 +2,16 @@
 beyond that the answer is 503 with Retry-After, so reads stay fast while uploads queue."""
 
 import asyncio
+import io
+import os
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
+from PIL import Image
 
 from services import assets
+from services.pipeline import RENDERING, render_pools
 from tests.integration.api_client import upload
 
 SLOTS = 1
@@ -66,3 +71,28 @@ async def test_upload_beyond_the_queue_is_asked_to_wait_while_reads_answer(
     assert not any(hearth.settings.tmp_dir.iterdir())
     assert (await upload(as_alice, photo(PLACES))).status_code == 201  # sent again, stored once
     assert (await as_alice.get('/timeline/buckets')).json()[0]['count'] == PLACES + 1
+
+
+async def test_uploads_render_in_low_priority_processes_and_arrive_whole(hearth, api, as_alice, photo):
+    """GIVEN the web app's rendering processes (as the server starts them)
+    WHEN photos are uploaded
+    THEN each is stored with its thumbnail and preview, rendered outside the web app's process at a lower priority
+    (so that its event loop keeps the CPU for reads), and the processes end with the app."""
+    hearth.renderer = render_pools(hearth.settings)
+    try:
+        answers = [await upload(as_alice, photo(n, taken_at=datetime(2020, 5, n + 1, 9))) for n in range(2)]
+        assert [answer.status_code for answer in answers] == [201, 201]
+        for answer in answers:
+            shown = (await as_alice.get(f'/assets/{answer.json()["id"]}/thumbnail')).content
+            assert Image.open(io.BytesIO(shown)).size[0] > 0
+        assert (await as_alice.get(f'/assets/{answers[0].json()["id"]}')).json()['taken_at'].startswith('2020-05-01')
+        workers = list(hearth.renderer._pools[RENDERING]._processes.values())
+        assert workers and all(worker.pid != os.getpid() for worker in workers)
+        web_app = os.getpriority(os.PRIO_PROCESS, 0)
+        assert all(os.getpriority(os.PRIO_PROCESS, worker.pid) > web_app for worker in workers)
+    finally:
+        hearth.renderer.shutdown()
+        hearth.renderer = None
+    for worker in workers:
+        worker.join(timeout=10)
+        assert not worker.is_alive()

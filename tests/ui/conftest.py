@@ -18,6 +18,7 @@ def own_data_folder(tmp_path, monkeypatch, sqlite_template):
     monkeypatch.delenv('DATABASE_URL', raising=False)
     monkeypatch.setenv('HEARTH_FACE_WORKERS', '0')  # faces wait in their queue; the faces tests turn them on
     monkeypatch.setenv('HEARTH_SEARCH_WORKERS', '0')  # so do labels and text
+    monkeypatch.setenv('HEARTH_RENDER_WORKERS', '0')  # uploads render in threads: no process started per test
 
 
 async def sign_up_admin(user, email='ann@example.com', password='hearth-admin'):
