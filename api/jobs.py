@@ -1,9 +1,9 @@
 """Background jobs for the instance admin: counts, progress and errors only, never a photo."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
 from api import schemas
@@ -12,6 +12,8 @@ from domain.jobs import QueueStatus, Skip
 from services import jobs
 
 router = APIRouter(prefix='/admin/jobs', tags=['admin'])
+# A job's id is a 64-bit number the database counts up: one past it answered 500 (OverflowError into SQLite).
+JobId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class QueueOut(BaseModel):
@@ -81,5 +83,5 @@ async def retry_all(queue: str, actor: CurrentActor, instance: Instance):
 
 
 @router.post('/{queue}/failed/{job_id}/retry', response_model=schemas.CountOut)
-async def retry_one(queue: str, job_id: int, actor: CurrentActor, instance: Instance):
+async def retry_one(queue: str, job_id: JobId, actor: CurrentActor, instance: Instance):
     return schemas.CountOut(count=await jobs.retry(instance, actor, queue, job_id))

@@ -16,7 +16,7 @@ pytest_plugins = ['tests.fixtures']
 
 # Tests that take minutes start first, so that the workers end together rather than one running them alone at the
 # end (CI: the reference model took 196 s on SQLite and 216 s on PostgreSQL, both started last).
-STARTS_FIRST = ('tests/integration/test_visibility_model.py',)
+STARTS_FIRST = ('tests/integration/test_visibility_model.py', 'tests/integration/test_api_fuzz.py')
 
 
 def pytest_collection_modifyitems(items):

@@ -81,3 +81,5 @@ async def test_bad_queue_names_and_choices_are_refused(as_root):
     assert (await as_root.post('/admin/jobs/everything/pause')).status_code == 400
     assert (await as_root.post('/admin/jobs/faces/run', json={'which': 'some'})).status_code == 422
     assert (await as_root.post('/admin/jobs/faces/failed/not-an-id/retry')).status_code == 422
+    for out_of_range in (2**63, -(2**63) - 1):  # past a 64-bit job id: 500 before (OverflowError into SQLite)
+        assert (await as_root.post(f'/admin/jobs/faces/failed/{out_of_range}/retry')).status_code == 422

@@ -45,11 +45,12 @@ def test_the_schema_lists_the_paging_parameters_checked_here():
     assert len(PARAMETERS) >= 10
 
 
-async def test_a_number_too_large_is_refused_never_a_crash(as_alice):
+async def test_a_number_too_large_is_refused_never_a_crash(as_alice, as_root):
     crashed, accepted = [], []
     for method, path, where, name in PARAMETERS:
         params = {name: str(TOO_LARGE)} if where == 'query' else {}
-        response = await as_alice.request(method, filled(path, name, where), params=params)
+        caller = as_root if path.startswith('/admin/') else as_alice  # a member's 403 would come first
+        response = await caller.request(method, filled(path, name, where), params=params)
         if response.status_code >= 500:
             crashed.append((method, path, name, response.status_code))
         elif name in PAGING and response.status_code != 422:
