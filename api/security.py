@@ -64,8 +64,7 @@ class ScriptsGetNoSession:
 
 
 def _is_script_call(request: Request) -> bool:
-    headers = request.headers
-    return SESSION_COOKIE not in request.cookies and bool(headers.get('x-api-key') or bearer_token(request))
+    return SESSION_COOKIE not in request.cookies and _carries_key_or_token(request)
 
 
 class CrossOriginWriteGuard:
@@ -91,7 +90,12 @@ def _is_cross_origin_session_write(request: Request) -> bool:
 
 def _rides_on_session_cookie(request: Request) -> bool:
     """Whether the caller would be the session's user (api.deps.current_actor: a key or a token comes first)."""
-    return SESSION_COOKIE in request.cookies and not request.headers.get('x-api-key') and not bearer_token(request)
+    return SESSION_COOKIE in request.cookies and not _carries_key_or_token(request)
+
+
+def _carries_key_or_token(request: Request) -> bool:
+    """An API key or a bearer token, which api.deps.current_actor takes before any session."""
+    return bool(request.headers.get('x-api-key') or bearer_token(request))
 
 
 def _behind_tls() -> bool:
